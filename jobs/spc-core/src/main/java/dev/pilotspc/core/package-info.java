@@ -1,0 +1,2 @@
+/** The SPC mathematics of pilot-spc: control charts, run rules, capability and drift, free of Flink. */
+package dev.pilotspc.core;
