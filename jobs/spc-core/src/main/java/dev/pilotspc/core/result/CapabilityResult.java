@@ -1,0 +1,31 @@
+package dev.pilotspc.core.result;
+
+/**
+ * Process capability over the batch so far ({@code spc_capability}); indices that need a missing
+ * spec limit are null.
+ */
+public record CapabilityResult(
+        long tsNanos,
+        Tags tags,
+        long n,
+        double mean,
+        double sigmaWithin,
+        double sigmaOverall,
+        Double cp,
+        Double cpk,
+        Double cpu,
+        Double cpl,
+        Double pp,
+        Double ppk,
+        Double cpm,
+        Double cpLcl,
+        Double cpkLcl,
+        Double ppkLcl,
+        double ppmExpected,
+        double ppmObserved) implements SpcResult {
+
+    @Override
+    public String measurement() {
+        return "spc_capability";
+    }
+}

@@ -1,0 +1,20 @@
+package dev.pilotspc.core.result;
+
+/** The scale-up verdict of a feature, or of the whole batch when the feature tag is {@code *} ({@code spc_readiness}). */
+public record ReadinessResult(
+        long tsNanos,
+        Tags tags,
+        String verdict,
+        boolean stable,
+        boolean capable,
+        String reasons) implements SpcResult {
+
+    public static final String READY = "ready";
+    public static final String NOT_READY = "not_ready";
+    public static final String INSUFFICIENT_DATA = "insufficient_data";
+
+    @Override
+    public String measurement() {
+        return "spc_readiness";
+    }
+}
