@@ -1,15 +1,17 @@
 package dev.pilotspc.core.result;
 
 /**
- * A drift alarm ({@code spc_drift}) from the trend or Page-Hinkley detector; {@code partsToLimit}
- * is null when no spec limit lies ahead of the trend.
+ * A drift alarm ({@code spc_drift}): from the trend detector (slope per part, p-value) or the
+ * Page-Hinkley mean-change detector (estimated shift); {@code partsToLimit} is null when no spec
+ * limit lies ahead. Values a detector does not produce are null.
  */
 public record DriftResult(
         long tsNanos,
         Tags tags,
         String detector,
-        double slope,
-        double pValue,
+        Double slope,
+        Double pValue,
+        Double shift,
         Double partsToLimit,
         String direction,
         double x,
@@ -19,6 +21,8 @@ public record DriftResult(
 
     public static final String TREND = "trend";
     public static final String PAGE_HINKLEY = "page_hinkley";
+    public static final String UP = "up";
+    public static final String DOWN = "down";
 
     @Override
     public String measurement() {
