@@ -1,0 +1,543 @@
+package dev.pilotspc.core;
+
+import dev.pilotspc.core.capability.Capability;
+import dev.pilotspc.core.chart.Cusum;
+import dev.pilotspc.core.chart.Dispersion;
+import dev.pilotspc.core.chart.Ewma;
+import dev.pilotspc.core.chart.PointHistory;
+import dev.pilotspc.core.chart.QStatistic;
+import dev.pilotspc.core.chart.RunRules;
+import dev.pilotspc.core.config.ChartType;
+import dev.pilotspc.core.config.FeatureConfig;
+import dev.pilotspc.core.config.QChartMode;
+import dev.pilotspc.core.config.Rule;
+import dev.pilotspc.core.drift.PageHinkley;
+import dev.pilotspc.core.drift.PageHinkleyAlarm;
+import dev.pilotspc.core.drift.TrendAlarm;
+import dev.pilotspc.core.drift.TrendDetector;
+import dev.pilotspc.core.result.CapabilityResult;
+import dev.pilotspc.core.result.DriftResult;
+import dev.pilotspc.core.result.LimitsResult;
+import dev.pilotspc.core.result.PointResult;
+import dev.pilotspc.core.result.SpcResult;
+import dev.pilotspc.core.result.StatusResult;
+import dev.pilotspc.core.result.Tags;
+import dev.pilotspc.core.result.ViolationResult;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The SPC state of one (feature, batch): Shewhart chart pair with its limits lifecycle, run rules,
+ * EWMA, CUSUM, Q chart, capability and drift, fed one measurement at a time. Plain public fields so
+ * Flink keeps it as POJO keyed state; bounded memory (baseline and windows have fixed sizes).
+ */
+public class FeatureMonitor {
+
+    private static final String LIMITS_BASELINE = "baseline";
+    private static final String LIMITS_HISTORY = "history";
+
+    public FeatureConfig config;
+    public String batch;
+
+    public long points;
+    public long measurements;
+
+    // Limits in force: centre line and within-subgroup sigma.
+    public boolean limitsReady;
+    public double cl;
+    public double sigma;
+    /** After a revision request the chart re-baselines from data even if history limits exist. */
+    public boolean ignoreKnownLimits;
+
+    // Phase I: the points of the baseline in progress.
+    public int baseCount;
+    public double[] baseX;
+    public double[] baseDisp;
+    public int[] baseSize;
+    public long[] baseTs;
+    public String[] baseParts;
+    public String[] baseLines;
+    public String[] baseStations;
+
+    // Subgroup being filled (subgroup charts only).
+    public double[] subValues;
+    public int subCount;
+    public String subId;
+    public long subTs;
+    public String subPart;
+    public String subLine;
+    public String subStation;
+
+    public double previousX = Double.NaN;
+
+    // Within sigma over the whole batch, for capability: mean of MR/d2, R/d2 or S/c4.
+    public double sigmaSum;
+    public long sigmaTerms;
+
+    public PointHistory history;
+    public Ewma ewma;
+    public Cusum cusum;
+    public QStatistic q;
+    public Capability capability;
+    public TrendDetector trend;
+    public PageHinkley pageHinkley;
+
+    public long oocCount;
+    public String lastRule = "";
+    public long lastDriftAt;
+
+    public FeatureMonitor() {
+    }
+
+    public FeatureMonitor(FeatureConfig config) {
+        this.config = config.copy();
+        capability = new Capability();
+        resetDrift();
+        resetChart();
+    }
+
+    /**
+     * Charts one measurement, appending its results to {@code out} in a fixed order: drift alarms,
+     * then (when a point completes) limits, phase I review violations, the point, its violations,
+     * capability and status.
+     */
+    public void update(Measurement m, List<SpcResult> out) {
+        double x = m.value();
+        if (!Double.isFinite(x)) {
+            throw new IllegalArgumentException("feature '" + config.feature + "': value is not a finite number: " + x);
+        }
+        measurements++;
+        batch = m.batch();
+        Tags tags = Tags.of(m);
+        capability.add(x, config.lsl, config.usl);
+        checkDrift(m, tags, x, out);
+
+        if (config.chart == ChartType.IMR) {
+            double movingRange = Double.isNaN(previousX) ? Double.NaN : Math.abs(x - previousX);
+            previousX = x;
+            chartPoint(m.tsNanos(), tags, m.part(), x, movingRange, 1, Double.NaN, out);
+            return;
+        }
+        if (subCount > 0 && m.subgroup() != null && !m.subgroup().equals(subId)) {
+            closeSubgroup(tags, out);
+        }
+        subValues[subCount++] = x;
+        subId = m.subgroup();
+        subTs = m.tsNanos();
+        subPart = m.part();
+        subLine = m.line();
+        subStation = m.station();
+        if (subCount == config.subgroupSize) {
+            closeSubgroup(tags, out);
+        }
+    }
+
+    /** Charts an incomplete subgroup, e.g. at the end of a bounded input; no-op for I-MR. */
+    public void flush(List<SpcResult> out) {
+        if (subCount > 0) {
+            closeSubgroup(new Tags(config.feature, batch, subLine, subStation), out);
+        }
+    }
+
+    /** Re-baselines from the next point on (a limits revision requested by the user). */
+    public void requestRevision() {
+        limitsReady = false;
+        ignoreKnownLimits = true;
+        baseCount = 0;
+        q = new QStatistic();
+    }
+
+    /**
+     * Applies a new definition of the feature: a change in how points are charted restarts the
+     * chart; spec limits, rules, names and drift settings apply from the next point on.
+     */
+    public void applyDefinition(FeatureConfig newConfig) {
+        FeatureConfig previous = config;
+        config = newConfig.copy();
+        if (!previous.sameChartingAs(newConfig)) {
+            resetChart();
+        }
+        if (previous.drift != newConfig.drift || previous.driftWindow != newConfig.driftWindow
+                || previous.driftAlpha != newConfig.driftAlpha || previous.phDelta != newConfig.phDelta
+                || previous.phLambda != newConfig.phLambda) {
+            resetDrift();
+        }
+    }
+
+    /** Whether limits are in force (phase II). */
+    public boolean monitoring() {
+        return limitsReady;
+    }
+
+    private void resetChart() {
+        limitsReady = false;
+        ignoreKnownLimits = false;
+        baseCount = 0;
+        int baseline = config.baseline;
+        baseX = new double[baseline];
+        baseDisp = new double[baseline];
+        baseSize = new int[baseline];
+        baseTs = new long[baseline];
+        baseParts = new String[baseline];
+        baseLines = new String[baseline];
+        baseStations = new String[baseline];
+        subValues = new double[Math.max(1, config.subgroupSize)];
+        subCount = 0;
+        subId = null;
+        previousX = Double.NaN;
+        sigmaSum = 0;
+        sigmaTerms = 0;
+        history = new PointHistory();
+        ewma = config.ewmaEnabled() ? new Ewma(config.ewmaLambda, config.ewmaSigmas) : null;
+        cusum = config.cusumEnabled() ? new Cusum(config.cusumK, config.cusumH, config.cusumHeadStart) : null;
+        q = new QStatistic();
+    }
+
+    private void resetDrift() {
+        trend = config.drift ? new TrendDetector(config.driftWindow, config.driftAlpha) : null;
+        pageHinkley = config.drift ? new PageHinkley(config.phDelta, config.phLambda) : null;
+        lastDriftAt = -(long) config.driftWindow - 1;
+    }
+
+    private void closeSubgroup(Tags current, List<SpcResult> out) {
+        int size = subCount;
+        double sum = 0;
+        for (int j = 0; j < size; j++) {
+            sum += subValues[j];
+        }
+        double mean = sum / size;
+        double disp = size >= 2 ? Dispersion.ofSubgroup(config.chart, subValues, size) : Double.NaN;
+        double variance = QStatistic.variance(subValues, size);
+        subCount = 0;
+        Tags tags = new Tags(current.feature(), current.batch(), subLine, subStation);
+        chartPoint(subTs, tags, subPart, mean, disp, size, variance, out);
+    }
+
+    private void chartPoint(long ts, Tags tags, String part, double x, double disp, int size, double variance,
+            List<SpcResult> out) {
+        points++;
+        if (!Double.isNaN(disp)) {
+            sigmaSum += disp / Dispersion.centreFactor(config.chart, size);
+            sigmaTerms++;
+        }
+        history.push(x);
+        if (!limitsReady && config.hasKnownLimits() && !ignoreKnownLimits) {
+            establish(config.knownMean, config.knownSigma, 0, 0, LIMITS_HISTORY, ts, tags, out);
+        }
+        int hits;
+        double qValue = Double.NaN;
+        String phase;
+        if (config.qChart == QChartMode.ALWAYS || (config.qChart == QChartMode.BASELINE && !limitsReady)) {
+            qValue = config.chart == ChartType.IMR ? q.updateIndividual(x) : q.updateSubgroup(x, variance, size);
+        }
+        int qHits = !Double.isNaN(qValue) && Math.abs(qValue) > 3 ? Rule.Q1.bit() : 0;
+        if (limitsReady) {
+            phase = PointResult.MONITOR;
+            hits = monitorHits(x, disp, size) | qHits;
+        } else {
+            phase = PointResult.BASELINE;
+            hits = qHits | addToBaseline(ts, tags, part, x, disp, size, out);
+        }
+        emitPoint(ts, tags, part, x, disp, size, phase, hits, qValue, out);
+        if (hits != 0) {
+            emitViolations(ts, tags, part, x, points, size, hits, out);
+        }
+        CapabilityResult capabilityResult = capability.result(ts, tags, withinSigma(), config.target, config.lsl,
+                config.usl);
+        if (capabilityResult != null) {
+            out.add(capabilityResult);
+        }
+        out.add(status(ts, tags, hits));
+    }
+
+    private int monitorHits(double x, double disp, int size) {
+        double sigmaX = sigma / Math.sqrt(size);
+        int hits = RunRules.evaluate(history, cl, sigmaX, config.rules);
+        if (!Double.isNaN(disp) && Dispersion.beyond(config.chart, size, sigma, disp)) {
+            hits |= Rule.D1.bit();
+        }
+        if (ewma != null && ewma.update(x, cl, sigmaX)) {
+            hits |= Rule.EWMA.bit();
+        }
+        if (cusum != null && cusum.update(x, cl, sigmaX)) {
+            hits |= Rule.CUSUM.bit();
+        }
+        return hits;
+    }
+
+    /** Adds a point to the baseline; when it completes, establishes limits and returns this point's review hits. */
+    private int addToBaseline(long ts, Tags tags, String part, double x, double disp, int size, List<SpcResult> out) {
+        int i = baseCount++;
+        baseX[i] = x;
+        baseDisp[i] = disp;
+        baseSize[i] = size;
+        baseTs[i] = ts;
+        baseParts[i] = part;
+        baseLines[i] = tags.line();
+        baseStations[i] = tags.station();
+        if (baseCount < config.baseline) {
+            return 0;
+        }
+        boolean[] excluded = new boolean[baseCount];
+        double[] trial = baselineLimits(excluded);
+        if (trial == null) {
+            // no dispersion could be estimated yet (e.g. only single-value subgroups): keep collecting
+            dropOldestBaselinePoint();
+            return 0;
+        }
+        int excludedCount = 0;
+        if (config.baselineExcludeOoc) {
+            for (int j = 0; j < baseCount; j++) {
+                double sigmaX = trial[1] / Math.sqrt(baseSize[j]);
+                boolean beyond = Math.abs(RunRules.z(baseX[j], trial[0], sigmaX)) > 3
+                        || (config.chart != ChartType.IMR && !Double.isNaN(baseDisp[j])
+                                && Dispersion.beyond(config.chart, baseSize[j], trial[1], baseDisp[j]));
+                excluded[j] = beyond;
+                if (beyond) {
+                    excludedCount++;
+                }
+            }
+            if (excludedCount > 0) {
+                double[] revised = baselineLimits(excluded);
+                if (revised != null) {
+                    trial = revised;
+                } else {
+                    excludedCount = 0;
+                }
+            }
+        }
+        establish(trial[0], trial[1], baseCount - excludedCount, excludedCount, LIMITS_BASELINE, ts, tags, out);
+        return reviewBaseline(out);
+    }
+
+    private void dropOldestBaselinePoint() {
+        baseCount--;
+        System.arraycopy(baseX, 1, baseX, 0, baseCount);
+        System.arraycopy(baseDisp, 1, baseDisp, 0, baseCount);
+        System.arraycopy(baseSize, 1, baseSize, 0, baseCount);
+        System.arraycopy(baseTs, 1, baseTs, 0, baseCount);
+        System.arraycopy(baseParts, 1, baseParts, 0, baseCount);
+        System.arraycopy(baseLines, 1, baseLines, 0, baseCount);
+        System.arraycopy(baseStations, 1, baseStations, 0, baseCount);
+    }
+
+    /**
+     * Centre line and sigma from the baseline points not excluded: for I-MR the mean and MR̄/d2 over
+     * consecutive retained pairs; for subgroups the grand mean and the mean of R/d2 or S/c4
+     * (Montgomery, Introduction to SQC, 7th ed., §6.2 and §6.3). Null when sigma can't be estimated.
+     */
+    private double[] baselineLimits(boolean[] excluded) {
+        double weighted = 0;
+        long count = 0;
+        double sigmaTotal = 0;
+        int sigmaCount = 0;
+        for (int j = 0; j < baseCount; j++) {
+            if (excluded[j]) {
+                continue;
+            }
+            weighted += baseX[j] * baseSize[j];
+            count += baseSize[j];
+            if (config.chart == ChartType.IMR) {
+                if (j > 0 && !excluded[j - 1]) {
+                    sigmaTotal += Math.abs(baseX[j] - baseX[j - 1]);
+                    sigmaCount++;
+                }
+            } else if (!Double.isNaN(baseDisp[j])) {
+                sigmaTotal += baseDisp[j] / Dispersion.centreFactor(config.chart, baseSize[j]);
+                sigmaCount++;
+            }
+        }
+        if (sigmaCount == 0) {
+            return null;
+        }
+        double estimate = sigmaTotal / sigmaCount;
+        if (config.chart == ChartType.IMR) {
+            estimate /= Dispersion.centreFactor(ChartType.IMR, 1);
+        }
+        return new double[] {weighted / count, estimate};
+    }
+
+    private void establish(double centre, double sigmaEstimate, int m, int excluded, String source, long ts, Tags tags,
+            List<SpcResult> out) {
+        limitsReady = true;
+        cl = centre;
+        sigma = sigmaEstimate;
+        int n = config.subgroupSize;
+        double sigmaX = sigma / Math.sqrt(n);
+        if (ewma != null) {
+            ewma.reset(cl);
+        }
+        if (cusum != null) {
+            cusum.reset(sigmaX);
+        }
+        out.add(new LimitsResult(ts, tags, config.chart.id(), cl, cl + 3 * sigmaX, cl - 3 * sigmaX,
+                Dispersion.centre(config.chart, n, sigma), Dispersion.upper(config.chart, n, sigma),
+                Dispersion.lower(config.chart, n, sigma), sigma, m, excluded, source));
+    }
+
+    /**
+     * Phase I review: replays the baseline through the run rules with the new limits, reporting each
+     * earlier point's violations at its own timestamp; returns the hits of the last (current) point.
+     */
+    private int reviewBaseline(List<SpcResult> out) {
+        PointHistory replay = new PointHistory();
+        int inWindow = Math.min(baseCount, history.size);
+        for (int k = history.size - 1; k >= inWindow; k--) {
+            replay.push(history.get(k)); // points charted before this baseline (after a revision)
+        }
+        long firstN = points - baseCount + 1;
+        int lastHits = 0;
+        for (int j = 0; j < baseCount; j++) {
+            replay.push(baseX[j]);
+            int size = baseSize[j];
+            int hits = RunRules.evaluate(replay, cl, sigma / Math.sqrt(size), config.rules);
+            if (!Double.isNaN(baseDisp[j]) && Dispersion.beyond(config.chart, size, sigma, baseDisp[j])) {
+                hits |= Rule.D1.bit();
+            }
+            if (j == baseCount - 1) {
+                lastHits = hits;
+            } else if (hits != 0) {
+                oocCount++;
+                lastRule = Rule.ids(hits);
+                Tags tags = new Tags(config.feature, batch, baseLines[j], baseStations[j]);
+                emitViolations(baseTs[j], tags, baseParts[j], baseX[j], firstN + j, size, hits, out);
+            }
+        }
+        baseCount = 0;
+        return lastHits;
+    }
+
+    private void emitPoint(long ts, Tags tags, String part, double x, double disp, int size, String phase, int hits,
+            double qValue, List<SpcResult> out) {
+        Double clOut = null;
+        Double ucl = null;
+        Double lcl = null;
+        Double dispCl = null;
+        Double dispUcl = null;
+        Double dispLcl = null;
+        Double sigmaOut = null;
+        Double ewmaValue = null;
+        Double ewmaUcl = null;
+        Double ewmaLcl = null;
+        Double cusumHi = null;
+        Double cusumLo = null;
+        Double cusumH = null;
+        if (limitsReady) {
+            double sigmaX = sigma / Math.sqrt(size);
+            clOut = cl;
+            ucl = cl + 3 * sigmaX;
+            lcl = cl - 3 * sigmaX;
+            if (!Double.isNaN(disp)) {
+                dispCl = Dispersion.centre(config.chart, size, sigma);
+                dispUcl = Dispersion.upper(config.chart, size, sigma);
+                dispLcl = Dispersion.lower(config.chart, size, sigma);
+            }
+            sigmaOut = sigma;
+            if (ewma != null && ewma.i > 0) {
+                ewmaValue = ewma.z;
+                ewmaUcl = ewma.ucl;
+                ewmaLcl = ewma.lcl;
+            }
+            if (cusum != null && phase.equals(PointResult.MONITOR)) {
+                cusumHi = cusum.hi;
+                cusumLo = cusum.lo;
+                cusumH = cusum.h * sigmaX;
+            }
+        }
+        out.add(new PointResult(ts, tags, config.chart.id(), x, points, phase, clOut, ucl, lcl,
+                Double.isNaN(disp) ? null : disp, dispCl, dispUcl, dispLcl, sigmaOut, hits != 0, Rule.ids(hits),
+                part, orNull(config.target), orNull(config.lsl), orNull(config.usl), ewmaValue, ewmaUcl, ewmaLcl,
+                cusumHi, cusumLo, cusumH, Double.isNaN(qValue) ? null : qValue));
+    }
+
+    private void emitViolations(long ts, Tags tags, String part, double x, long n, int size, int hits,
+            List<SpcResult> out) {
+        for (Rule rule : Rule.values()) {
+            if (rule.in(hits)) {
+                out.add(new ViolationResult(ts, tags, rule.name(), x, n, part, message(rule, x, size)));
+            }
+        }
+    }
+
+    private String message(Rule rule, double x, int size) {
+        String unit = config.unit == null ? "" : " " + config.unit;
+        String base = rule.name() + ": " + rule.description();
+        switch (rule) {
+            case D1:
+                return base + " (" + fmt(Dispersion.lower(config.chart, size, sigma)) + " .. "
+                        + fmt(Dispersion.upper(config.chart, size, sigma)) + unit + ")";
+            case EWMA:
+                return base + " (EWMA " + fmt(ewma.z) + unit + ", limits " + fmt(ewma.lcl) + " .. " + fmt(ewma.ucl) + ")";
+            case CUSUM:
+                return base + " (C+ " + fmt(cusum.hi) + ", C- " + fmt(cusum.lo) + ", H "
+                        + fmt(cusum.h * sigma / Math.sqrt(size)) + unit + ")";
+            case Q1:
+                return base + " at x = " + fmt(x) + unit;
+            default:
+                double sigmaX = sigma / Math.sqrt(size);
+                return base + " at x = " + fmt(x) + unit + " (CL " + fmt(cl) + ", UCL " + fmt(cl + 3 * sigmaX)
+                        + ", LCL " + fmt(cl - 3 * sigmaX) + ")";
+        }
+    }
+
+    private void checkDrift(Measurement m, Tags tags, double x, List<SpcResult> out) {
+        if (trend == null) {
+            return;
+        }
+        TrendAlarm alarm = trend.update(x);
+        if (alarm != null) {
+            Double partsToLimit = alarm.partsToLimit(config.lsl, config.usl);
+            String unit = config.unit == null ? "" : " " + config.unit;
+            String text = String.format(Locale.ROOT, "trend %s %s%s per part over the last %d parts (p = %.2g)%s",
+                    alarm.direction(), signed(alarm.slope()), unit, config.driftWindow, alarm.pValue(),
+                    partsToLimit == null ? "" : ", spec limit reached in ~" + Math.round(partsToLimit) + " parts");
+            out.add(new DriftResult(m.tsNanos(), tags, DriftResult.TREND, alarm.slope(), alarm.pValue(), null,
+                    partsToLimit, alarm.direction(), x, measurements, m.part(), text));
+            lastDriftAt = measurements;
+        }
+        if (limitsReady && sigma > 0) {
+            PageHinkleyAlarm shift = pageHinkley.update(x, sigma);
+            if (shift != null) {
+                String unit = config.unit == null ? "" : " " + config.unit;
+                String text = "mean shifted " + shift.direction() + " by about " + signed(shift.shift()) + unit
+                        + " (Page-Hinkley)";
+                out.add(new DriftResult(m.tsNanos(), tags, DriftResult.PAGE_HINKLEY, null, null, shift.shift(), null,
+                        shift.direction(), x, measurements, m.part(), text));
+                lastDriftAt = measurements;
+            }
+        }
+    }
+
+    private StatusResult status(long ts, Tags tags, int hits) {
+        String state;
+        if (hits != 0) {
+            oocCount++;
+            lastRule = Rule.ids(hits);
+            state = StatusResult.OUT_OF_CONTROL;
+        } else if (measurements - lastDriftAt < config.driftWindow) {
+            state = StatusResult.DRIFTING;
+        } else if (!limitsReady) {
+            state = StatusResult.BASELINE;
+        } else {
+            state = StatusResult.IN_CONTROL;
+        }
+        return new StatusResult(ts, tags, state, oocCount, points, lastRule);
+    }
+
+    /** Within-subgroup sigma over the batch so far, NaN before any dispersion exists. */
+    public double withinSigma() {
+        return sigmaTerms == 0 ? Double.NaN : sigmaSum / sigmaTerms;
+    }
+
+    private static Double orNull(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    private static String signed(double v) {
+        return (v >= 0 ? "+" : "") + fmt(v);
+    }
+}

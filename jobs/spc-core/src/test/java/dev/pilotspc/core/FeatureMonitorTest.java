@@ -1,0 +1,260 @@
+package dev.pilotspc.core;
+
+import static dev.pilotspc.core.MonitorFixtures.PISTON_RINGS;
+import static dev.pilotspc.core.MonitorFixtures.flatten;
+import static dev.pilotspc.core.MonitorFixtures.imr;
+import static dev.pilotspc.core.MonitorFixtures.ofType;
+import static dev.pilotspc.core.MonitorFixtures.run;
+import static dev.pilotspc.core.MonitorFixtures.subgroups;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pilotspc.core.config.ChartType;
+import dev.pilotspc.core.config.FeatureConfig;
+import dev.pilotspc.core.config.QChartMode;
+import dev.pilotspc.core.config.Rule;
+import dev.pilotspc.core.result.LimitsResult;
+import dev.pilotspc.core.result.PointResult;
+import dev.pilotspc.core.result.SpcResult;
+import dev.pilotspc.core.result.StatusResult;
+import dev.pilotspc.core.result.ViolationResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class FeatureMonitorTest {
+
+    @Test
+    void xbarRLimitsMatchMontgomeryExample61() {
+        // Montgomery (7th ed.) Example 6.1: x̿ = 74.001, R̄ = 0.023 (ΣR = 0.581); UCL 74.014, LCL 73.988;
+        // R chart UCL = D4·R̄ = 0.049, LCL 0; "the process is in statistical control"
+        FeatureMonitor monitor = new FeatureMonitor(subgroups("ring.id", ChartType.XBAR_R, 5, 25));
+        List<SpcResult> out = run(monitor, flatten(PISTON_RINGS));
+        List<LimitsResult> limits = ofType(out, LimitsResult.class);
+        assertEquals(1, limits.size());
+        LimitsResult l = limits.get(0);
+        assertEquals(74.001176, l.cl(), 1e-9);
+        assertEquals(0.581 / 25, l.dispCl(), 1e-12);
+        assertEquals(0.581 / 25 / ControlConstants.d2(5), l.sigma(), 1e-12);
+        assertEquals(74.014, l.ucl(), 5e-4);
+        assertEquals(73.988, l.lcl(), 5e-4);
+        assertEquals(0.049, l.dispUcl(), 5e-4);
+        assertEquals(0.0, l.dispLcl());
+        assertEquals(25, l.m());
+        assertEquals(0, l.excluded());
+        assertEquals("baseline", l.source());
+        assertTrue(ofType(out, ViolationResult.class).isEmpty(), "in control");
+        List<PointResult> points = ofType(out, PointResult.class);
+        assertEquals(25, points.size());
+        assertEquals(74.010, points.get(0).x(), 5e-4); // Table 6.3 x̄1
+        assertEquals(0.038, points.get(0).disp(), 1e-12); // R1 = 74.030 − 73.992
+    }
+
+    @Test
+    void xbarSLimitsMatchMontgomeryExample63() {
+        // Montgomery (7th ed.) Example 6.3: s̄ = 0.0094; x̄ chart 74.014 / 73.988; s chart UCL 0.0196, LCL 0
+        FeatureMonitor monitor = new FeatureMonitor(subgroups("ring.id", ChartType.XBAR_S, 5, 25));
+        LimitsResult l = ofType(run(monitor, flatten(PISTON_RINGS)), LimitsResult.class).get(0);
+        assertEquals(0.0094, l.dispCl(), 5e-5);
+        assertEquals(74.014, l.ucl(), 5e-4);
+        assertEquals(73.988, l.lcl(), 5e-4);
+        assertEquals(0.0196, l.dispUcl(), 5e-5);
+        assertEquals(0.0, l.dispLcl());
+    }
+
+    @Test
+    void individualsLimitsUseAverageMovingRange() {
+        double[] x = {10, 12, 11, 13, 12, 10, 11, 12, 13, 11};
+        FeatureConfig config = imr("shaft.len");
+        config.baseline = 10;
+        FeatureMonitor monitor = new FeatureMonitor(config);
+        LimitsResult l = ofType(run(monitor, x), LimitsResult.class).get(0);
+        double mrBar = (2 + 1 + 2 + 1 + 2 + 1 + 1 + 1 + 2) / 9.0;
+        assertEquals(11.5, l.cl(), 1e-12);
+        assertEquals(mrBar / (2 / Math.sqrt(Math.PI)), l.sigma(), 1e-9);
+        assertEquals(11.5 + 3 * l.sigma(), l.ucl(), 1e-12);
+        assertEquals(mrBar, l.dispCl(), 1e-9);
+        // D4 for n = 2 to full precision: 1 + 3·d3/d2 = 3.2665 (tabled 3.267)
+        assertEquals(3.2665, l.dispUcl() / mrBar, 1e-4);
+    }
+
+    @Test
+    void baselinePointsCarryNoLimitsAndMonitorPointsDo() {
+        FeatureConfig config = imr("f");
+        config.baseline = 5;
+        List<PointResult> points = ofType(run(new FeatureMonitor(config), 1, 2, 1, 2, 1, 2), PointResult.class);
+        assertEquals("baseline", points.get(0).phase());
+        assertNull(points.get(0).cl());
+        assertNull(points.get(0).disp(), "no moving range at the first point");
+        assertEquals("baseline", points.get(4).phase());
+        assertNotNull(points.get(4).cl(), "the last baseline point is shown with the new limits");
+        assertEquals("monitor", points.get(5).phase());
+        assertEquals(6, points.get(5).n());
+    }
+
+    @Test
+    void phaseOneReviewReportsBaselineViolationsAtTheirOwnTime() {
+        FeatureConfig config = imr("f");
+        config.baseline = 20;
+        config.baselineExcludeOoc = false;
+        double[] x = new double[20];
+        Random random = new Random(1);
+        for (int i = 0; i < 20; i++) {
+            x[i] = 10 + 0.1 * random.nextGaussian();
+        }
+        x[6] = 13; // far beyond any 3-sigma limit
+        List<SpcResult> out = run(new FeatureMonitor(config), x);
+        List<ViolationResult> violations = ofType(out, ViolationResult.class);
+        ViolationResult we1 = violations.stream().filter(v -> v.rule().equals("WE1")).findFirst().orElseThrow();
+        assertEquals(7, we1.n());
+        assertEquals(MonitorFixtures.T0 + 6 * MonitorFixtures.SECOND, we1.tsNanos());
+        assertEquals("P7", we1.part());
+        assertEquals(13, we1.x());
+    }
+
+    @Test
+    void excludesBaselinePointsBeyondTrialLimitsOnceAndRecomputes() {
+        FeatureConfig config = imr("f");
+        config.baseline = 20;
+        double[] x = new double[20];
+        Random random = new Random(1);
+        for (int i = 0; i < 20; i++) {
+            x[i] = 10 + 0.1 * random.nextGaussian();
+        }
+        x[6] = 13;
+        LimitsResult l = ofType(run(new FeatureMonitor(config), x), LimitsResult.class).get(0);
+        assertEquals(1, l.excluded());
+        assertEquals(19, l.m());
+        double mean = 0;
+        for (int i = 0; i < 20; i++) {
+            mean += i == 6 ? 0 : x[i];
+        }
+        assertEquals(mean / 19, l.cl(), 1e-12);
+        assertTrue(l.ucl() < 10.5, "the outlier no longer inflates the limits");
+    }
+
+    @Test
+    void limitsFromHistoryMonitorFromTheFirstPoint() {
+        FeatureConfig config = imr("f");
+        config.knownMean = 50;
+        config.knownSigma = 2;
+        List<SpcResult> out = run(new FeatureMonitor(config), 51, 57);
+        LimitsResult l = ofType(out, LimitsResult.class).get(0);
+        assertEquals("history", l.source());
+        assertEquals(56, l.ucl(), 1e-12);
+        List<PointResult> points = ofType(out, PointResult.class);
+        assertEquals("monitor", points.get(0).phase());
+        assertTrue(points.get(1).ooc());
+        assertEquals("WE1", points.get(1).rules());
+        assertEquals(StatusResult.OUT_OF_CONTROL, ofType(out, StatusResult.class).get(1).state());
+    }
+
+    @Test
+    void ewmaAndCusumSignalsAreViolations() {
+        FeatureConfig config = imr("f");
+        config.knownMean = 10;
+        config.knownSigma = 1;
+        config.rules = 0;
+        config.cusumK = 0.5;
+        config.cusumH = 5;
+        config.ewmaLambda = 0.2;
+        config.ewmaSigmas = 2.962;
+        List<SpcResult> out = new ArrayList<>();
+        FeatureMonitor monitor = new FeatureMonitor(config);
+        for (int i = 0; i < 20; i++) {
+            monitor.update(MonitorFixtures.measurement("f", i, 11.5), out);
+        }
+        List<PointResult> points = ofType(out, PointResult.class);
+        assertTrue(points.stream().anyMatch(p -> p.rules().contains("CUSUM")));
+        assertTrue(points.stream().anyMatch(p -> p.rules().contains("EWMA")));
+        PointResult first = points.get(0);
+        assertEquals(10.3, first.ewma(), 1e-12);
+        assertEquals(1.0, first.cusumHi(), 1e-12);
+        assertEquals(0, first.cusumLo(), 1e-12);
+        assertEquals(5, first.cusumH(), 1e-12);
+    }
+
+    @Test
+    void qChartMonitorsFromTheThirdPointDuringBaseline() {
+        List<PointResult> points = ofType(run(new FeatureMonitor(imr("f")), 10, 10.2, 9.9, 10.1, 20),
+                PointResult.class);
+        assertNull(points.get(1).q());
+        assertNotNull(points.get(2).q());
+        assertTrue(points.get(4).ooc(), "a gross outlier at point 5 is caught before any limits exist");
+        assertEquals("Q1", points.get(4).rules());
+    }
+
+    @Test
+    void qChartOffLeavesBaselinePointsUnflagged() {
+        FeatureConfig config = imr("f");
+        config.qChart = QChartMode.OFF;
+        List<PointResult> points = ofType(run(new FeatureMonitor(config), 10, 10.2, 9.9, 10.1, 20), PointResult.class);
+        assertNull(points.get(4).q());
+        assertFalse(points.get(4).ooc());
+    }
+
+    @Test
+    void rejectsNonFiniteValues() {
+        FeatureMonitor monitor = new FeatureMonitor(imr("f"));
+        assertThrows(IllegalArgumentException.class, () -> run(monitor, Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> run(monitor, Double.POSITIVE_INFINITY));
+    }
+
+    @Test
+    void explicitSubgroupIdsCloseSubgroupsEarly() {
+        FeatureMonitor monitor = new FeatureMonitor(subgroups("f", ChartType.XBAR_R, 5, 3));
+        List<SpcResult> out = new ArrayList<>();
+        String[] ids = {"a", "a", "a", "b", "b", "b", "b", "b"};
+        double[] v = {1, 2, 3, 4, 5, 6, 7, 8};
+        for (int i = 0; i < ids.length; i++) {
+            monitor.update(MonitorFixtures.measurement("f", i, v[i]).withSubgroup(ids[i]), out);
+        }
+        List<PointResult> points = ofType(out, PointResult.class);
+        assertEquals(2, points.size());
+        assertEquals(2, points.get(0).x(), 1e-12);
+        assertEquals(2, points.get(0).disp(), 1e-12);
+        assertEquals(MonitorFixtures.T0 + 2 * MonitorFixtures.SECOND, points.get(0).tsNanos());
+        assertEquals(6, points.get(1).x(), 1e-12);
+    }
+
+    @Test
+    void dispersionBeyondItsLimitIsRuleD1() {
+        FeatureConfig config = subgroups("f", ChartType.XBAR_R, 2, 2);
+        config.knownMean = 0;
+        config.knownSigma = 1;
+        List<PointResult> points = ofType(run(new FeatureMonitor(config), -2.5, 2.5), PointResult.class);
+        assertEquals(1, points.size());
+        // R = 5 > (d2 + 3·d3)σ = 3.686 for n = 2
+        assertEquals("D1", points.get(0).rules());
+    }
+
+    @Test
+    void revisionRebaselinesFromTheNextPoint() {
+        FeatureConfig config = imr("f");
+        config.baseline = 5;
+        FeatureMonitor monitor = new FeatureMonitor(config);
+        List<SpcResult> out = new ArrayList<>(run(monitor, 1, 2, 1, 2, 1));
+        monitor.requestRevision();
+        for (int i = 5; i < 10; i++) {
+            monitor.update(MonitorFixtures.measurement("f", i, 100 + i % 2), out);
+        }
+        List<LimitsResult> limits = ofType(out, LimitsResult.class);
+        assertEquals(2, limits.size());
+        assertEquals(100.4, limits.get(1).cl(), 1e-9);
+    }
+
+    @Test
+    void ruleIdsListEveryViolatedRule() {
+        FeatureConfig config = imr("f");
+        config.knownMean = 0;
+        config.knownSigma = 1;
+        config.rules = Rule.nelson();
+        List<PointResult> points = ofType(run(new FeatureMonitor(config), 2.5, 3.5), PointResult.class);
+        assertEquals("N1,N5", points.get(1).rules());
+    }
+}

@@ -1,0 +1,71 @@
+package dev.pilotspc.core.chart;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.apache.commons.math3.distribution.NormalDistribution;
+import org.junit.jupiter.api.Test;
+
+/** Quesenberry (1991), "SPC Q charts for start-up processes and short or long runs", JQT 23(3). */
+class QStatisticTest {
+
+    private static final NormalDistribution N01 = new NormalDistribution();
+
+    @Test
+    void thirdIndividualUsesTheCauchyTransform() {
+        // With r = 3 the t distribution has 1 degree of freedom (Cauchy): G(t) = 1/2 + atan(t)/π
+        QStatistic q = new QStatistic();
+        assertTrue(Double.isNaN(q.updateIndividual(10)));
+        assertTrue(Double.isNaN(q.updateIndividual(12)));
+        double t = Math.sqrt(2.0 / 3.0) * (14 - 11) / Math.sqrt(2);
+        double expected = N01.inverseCumulativeProbability(0.5 + Math.atan(t) / Math.PI);
+        assertEquals(expected, q.updateIndividual(14), 1e-9);
+    }
+
+    @Test
+    void subgroupQUsesPooledVarianceThroughTheCurrentSubgroup() {
+        QStatistic q = new QStatistic();
+        assertTrue(Double.isNaN(q.updateSubgroup(10, 4, 5)));
+        // second subgroup: N1 = 5, N2 = 10, pooled variance (4·4 + 4·1)/8 = 2.5 with 8 df
+        double t = Math.sqrt(5.0 * 5 / 10) * (11 - 10) / Math.sqrt(2.5);
+        double p = new org.apache.commons.math3.distribution.TDistribution(8).cumulativeProbability(t);
+        assertEquals(N01.inverseCumulativeProbability(p), q.updateSubgroup(11, 1, 5), 1e-9);
+    }
+
+    @Test
+    void qValuesOfNormalDataAreStandardNormal() {
+        Random random = new Random(42);
+        QStatistic q = new QStatistic();
+        double sum = 0;
+        double sumSq = 0;
+        int count = 0;
+        for (int i = 0; i < 4000; i++) {
+            double v = q.updateIndividual(25 + 3 * random.nextGaussian());
+            if (!Double.isNaN(v)) {
+                sum += v;
+                sumSq += v * v;
+                count++;
+            }
+        }
+        double mean = sum / count;
+        double variance = sumSq / count - mean * mean;
+        assertEquals(0, mean, 0.06); // 4 standard errors of a mean of 4000 N(0,1)
+        assertEquals(1, variance, 0.09);
+    }
+
+    @Test
+    void qIsInvariantToLocationAndScale() {
+        QStatistic a = new QStatistic();
+        QStatistic b = new QStatistic();
+        Random random = new Random(7);
+        for (int i = 0; i < 50; i++) {
+            double x = random.nextGaussian();
+            double qa = a.updateIndividual(x);
+            double qb = b.updateIndividual(1000 + 0.01 * x);
+            if (!Double.isNaN(qa)) {
+                assertEquals(qa, qb, 1e-6);
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.pilotspc.core.chart;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pilotspc.core.config.Rule;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each rule on constructed sequences of z-scores (CL 0, sigma 1), positive and negative, with the
+ * conventions of CONTRACT.md §3: Western Electric Handbook (1956) zone rules need the points on one
+ * side and the newest point beyond the zone; Nelson (1984) run and trend rules fire at every point
+ * that completes a run.
+ */
+class RunRulesTest {
+
+    private static int hitsAtLast(int mask, double... z) {
+        PointHistory h = new PointHistory();
+        for (double v : z) {
+            h.push(v);
+        }
+        return RunRules.evaluate(h, 0, 1, mask);
+    }
+
+    private static boolean fires(Rule rule, double... z) {
+        return rule.in(hitsAtLast(rule.bit(), z));
+    }
+
+    @Test
+    void flagsRuleOneWhenPointBeyondThreeSigma() {
+        assertTrue(fires(Rule.WE1, 0.1, 3.01));
+        assertTrue(fires(Rule.WE1, -3.5));
+        assertTrue(fires(Rule.N1, 0, -3.2));
+    }
+
+    @Test
+    void doesNotFlagRuleOneOnTheLimitItself() {
+        assertFalse(fires(Rule.WE1, 3.0));
+        assertFalse(fires(Rule.WE1, 3.5, 0.0));
+    }
+
+    @Test
+    void flagsTwoOfThreeBeyondTwoSigmaOnOneSide() {
+        assertTrue(fires(Rule.WE2, 2.1, 0.5, 2.2));
+        assertTrue(fires(Rule.N5, -2.5, -0.1, -2.1));
+        assertTrue(fires(Rule.WE2, 2.1, 2.2), "fires at the 2nd point when both are beyond 2 sigma");
+    }
+
+    @Test
+    void twoOfThreeNeedsSameSideAndTheNewestPointBeyond() {
+        assertFalse(fires(Rule.WE2, 2.1, 0.5, -2.2), "opposite sides");
+        assertFalse(fires(Rule.WE2, 2.1, 2.2, 0.5), "newest point inside the zone");
+        assertFalse(fires(Rule.WE2, 2.1, 0.5, 0.3, 2.2), "the other point is 3 back");
+        assertFalse(fires(Rule.WE2, 2.0, 2.0), "on the 2 sigma line is not beyond");
+    }
+
+    @Test
+    void flagsFourOfFiveBeyondOneSigmaOnOneSide() {
+        assertTrue(fires(Rule.WE3, 1.1, 1.2, 0.3, 1.5, 1.05));
+        assertTrue(fires(Rule.N6, -1.1, -1.2, -1.3, -1.4));
+    }
+
+    @Test
+    void fourOfFiveNeedsSameSideAndTheNewestPointBeyond() {
+        assertFalse(fires(Rule.WE3, 1.1, -1.2, -1.3, 1.5, 1.05), "two are on the other side");
+        assertFalse(fires(Rule.WE3, 1.1, 1.2, 1.3, 1.5, 0.9), "newest is within 1 sigma");
+        assertFalse(fires(Rule.WE3, 1.1, 0.2, 1.2, 0.3, 1.5), "only 3 of 5");
+    }
+
+    @Test
+    void flagsEightInARowOnOneSideAtEveryPointOfTheRun() {
+        double[] z = {0.1, 0.2, 0.3, 0.1, 0.5, 0.2, 0.1, 0.4, 0.3};
+        assertFalse(fires(Rule.WE4, java.util.Arrays.copyOf(z, 7)));
+        assertTrue(fires(Rule.WE4, java.util.Arrays.copyOf(z, 8)));
+        assertTrue(fires(Rule.WE4, z), "the 9th point continues the run");
+        assertFalse(fires(Rule.WE4, 0.1, 0.2, 0.3, 0.1, 0.0, 0.2, 0.1, 0.4), "a point on the centre line breaks it");
+    }
+
+    @Test
+    void nelsonRunNeedsNineAndAiagSeven() {
+        double[] eight = {-1, -1, -1, -1, -1, -1, -1, -1};
+        assertFalse(fires(Rule.N2, eight));
+        assertTrue(fires(Rule.N2, -1, -1, -1, -1, -1, -1, -1, -1, -1));
+        assertTrue(fires(Rule.A2, -1, -1, -1, -1, -1, -1, -1));
+        assertFalse(fires(Rule.A2, 1, -1, -1, -1, -1, -1, -1));
+    }
+
+    @Test
+    void flagsSixPointsSteadilyIncreasingOrDecreasing() {
+        assertTrue(fires(Rule.N3, -2, -1.5, -1, 0, 0.5, 0.6));
+        assertTrue(fires(Rule.N3, 1, 0.9, 0.1, -0.2, -0.3, -1));
+        assertFalse(fires(Rule.N3, -2, -1.5, -1, 0, 0.5), "five points");
+        assertFalse(fires(Rule.N3, -2, -1.5, -1, -1, 0.5, 0.6), "a tie breaks the trend");
+    }
+
+    @Test
+    void flagsFourteenPointsAlternating() {
+        double[] alt = new double[14];
+        for (int i = 0; i < 14; i++) {
+            alt[i] = i % 2 == 0 ? 0.5 : -0.5;
+        }
+        assertTrue(fires(Rule.N4, alt));
+        assertFalse(fires(Rule.N4, java.util.Arrays.copyOf(alt, 13)));
+        alt[7] = alt[6];
+        assertFalse(fires(Rule.N4, alt));
+    }
+
+    @Test
+    void flagsFifteenPointsWithinOneSigma() {
+        double[] calm = new double[15];
+        for (int i = 0; i < 15; i++) {
+            calm[i] = i % 2 == 0 ? 0.5 : -0.9;
+        }
+        assertTrue(fires(Rule.N7, calm));
+        calm[3] = 1.0;
+        assertFalse(fires(Rule.N7, calm), "a point on the 1 sigma line is not within");
+    }
+
+    @Test
+    void flagsEightPointsBeyondOneSigmaOnEitherSide() {
+        assertTrue(fires(Rule.N8, 1.5, -1.5, 1.2, -1.1, 2, -2, 1.1, -1.3));
+        assertFalse(fires(Rule.N8, 1.5, -1.5, 1.2, -0.1, 2, -2, 1.1, -1.3));
+    }
+
+    @Test
+    void reportsOnlyTheRulesInTheMask() {
+        int hits = hitsAtLast(Rule.westernElectric(), 3.5);
+        assertEquals(Rule.WE1.bit(), hits);
+        assertEquals(0, hitsAtLast(0, 3.5));
+        assertEquals(Rule.N1.bit() | Rule.N5.bit(), hitsAtLast(Rule.nelson(), 2.5, 3.5));
+    }
+
+    @Test
+    void standardisesWithCentreLineAndPointSigma() {
+        PointHistory h = new PointHistory();
+        h.push(10.31);
+        assertEquals(Rule.WE1.bit(), RunRules.evaluate(h, 10, 0.1, Rule.westernElectric()));
+        h.push(10.29);
+        assertEquals(0, RunRules.evaluate(h, 10, 0.1, Rule.WE1.bit()));
+    }
+}
