@@ -2,7 +2,8 @@ package dev.pilotspc.core.result;
 
 /**
  * Process capability over the batch so far ({@code spc_capability}); indices that need a missing
- * spec limit are null.
+ * spec limit are null. {@code ppmExpected} uses the overall sigma, {@code ppmExpectedWithin} the
+ * within sigma (null while the chart has none).
  */
 public record CapabilityResult(
         long tsNanos,
@@ -22,7 +23,8 @@ public record CapabilityResult(
         Double cpkLcl,
         Double ppkLcl,
         double ppmExpected,
-        double ppmObserved) implements SpcResult {
+        double ppmObserved,
+        Double ppmExpectedWithin) implements SpcResult {
 
     @Override
     public String measurement() {
