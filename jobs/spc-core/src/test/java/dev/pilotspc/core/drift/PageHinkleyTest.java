@@ -1,0 +1,125 @@
+package dev.pilotspc.core.drift;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pilotspc.core.config.FeatureConfig;
+import dev.pilotspc.core.result.DriftResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+class PageHinkleyTest {
+
+    /** Feeds {@code count} copies of x; returns the 1-based index of the first alarm, or -1. */
+    private static int feedUntilAlarm(PageHinkley ph, double x, int count, double sigma, PageHinkleyAlarm[] out) {
+        for (int i = 1; i <= count; i++) {
+            PageHinkleyAlarm a = ph.update(x, sigma);
+            if (a != null) {
+                out[0] = a;
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void flagsAThreeSigmaStepOnItsFifthPointWithTheExactShift() {
+        // 50 points at 10, then 13 (σ = 1, δ 0.5, λ 10): after k shifted points x − x̄ = 150/(50 + k),
+        // so g⁺ = Σ(150/(50 + i) − 0.5) = 2.44, 4.33, 6.66, 8.93, 11.16 > 10 at k = 5; the argmin of
+        // m⁺ is point 50, and the means on either side differ by exactly 3
+        PageHinkley ph = new PageHinkley(0.5, 10);
+        PageHinkleyAlarm[] alarm = new PageHinkleyAlarm[1];
+        assertEquals(-1, feedUntilAlarm(ph, 10, 50, 1, alarm));
+        assertEquals(5, feedUntilAlarm(ph, 13, 100, 1, alarm));
+        assertEquals(DriftResult.UP, alarm[0].direction());
+        assertEquals(3.0, alarm[0].shift(), 1e-12);
+    }
+
+    @Test
+    void resetsAfterAnAlarmAndDetectsTheStepBack() {
+        PageHinkley ph = new PageHinkley(0.5, 10);
+        PageHinkleyAlarm[] alarm = new PageHinkleyAlarm[1];
+        feedUntilAlarm(ph, 10, 50, 1, alarm);
+        assertEquals(5, feedUntilAlarm(ph, 13, 100, 1, alarm));
+        assertEquals(0, ph.n);
+        assertEquals(0.0, ph.gUp);
+        // the new level is the new reference: no repeat alarms on it
+        assertEquals(-1, feedUntilAlarm(ph, 13, 45, 1, alarm));
+        assertEquals(5, feedUntilAlarm(ph, 10, 100, 1, alarm));
+        assertEquals(DriftResult.DOWN, alarm[0].direction());
+        assertEquals(-3.0, alarm[0].shift(), 1e-12);
+    }
+
+    @Test
+    void alarmsAreInvariantToTheUnitsAndOffsetOfTheData() {
+        // a bore at 25 mm with σ = 2 µm must alarm where standardised data does
+        Random rnd = new Random(17);
+        PageHinkley standard = new PageHinkley(0.5, 10);
+        PageHinkley gauge = new PageHinkley(0.5, 10);
+        List<Integer> alarms = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            double z = rnd.nextGaussian() + ((i / 500) % 2 == 0 ? 0 : 1.2);
+            PageHinkleyAlarm a = standard.update(z, 1);
+            PageHinkleyAlarm b = gauge.update(25.0 + 0.002 * z, 0.002);
+            assertEquals(a == null, b == null, "alarm at point " + i);
+            if (a != null) {
+                alarms.add(i);
+                assertEquals(a.direction(), b.direction());
+                assertEquals(0.002 * a.shift(), b.shift(), 1e-9);
+            }
+        }
+        assertTrue(alarms.size() >= 30, "about one alarm per step, was " + alarms.size());
+    }
+
+    @Test
+    void skipsPointsWithoutAUsableSigma() {
+        PageHinkley ph = new PageHinkley(0.5, 10);
+        assertNull(ph.update(100, Double.NaN));
+        assertNull(ph.update(100, 0));
+        assertNull(ph.update(Double.NaN, 1));
+        assertEquals(0, ph.n);
+    }
+
+    @Test
+    void isAFlinkPojoWhoseFieldsHoldAllState() throws ReflectiveOperationException {
+        FlinkPojo.assertPojo(PageHinkley.class);
+        PageHinkley a = new PageHinkley(0.5, 10);
+        Random rnd = new Random(3);
+        for (int i = 0; i < 40; i++) {
+            a.update(rnd.nextGaussian(), 1);
+        }
+        PageHinkley b = FlinkPojo.copy(a);
+        for (int i = 0; i < 2000; i++) {
+            double x = rnd.nextGaussian() + (i > 1000 ? 1 : 0);
+            assertEquals(a.update(x, 1), b.update(x, 1));
+        }
+    }
+
+    @Test
+    void rejectsNegativeAllowanceOrNonPositiveThreshold() {
+        assertThrows(IllegalArgumentException.class, () -> new PageHinkley(-0.1, 10));
+        assertThrows(IllegalArgumentException.class, () -> new PageHinkley(0.5, 0));
+    }
+
+    @Test
+    void defaultsHoldFalseAlarmsRareAndCatchDriftAndSteps() {
+        // N(0,1), seeded. Measured: ARL0 ≥ 1.7e4 (most runs reach the 20 000 cap); a 0.1σ/part drift
+        // after 50 in-control parts caught in ≈ 19.5 parts, a 1.5σ step in ≈ 13
+        Supplier<Calibration.Detector> factory = () -> {
+            PageHinkley ph = new PageHinkley(FeatureConfig.DEFAULT_PH_DELTA, FeatureConfig.DEFAULT_PH_LAMBDA);
+            return x -> ph.update(x, 1) != null;
+        };
+        double arl0 = Calibration.inControlArl(factory, 100, 20_000, 1);
+        assertTrue(arl0 > 5000, "in-control ARL " + arl0);
+        double drift = Calibration.meanDelay(factory, 400, k -> 0.1 * k, 2);
+        assertTrue(drift > 14 && drift < 26, "0.1σ/part drift delay " + drift);
+        double step = Calibration.meanDelay(factory, 400, k -> 1.5, 3);
+        assertTrue(step > 9 && step < 17, "1.5σ step delay " + step);
+    }
+}
