@@ -91,7 +91,7 @@ public class Capability {
         Double cpm = hasLsl && hasUsl && Double.isFinite(target) && usable(sigmaWithin)
                 ? ratio(usl - lsl, 6 * Math.hypot(sigmaWithin, mean - target)) : null;
 
-        return new CapabilityResult(tsNanos, tags, count, mean, sigmaWithin, sigmaOverall,
+        return new CapabilityResult(tsNanos, tags, count, mean, Double.isFinite(sigmaWithin) ? sigmaWithin : null, sigmaOverall,
                 cp, cpk, cpu, cpl, pp, ppk, cpm,
                 cp == null ? null : cpLowerBound(cp, count),
                 cpk == null ? null : bissellLowerBound(cpk, count),

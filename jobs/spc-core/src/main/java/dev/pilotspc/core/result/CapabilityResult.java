@@ -10,7 +10,7 @@ public record CapabilityResult(
         Tags tags,
         long n,
         double mean,
-        double sigmaWithin,
+        Double sigmaWithin,
         double sigmaOverall,
         Double cp,
         Double cpk,
