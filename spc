@@ -59,6 +59,6 @@ case "$cmd" in
       *) die "unknown bench target '$sub' (known: core)" ;;
     esac
     ;;
-  check-features) run_core dev.pilotspc.core.FeatureDefinitions "$@" ;;
+  check-features) run_core dev.pilotspc.core.config.FeatureDefinitions "$@" ;;
   *) die "unknown command '$cmd' (see ./spc --help)" ;;
 esac
