@@ -5,6 +5,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CORE="$ROOT/jobs/spc-core"
 CORE_JAR="$CORE/target/spc-core.jar"
+FLINK="$ROOT/jobs/spc-flink"
+FLINK_JAR="$FLINK/target/spc-flink.jar"
 JAVA_OPTS="${SPC_JAVA_OPTS:--Xmx1g}"
 
 usage() {
@@ -12,6 +14,9 @@ usage() {
 Usage: ./spc <command> [options]
 
 Commands:
+  replay          chart a measurements file with the streaming job's graph:
+                  --features FILE --input FILE --output FILE|- [--dead-letters FILE]
+  run             the streaming job against an existing Kafka (same main class as `flink run`)
   bench core      per-point cost of the SPC engine (I-MR + Western Electric rules, EWMA, CUSUM,
                   capability and drift); last line: ns_per_point=<median> points=<count>
   check-features  validate a feature definitions file (YAML or JSON) and print the resolved
@@ -26,15 +31,16 @@ die() { echo "spc: $*" >&2; exit 2; }
 
 build_if_needed() {
   local stale=0
-  if [[ ! -f "$CORE_JAR" || "${SPC_REBUILD:-0}" == 1 ]]; then
+  if [[ ! -f "$CORE_JAR" || ! -f "$FLINK_JAR" || "${SPC_REBUILD:-0}" == 1 ]]; then
     stale=1
-  elif [[ -n "$(find "$ROOT/pom.xml" "$CORE/pom.xml" "$CORE/src/main" -newer "$CORE_JAR" -print -quit)" ]]; then
+  elif [[ -n "$(find "$ROOT/pom.xml" "$CORE/pom.xml" "$CORE/src/main" "$FLINK/pom.xml" "$FLINK/src/main" \
+        -newer "$FLINK_JAR" -print -quit)" ]]; then
     stale=1
   fi
   if [[ $stale == 1 ]]; then
     command -v mvn >/dev/null || die "Maven (mvn) is needed to build pilot-spc; install it (apt-get install maven)"
     echo "spc: building (once; takes a minute on a fresh machine)..." >&2
-    (cd "$ROOT" && mvn -q -B -DskipTests -pl jobs/spc-core -am package) >&2 \
+    (cd "$ROOT" && mvn -q -B -ntp -DskipTests clean install) >&2 \
       || die "build failed; run 'mvn -DskipTests package' to see why"
   fi
 }
@@ -42,6 +48,14 @@ build_if_needed() {
 run_core() {
   build_if_needed
   exec java $JAVA_OPTS -cp "$CORE_JAR:$CORE/target/lib/*" "$@"
+}
+
+run_flink() {
+  build_if_needed
+  mkdir -p "${SPC_LOG_DIR:-$ROOT/logs}"
+  exec java $JAVA_OPTS -Dlog4j.configurationFile="$FLINK/conf/log4j2-local.properties" \
+    -Dspc.log.file="${SPC_LOG_DIR:-$ROOT/logs}/spc.log" \
+    -cp "$FLINK_JAR:$CORE_JAR:$FLINK/target/lib/*" dev.pilotspc.flink.cli.SpcCli "$@"
 }
 
 cmd="${1:-}"
@@ -59,6 +73,7 @@ case "$cmd" in
       *) die "unknown bench target '$sub' (known: core)" ;;
     esac
     ;;
+  replay|run) run_flink "$cmd" "$@" ;;
   check-features) run_core dev.pilotspc.core.config.FeatureDefinitions "$@" ;;
   *) die "unknown command '$cmd' (see ./spc --help)" ;;
 esac

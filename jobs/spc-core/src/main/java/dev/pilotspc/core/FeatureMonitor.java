@@ -541,6 +541,9 @@ public class FeatureMonitor {
         int exponent = (int) Math.floor(Math.log10(Math.abs(v)));
         double scale = Math.pow(10, 5 - exponent);
         double rounded = Math.round(v * scale) / scale;
+        if (exponent < -3 || exponent > 6) {
+            return java.math.BigDecimal.valueOf(rounded).stripTrailingZeros().toPlainString();
+        }
         String text = Double.toString(rounded);
         return text.endsWith(".0") ? text.substring(0, text.length() - 2) : text;
     }

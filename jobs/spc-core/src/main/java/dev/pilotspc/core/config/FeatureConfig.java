@@ -128,6 +128,35 @@ public class FeatureConfig {
     }
 
     @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof FeatureConfig c)) {
+            return false;
+        }
+        return sameChartingAs(c)
+                && java.util.Objects.equals(feature, c.feature)
+                && java.util.Objects.equals(name, c.name)
+                && java.util.Objects.equals(unit, c.unit)
+                && same(target, c.target)
+                && same(lsl, c.lsl)
+                && same(usl, c.usl)
+                && rules == c.rules
+                && drift == c.drift
+                && driftWindow == c.driftWindow
+                && same(driftAlpha, c.driftAlpha)
+                && same(phDelta, c.phDelta)
+                && same(phLambda, c.phLambda)
+                && critical == c.critical;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(feature, chart, subgroupSize, baseline, target, lsl, usl, rules);
+    }
+
+    @Override
     public String toString() {
         return "FeatureConfig{" + feature + ", chart=" + chart.id() + ", n=" + subgroupSize
                 + ", baseline=" + baseline + ", lsl=" + lsl + ", target=" + target + ", usl=" + usl

@@ -1,0 +1,219 @@
+package dev.pilotspc.flink.cli;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Command-line options {@code --name value} or {@code --name=value}, each declared with its help
+ * text; an environment variable may stand in for an option. Misuse throws {@link UsageException}
+ * with a one-line message.
+ */
+public final class Options {
+
+    /** A one-line problem with the command line or its files. */
+    public static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public UsageException(String message) {
+            super(message);
+        }
+    }
+
+    private record Spec(String name, String help, String env, boolean flag, String defaultValue) {
+    }
+
+    private final String command;
+    private final String summary;
+    private final Map<String, Spec> specs = new LinkedHashMap<>();
+    private final Map<String, String> values = new LinkedHashMap<>();
+    /** Options passed with a prefix, e.g. --kafka.security.protocol=SSL, without the prefix. */
+    private final Map<String, Map<String, String>> prefixed = new LinkedHashMap<>();
+    private boolean help;
+
+    public Options(String command, String summary) {
+        this.command = command;
+        this.summary = summary;
+    }
+
+    public Options option(String name, String help) {
+        return option(name, help, null, null);
+    }
+
+    public Options option(String name, String help, String env, String defaultValue) {
+        specs.put(name, new Spec(name, help, env, false, defaultValue));
+        return this;
+    }
+
+    public Options flag(String name, String help) {
+        specs.put(name, new Spec(name, help, null, true, null));
+        return this;
+    }
+
+    /** Accepts any {@code --prefix.key=value}, e.g. Kafka client properties. */
+    public Options prefix(String prefix, String help) {
+        specs.put(prefix + ".", new Spec(prefix + ".<key>", help, null, false, null));
+        prefixed.put(prefix, new LinkedHashMap<>());
+        return this;
+    }
+
+    public Options parse(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("-h") || arg.equals("--help")) {
+                help = true;
+                continue;
+            }
+            if (!arg.startsWith("--")) {
+                throw new UsageException("unexpected argument '" + arg + "'");
+            }
+            String name = arg.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            int dot = name.indexOf('.');
+            if (dot > 0 && prefixed.containsKey(name.substring(0, dot))) {
+                if (value == null) {
+                    value = next(args, ++i, name);
+                }
+                prefixed.get(name.substring(0, dot)).put(name.substring(dot + 1), value);
+                continue;
+            }
+            Spec spec = specs.get(name);
+            if (spec == null) {
+                throw new UsageException("unknown option '--" + name + "'");
+            }
+            if (spec.flag()) {
+                values.put(name, value == null ? "true" : value);
+            } else {
+                values.put(name, value != null ? value : next(args, ++i, name));
+            }
+        }
+        return this;
+    }
+
+    private static String next(String[] args, int i, String name) {
+        if (i >= args.length || args[i].startsWith("--")) {
+            throw new UsageException("option '--" + name + "' needs a value");
+        }
+        return args[i];
+    }
+
+    public boolean helpRequested() {
+        return help;
+    }
+
+    public String usage() {
+        StringBuilder sb = new StringBuilder("Usage: ./spc ").append(command).append(" [options]\n")
+                .append(summary).append("\n\nOptions:\n");
+        for (Spec s : specs.values()) {
+            String name = "--" + s.name() + (s.flag() ? "" : " <value>");
+            sb.append(String.format(Locale.ROOT, "  %-30s %s", name, s.help()));
+            if (s.defaultValue() != null) {
+                sb.append(" (default ").append(s.defaultValue()).append(')');
+            }
+            if (s.env() != null) {
+                sb.append(" [env ").append(s.env()).append(']');
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** The option's value, else its environment variable, else its default (may be null). */
+    public String get(String name) {
+        Spec spec = specs.get(name);
+        if (spec == null) {
+            throw new IllegalArgumentException("undeclared option " + name);
+        }
+        String v = values.get(name);
+        if (v == null && spec.env() != null) {
+            v = System.getenv(spec.env());
+        }
+        return v != null ? v : spec.defaultValue();
+    }
+
+    public String required(String name) {
+        String v = get(name);
+        if (v == null || v.isBlank()) {
+            throw new UsageException("missing required option --" + name);
+        }
+        return v;
+    }
+
+    public boolean has(String name) {
+        return get(name) != null;
+    }
+
+    public boolean flagSet(String name) {
+        return Boolean.parseBoolean(get(name));
+    }
+
+    public int getInt(String name) {
+        String v = get(name);
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new UsageException("option --" + name + " needs an integer, got '" + v + "'");
+        }
+    }
+
+    /** Durations as ISO-8601 (PT10S) or a number with a unit: 500ms, 10s, 5m, 2h, 7d; 0 = none. */
+    public Duration getDuration(String name) {
+        String v = get(name);
+        if (v == null) {
+            throw new UsageException("missing required option --" + name);
+        }
+        return parseDuration(name, v.trim());
+    }
+
+    static Duration parseDuration(String name, String v) {
+        try {
+            if (v.equals("0")) {
+                return Duration.ZERO;
+            }
+            if (v.startsWith("P") || v.startsWith("p")) {
+                return Duration.parse(v);
+            }
+            int split = 0;
+            while (split < v.length() && (Character.isDigit(v.charAt(split)) || v.charAt(split) == '.')) {
+                split++;
+            }
+            double amount = Double.parseDouble(v.substring(0, split));
+            long millis = switch (v.substring(split).trim().toLowerCase(Locale.ROOT)) {
+                case "ms" -> Math.round(amount);
+                case "s" -> Math.round(amount * 1000);
+                case "m", "min" -> Math.round(amount * 60_000);
+                case "h" -> Math.round(amount * 3_600_000);
+                case "d" -> Math.round(amount * 86_400_000);
+                default -> throw new NumberFormatException();
+            };
+            return Duration.ofMillis(millis);
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw new UsageException("option --" + name + " needs a duration like 500ms, 10s, 5m, 2h, 7d, got '" + v + "'");
+        }
+    }
+
+    public Map<String, String> prefixed(String prefix) {
+        return prefixed.get(prefix);
+    }
+
+    /** All explicitly given values plus environment fallbacks, for option groups read elsewhere. */
+    public Map<String, String> values() {
+        Map<String, String> all = new LinkedHashMap<>();
+        for (String name : specs.keySet()) {
+            if (!name.endsWith(".")) {
+                String v = get(name);
+                if (v != null) {
+                    all.put(name, v);
+                }
+            }
+        }
+        return all;
+    }
+}

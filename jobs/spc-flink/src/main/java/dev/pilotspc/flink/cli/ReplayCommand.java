@@ -1,0 +1,107 @@
+package dev.pilotspc.flink.cli;
+
+import dev.pilotspc.core.config.DefinitionException;
+import dev.pilotspc.core.config.FeatureDefinitions;
+import dev.pilotspc.flink.io.DeadLetterJson;
+import dev.pilotspc.flink.io.MeasurementFiles;
+import dev.pilotspc.flink.io.MeasurementParser;
+import dev.pilotspc.flink.io.TextFileSink;
+import dev.pilotspc.flink.records.DefinitionUpdate;
+import dev.pilotspc.flink.records.MeasurementRecord;
+import dev.pilotspc.flink.workflow.EventTime;
+import dev.pilotspc.flink.workflow.SpcWorkflow;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * {@code ./spc replay}: the streaming job's graph, bounded, over a measurements file; every result
+ * as line protocol, rejected records as JSON lines with their reason.
+ */
+public final class ReplayCommand {
+
+    static Options options() {
+        return new Options("replay",
+                "Charts a measurements file (CSV with a header row, or JSON lines) with the streaming job's graph.")
+                .option("features", "feature definitions file (YAML or JSON)")
+                .option("input", "measurements file: .csv, or JSON lines")
+                .option("output", "line-protocol results file, - for stdout")
+                .option("dead-letters", "rejected records as JSON lines with reason", null, "<output>.dlq.jsonl")
+                .option("alerts", "alerts (CONTRACT §5 JSON) as lines to this file")
+                .option("max-record-bytes", "records longer than this are rejected as oversized", null,
+                        Integer.toString(MeasurementParser.DEFAULT_MAX_RECORD_BYTES));
+    }
+
+    private ReplayCommand() {
+    }
+
+    static int run(String[] args) throws Exception {
+        Options o = options().parse(args);
+        if (o.helpRequested()) {
+            System.out.println(o.usage());
+            return 0;
+        }
+        Path featuresFile = readable(o.required("features"), "features");
+        Path inputFile = readable(o.required("input"), "input");
+        String output = o.required("output");
+        String deadLetters = o.has("dead-letters") && !o.get("dead-letters").equals("<output>.dlq.jsonl")
+                ? o.get("dead-letters")
+                : (output.equals(TextFileSink.STDOUT) ? "replay.dlq.jsonl" : output + ".dlq.jsonl");
+        String definitionsText = Files.readString(featuresFile, StandardCharsets.UTF_8);
+        try {
+            FeatureDefinitions.parse(definitionsText, featuresFile.toString());
+        } catch (DefinitionException e) {
+            throw new Options.UsageException(e.getMessage());
+        }
+        List<MeasurementRecord> records;
+        try {
+            records = MeasurementFiles.read(inputFile, new MeasurementParser(o.getInt("max-record-bytes")));
+        } catch (IOException e) {
+            throw new Options.UsageException("cannot read input " + inputFile + ": " + e.getMessage());
+        }
+
+        if (records.isEmpty()) {
+            // nothing to chart: the outputs exist and are empty, as after a replay of blank lines
+            for (String file : new String[] {output, deadLetters}) {
+                if (!file.equals(TextFileSink.STDOUT)) {
+                    Files.writeString(Path.of(file), "");
+                }
+            }
+            return 0;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
+        env.setParallelism(1); // one ordered output file: byte-identical replays
+        DataStream<MeasurementRecord> measurements = env.fromData(records, Types.POJO(MeasurementRecord.class))
+                .assignTimestampsAndWatermarks(EventTime.sortedFile()).name("measurements-file");
+        // no definitions are published during a replay: a stream that ends at once (Flink has no empty source)
+        DataStream<DefinitionUpdate> noUpdates = env.fromData(Types.POJO(DefinitionUpdate.class), new DefinitionUpdate())
+                .filter(update -> false).name("no-definition-updates");
+        SpcWorkflow.Outputs outputs = SpcWorkflow.define(measurements, noUpdates, definitionsText,
+                featuresFile.toString(), Duration.ZERO);
+        outputs.results().sinkTo(TextFileSink.lines(output)).name("results-file").uid("results-file");
+        outputs.deadLetters().sinkTo(new TextFileSink<>(deadLetters, DeadLetterJson::toJson, true))
+                .name("dead-letters-file").uid("dead-letters-file");
+        if (o.has("alerts")) {
+            outputs.alerts().sinkTo(new TextFileSink<>(o.get("alerts"), a -> a.json, true))
+                    .name("alerts-file").uid("alerts-file");
+        }
+        env.execute("pilot-spc replay " + inputFile.getFileName());
+        return 0;
+    }
+
+    static Path readable(String name, String option) {
+        Path p = Path.of(name);
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            throw new Options.UsageException("--" + option + ": cannot read file " + name);
+        }
+        return p;
+    }
+}

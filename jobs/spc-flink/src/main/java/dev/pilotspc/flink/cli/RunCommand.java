@@ -1,0 +1,113 @@
+package dev.pilotspc.flink.cli;
+
+import dev.pilotspc.core.config.DefinitionException;
+import dev.pilotspc.core.config.FeatureDefinitions;
+import dev.pilotspc.flink.io.KafkaIo;
+import dev.pilotspc.flink.io.MeasurementParser;
+import dev.pilotspc.flink.io.TextFileSink;
+import dev.pilotspc.flink.records.DefinitionUpdate;
+import dev.pilotspc.flink.records.MeasurementRecord;
+import dev.pilotspc.flink.workflow.EventTime;
+import dev.pilotspc.flink.workflow.SpcWorkflow;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * {@code ./spc run} and the cluster job's main: Kafka measurements and definitions in; results to
+ * InfluxDB or a line-protocol file; alerts and dead letters to Kafka.
+ */
+public final class RunCommand {
+
+    static Options options() {
+        return new Options("run", "The streaming job against an existing Kafka (and InfluxDB).")
+                .option("bootstrap-servers", "Kafka bootstrap servers", "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092")
+                .option("group-id", "Kafka consumer group of the job", "SPC_GROUP_ID", "pilot-spc")
+                .option("topic-measurements", "measurements topic", null, "spc.measurements")
+                .option("topic-features", "compacted feature definitions topic", null, "spc.features")
+                .option("topic-alerts", "alerts topic", null, "spc.alerts")
+                .option("topic-dlq", "dead-letter topic", null, "spc.measurements.dlq")
+                .prefix("kafka", "any Kafka client property, e.g. --kafka.security.protocol=SSL")
+                .option("features", "feature definitions file (YAML or JSON); the topic overrides it", "SPC_FEATURES", null)
+                .option("output", "also write every result as line protocol to this file (- = stdout)")
+                .option("out-of-orderness", "how far measurements may arrive out of event-time order", null, "2s")
+                .option("idleness", "a partition silent this long stops holding the event-time clock", null, "30s")
+                .option("state-ttl", "drop the chart of a (feature, batch) idle this long; 0 = keep", null, "30d")
+                .option("checkpoint-interval", "checkpoint interval; 0 = off", null, "10s")
+                .option("checkpoint-dir", "checkpoint storage, e.g. file:///var/lib/spc/checkpoints", "SPC_CHECKPOINT_DIR", null)
+                .option("parallelism", "job parallelism (default: the cluster's)")
+                .option("max-record-bytes", "records longer than this go to the dead letters as oversized", null,
+                        Integer.toString(MeasurementParser.DEFAULT_MAX_RECORD_BYTES))
+                .flag("bounded", "stop at the topics' current end (tests, benchmarks)")
+                .option("job-name", "Flink job name", null, "pilot-spc");
+    }
+
+    private RunCommand() {
+    }
+
+    static int run(String[] args) throws Exception {
+        Options o = options().parse(args);
+        if (o.helpRequested()) {
+            System.out.println(o.usage());
+            return 0;
+        }
+        Configuration conf = new Configuration();
+        if (o.has("checkpoint-dir")) {
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, o.get("checkpoint-dir"));
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        define(env, o);
+        env.execute(o.get("job-name"));
+        return 0;
+    }
+
+    /** Builds the streaming job from parsed options on {@code env}; tests and benchmarks call this too. */
+    public static void define(StreamExecutionEnvironment env, Options o) throws Exception {
+        String definitionsText = null;
+        String definitionsSource = "spc.features";
+        if (o.has("features")) {
+            Path file = ReplayCommand.readable(o.get("features"), "features");
+            definitionsText = Files.readString(file, StandardCharsets.UTF_8);
+            definitionsSource = file.toString();
+            try {
+                FeatureDefinitions.parse(definitionsText, definitionsSource);
+            } catch (DefinitionException e) {
+                throw new Options.UsageException(e.getMessage());
+            }
+        }
+        if (!o.has("output")) {
+            throw new Options.UsageException("give a results destination: --output FILE");
+        }
+        Duration checkpointInterval = o.getDuration("checkpoint-interval");
+        if (!checkpointInterval.isZero()) {
+            env.enableCheckpointing(checkpointInterval.toMillis());
+        }
+        if (o.has("parallelism")) {
+            env.setParallelism(o.getInt("parallelism"));
+        }
+        boolean bounded = o.flagSet("bounded");
+        KafkaIo.Connection kafka = new KafkaIo.Connection(o.get("bootstrap-servers"), o.prefixed("kafka"));
+        MeasurementParser parser = new MeasurementParser(o.getInt("max-record-bytes"));
+
+        DataStream<MeasurementRecord> measurements = env.fromSource(
+                KafkaIo.measurements(kafka, o.get("topic-measurements"), o.get("group-id"), parser, bounded),
+                EventTime.liveMeasurements(o.getDuration("out-of-orderness"), o.getDuration("idleness")),
+                "measurements").uid("measurements-source");
+        DataStream<DefinitionUpdate> definitions = env.fromSource(
+                KafkaIo.definitions(kafka, o.get("topic-features"), o.get("group-id"), bounded),
+                EventTime.definitions(), "feature-definitions").uid("definitions-source");
+
+        SpcWorkflow.Outputs outputs = SpcWorkflow.define(measurements, definitions, definitionsText,
+                definitionsSource, o.getDuration("state-ttl"));
+        outputs.results().sinkTo(TextFileSink.lines(o.get("output"))).setParallelism(1)
+                .name("results-file").uid("results-file");
+        outputs.alerts().sinkTo(KafkaIo.alerts(kafka, o.get("topic-alerts"))).name("alerts").uid("alerts-sink");
+        outputs.deadLetters().sinkTo(KafkaIo.deadLetters(kafka, o.get("topic-dlq")))
+                .name("dead-letters").uid("dead-letters-sink");
+    }
+}

@@ -1,0 +1,255 @@
+package dev.pilotspc.flink.functions;
+
+import dev.pilotspc.core.FeatureMonitor;
+import dev.pilotspc.core.config.DefinitionException;
+import dev.pilotspc.core.config.FeatureConfig;
+import dev.pilotspc.core.config.FeatureDefinitions;
+import dev.pilotspc.core.result.DriftResult;
+import dev.pilotspc.core.result.LimitsResult;
+import dev.pilotspc.core.result.PointResult;
+import dev.pilotspc.core.result.SpcResult;
+import dev.pilotspc.core.result.StatusResult;
+import dev.pilotspc.core.result.ViolationResult;
+import dev.pilotspc.flink.io.AlertJson;
+import dev.pilotspc.flink.io.LineProtocol;
+import dev.pilotspc.flink.records.Alert;
+import dev.pilotspc.flink.records.DeadLetter;
+import dev.pilotspc.flink.records.DefinitionUpdate;
+import dev.pilotspc.flink.records.MeasurementRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Charts each (feature, batch) key in event-time order: measurements wait in keyed state until the
+ * watermark passes them, then go through the key's {@link FeatureMonitor}; results leave as
+ * line-protocol text, alerts and dead letters as side outputs. Feature definitions arrive as
+ * broadcast state over the ones loaded from the features file.
+ */
+public class MonitorFunction extends KeyedBroadcastProcessFunction<String, MeasurementRecord, DefinitionUpdate, String> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final MapStateDescriptor<String, DefinitionEntry> DEFINITIONS =
+            new MapStateDescriptor<>("feature-definitions", Types.STRING, Types.POJO(DefinitionEntry.class));
+    public static final OutputTag<Alert> ALERTS = new OutputTag<>("alerts", Types.POJO(Alert.class));
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", Types.POJO(DeadLetter.class));
+
+    private final String definitionsText;
+    private final String definitionsSource;
+    private final Duration stateTtl;
+
+    private transient Map<String, FeatureConfig> fileDefinitions;
+    private transient ValueState<KeyState> keyState;
+    private transient MapState<Long, MeasurementRecord[]> pending;
+    private transient List<SpcResult> results;
+    private transient StringBuilder lines;
+    private transient MetricGroup deadLetterMetrics;
+    private transient Map<String, Counter> deadLetterCounters;
+    private transient Counter charted;
+
+    /**
+     * @param definitionsText contents of the features file (YAML or JSON), or null
+     * @param definitionsSource its name, for error messages
+     * @param stateTtl how long an idle (feature, batch) keeps its state; zero keeps it forever
+     */
+    public MonitorFunction(String definitionsText, String definitionsSource, Duration stateTtl) {
+        this.definitionsText = definitionsText;
+        this.definitionsSource = definitionsSource;
+        this.stateTtl = stateTtl;
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        fileDefinitions = new HashMap<>();
+        if (definitionsText != null) {
+            for (FeatureConfig c : FeatureDefinitions.parse(definitionsText, definitionsSource)) {
+                fileDefinitions.put(c.feature, c);
+            }
+        }
+        ValueStateDescriptor<KeyState> stateDescriptor = new ValueStateDescriptor<>("chart", Types.POJO(KeyState.class));
+        TypeInformation<MeasurementRecord[]> pendingType = Types.OBJECT_ARRAY(Types.POJO(MeasurementRecord.class));
+        MapStateDescriptor<Long, MeasurementRecord[]> pendingDescriptor =
+                new MapStateDescriptor<>("pending-measurements", Types.LONG, pendingType);
+        if (!stateTtl.isZero()) {
+            StateTtlConfig ttl = StateTtlConfig.newBuilder(stateTtl)
+                    .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                    .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                    .build();
+            stateDescriptor.enableTimeToLive(ttl);
+            pendingDescriptor.enableTimeToLive(ttl);
+        }
+        keyState = getRuntimeContext().getState(stateDescriptor);
+        pending = getRuntimeContext().getMapState(pendingDescriptor);
+        results = new ArrayList<>(16);
+        lines = new StringBuilder(4096);
+        MetricGroup spc = getRuntimeContext().getMetricGroup().addGroup("spc");
+        deadLetterMetrics = spc.addGroup("dead_letters");
+        deadLetterCounters = new HashMap<>();
+        charted = spc.counter("measurements_charted");
+    }
+
+    @Override
+    public void processElement(MeasurementRecord r, ReadOnlyContext ctx, Collector<String> out) throws Exception {
+        if (definition(r.feature, ctx.getBroadcastState(DEFINITIONS)) == null) {
+            deadLetter(ctx, r, DeadLetter.UNKNOWN_FEATURE, "no definition for feature '" + r.feature + "'");
+            return;
+        }
+        KeyState state = keyState.value();
+        if (state != null && r.tsNanos < state.lastChartedTs) {
+            if (state.isDuplicate(r)) {
+                deadLetter(ctx, r, DeadLetter.DUPLICATE, "already charted");
+            } else {
+                deadLetter(ctx, r, DeadLetter.LATE, "event time before the last charted measurement of "
+                        + r.feature + " batch " + r.batch);
+            }
+            return;
+        }
+        long tsMillis = r.tsMillis();
+        if (tsMillis <= ctx.timerService().currentWatermark()) {
+            // every earlier pending measurement of this key was charted when the watermark passed it
+            chart(r, ctx, state, ctx.getBroadcastState(DEFINITIONS), out);
+            return;
+        }
+        MeasurementRecord[] waiting = pending.get(tsMillis);
+        if (waiting == null) {
+            pending.put(tsMillis, new MeasurementRecord[] {r});
+            ctx.timerService().registerEventTimeTimer(tsMillis);
+        } else {
+            MeasurementRecord[] more = java.util.Arrays.copyOf(waiting, waiting.length + 1);
+            more[waiting.length] = r;
+            pending.put(tsMillis, more);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<String> out) throws Exception {
+        MeasurementRecord[] due = pending.get(timestamp);
+        if (due == null) {
+            return;
+        }
+        pending.remove(timestamp);
+        if (due.length > 1) {
+            // within one millisecond: event-time order, ties in arrival order (a stable sort)
+            java.util.Arrays.sort(due, (a, b) -> Long.compare(a.tsNanos, b.tsNanos));
+        }
+        KeyState state = keyState.value();
+        ReadOnlyBroadcastState<String, DefinitionEntry> definitions = ctx.getBroadcastState(DEFINITIONS);
+        for (MeasurementRecord r : due) {
+            state = chart(r, ctx, state, definitions, out);
+        }
+    }
+
+    private KeyState chart(MeasurementRecord r, ReadOnlyContext ctx, KeyState state,
+            ReadOnlyBroadcastState<String, DefinitionEntry> definitions, Collector<String> out) throws Exception {
+        FeatureConfig config = definition(r.feature, definitions);
+        if (config == null) {
+            deadLetter(ctx, r, DeadLetter.UNKNOWN_FEATURE, "definition of '" + r.feature + "' was removed");
+            return state;
+        }
+        if (state == null) {
+            state = new KeyState();
+            state.monitor = new FeatureMonitor(config);
+        } else if (state.isDuplicate(r)) {
+            deadLetter(ctx, r, DeadLetter.DUPLICATE, "already charted");
+            return state;
+        } else if (r.tsNanos < state.lastChartedTs) {
+            deadLetter(ctx, r, DeadLetter.LATE, "event time before the last charted measurement");
+            return state;
+        } else if (!state.monitor.config.equals(config)) {
+            state.monitor.applyDefinition(config);
+        }
+        results.clear();
+        state.monitor.update(r.toMeasurement(), results);
+        state.remember(r);
+        charted.inc();
+        emit(r, state, config, ctx, out);
+        keyState.update(state);
+        return state;
+    }
+
+    private void emit(MeasurementRecord r, KeyState state, FeatureConfig config, ReadOnlyContext ctx,
+            Collector<String> out) {
+        lines.setLength(0);
+        AlertJson.Limits limits = AlertJson.Limits.NONE;
+        for (SpcResult result : results) {
+            LineProtocol.append(lines, result);
+            if (result instanceof PointResult p) {
+                if (p.cl() != null) {
+                    limits = new AlertJson.Limits(p.cl(), p.ucl(), p.lcl());
+                }
+                state.lastX = p.x();
+                state.lastPart = p.part();
+            } else if (result instanceof StatusResult s) {
+                if (!s.state().equals(state.lastState)) {
+                    ctx.output(ALERTS, new Alert(r.feature,
+                            AlertJson.stateChange(s, state.lastState, state.lastX, state.lastPart, limits)));
+                    state.lastState = s.state();
+                }
+            } else if (result instanceof LimitsResult l) {
+                limits = new AlertJson.Limits(l.cl(), l.ucl(), l.lcl());
+            } else if (result instanceof ViolationResult v) {
+                ctx.output(ALERTS, new Alert(r.feature, AlertJson.violation(v, limits)));
+            } else if (result instanceof DriftResult d) {
+                ctx.output(ALERTS, new Alert(r.feature, AlertJson.drift(d, config.lsl, config.usl)));
+            }
+        }
+        if (lines.length() > 0) {
+            out.collect(lines.toString());
+        }
+    }
+
+    @Override
+    public void processBroadcastElement(DefinitionUpdate update, Context ctx, Collector<String> out) throws Exception {
+        if (update.feature == null) {
+            ctx.output(DEAD_LETTERS, new DeadLetter(DeadLetter.INVALID_DEFINITION, "definition record without a key",
+                    update.text, null));
+            return;
+        }
+        if (update.isTombstone()) {
+            ctx.getBroadcastState(DEFINITIONS).put(update.feature, new DefinitionEntry(null, true));
+            return;
+        }
+        try {
+            FeatureConfig config = FeatureDefinitions.parseOne(update.text, "spc.features[" + update.feature + "]");
+            if (!update.feature.equals(config.feature)) {
+                throw new DefinitionException("record key '" + update.feature + "' differs from feature '"
+                        + config.feature + "'");
+            }
+            ctx.getBroadcastState(DEFINITIONS).put(update.feature, new DefinitionEntry(config, false));
+        } catch (DefinitionException e) {
+            ctx.output(DEAD_LETTERS, new DeadLetter(DeadLetter.INVALID_DEFINITION, e.getMessage(), update.text,
+                    update.feature));
+        }
+    }
+
+    private FeatureConfig definition(String feature, ReadOnlyBroadcastState<String, DefinitionEntry> broadcast)
+            throws Exception {
+        DefinitionEntry entry = broadcast.get(feature);
+        if (entry != null) {
+            return entry.removed ? null : entry.config;
+        }
+        return fileDefinitions.get(feature);
+    }
+
+    private void deadLetter(ReadOnlyContext ctx, MeasurementRecord r, String reason, String detail) {
+        ctx.output(DEAD_LETTERS, r.toDeadLetter(reason, detail));
+        deadLetterCounters.computeIfAbsent(reason, deadLetterMetrics::counter).inc();
+    }
+}

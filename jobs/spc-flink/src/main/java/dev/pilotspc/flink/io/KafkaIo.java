@@ -1,0 +1,145 @@
+package dev.pilotspc.flink.io;
+
+import dev.pilotspc.flink.records.Alert;
+import dev.pilotspc.flink.records.DeadLetter;
+import dev.pilotspc.flink.records.DefinitionUpdate;
+import dev.pilotspc.flink.records.MeasurementRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Kafka sources and sinks of the job: measurements and feature definitions in, alerts and dead
+ * letters out. Dead letters keep the original key and value bytes; the reason travels in the
+ * headers {@code spc.reason} and {@code spc.detail}.
+ */
+public final class KafkaIo {
+
+    public static final String REASON_HEADER = "spc.reason";
+    public static final String DETAIL_HEADER = "spc.detail";
+
+    private KafkaIo() {
+    }
+
+    /** The Kafka endpoint: bootstrap servers plus any client properties (security, tuning). */
+    public record Connection(String bootstrapServers, Map<String, String> properties) implements java.io.Serializable {
+        Properties asProperties() {
+            Properties p = new Properties();
+            p.putAll(properties);
+            return p;
+        }
+    }
+
+    /** Measurements parsed in the deserializer (the cheapest place), unusable ones carried as rejected records. */
+    public static KafkaSource<MeasurementRecord> measurements(Connection kafka, String topic, String groupId,
+            MeasurementParser parser, boolean bounded) {
+        var builder = KafkaSource.<MeasurementRecord>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setTopics(topic)
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setProperties(kafka.asProperties())
+                .setDeserializer(new MeasurementDeserializer(parser));
+        if (bounded) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    /** The compacted definitions topic, always read from its beginning so every feature is known. */
+    public static KafkaSource<DefinitionUpdate> definitions(Connection kafka, String topic, String groupId,
+            boolean bounded) {
+        var builder = KafkaSource.<DefinitionUpdate>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setTopics(topic)
+                .setGroupId(groupId + "-definitions")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setProperties(kafka.asProperties())
+                .setDeserializer(new DefinitionDeserializer());
+        if (bounded) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    public static KafkaSink<Alert> alerts(Connection kafka, String topic) {
+        return KafkaSink.<Alert>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setKafkaProducerConfig(kafka.asProperties())
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setRecordSerializer((KafkaRecordSerializationSchema<Alert>) (alert, context, timestamp) ->
+                        new ProducerRecord<>(topic, bytes(alert.key), bytes(alert.json)))
+                .build();
+    }
+
+    public static KafkaSink<DeadLetter> deadLetters(Connection kafka, String topic) {
+        return KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setKafkaProducerConfig(kafka.asProperties())
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setRecordSerializer((KafkaRecordSerializationSchema<DeadLetter>) (d, context, timestamp) -> {
+                    RecordHeaders headers = new RecordHeaders();
+                    headers.add(REASON_HEADER, bytes(d.reason));
+                    if (d.detail != null) {
+                        headers.add(DETAIL_HEADER, bytes(d.detail));
+                    }
+                    return new ProducerRecord<>(topic, null, null, bytes(d.key), bytes(d.record), headers);
+                })
+                .build();
+    }
+
+    private static byte[] bytes(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static final class MeasurementDeserializer implements KafkaRecordDeserializationSchema<MeasurementRecord> {
+        private static final long serialVersionUID = 1L;
+        private final MeasurementParser parser;
+
+        MeasurementDeserializer(MeasurementParser parser) {
+            this.parser = parser;
+        }
+
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<MeasurementRecord> out) {
+            String raw = record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8);
+            MeasurementRecord r = parser.parseJson(raw);
+            r.key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+            out.collect(r);
+        }
+
+        @Override
+        public TypeInformation<MeasurementRecord> getProducedType() {
+            return Types.POJO(MeasurementRecord.class);
+        }
+    }
+
+    private static final class DefinitionDeserializer implements KafkaRecordDeserializationSchema<DefinitionUpdate> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<DefinitionUpdate> out) {
+            String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+            String text = record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8);
+            out.collect(new DefinitionUpdate(key, text));
+        }
+
+        @Override
+        public TypeInformation<DefinitionUpdate> getProducedType() {
+            return Types.POJO(DefinitionUpdate.class);
+        }
+    }
+}

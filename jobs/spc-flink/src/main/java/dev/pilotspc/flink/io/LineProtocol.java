@@ -1,0 +1,264 @@
+package dev.pilotspc.flink.io;
+
+import dev.pilotspc.core.result.CapabilityResult;
+import dev.pilotspc.core.result.DriftResult;
+import dev.pilotspc.core.result.LimitsResult;
+import dev.pilotspc.core.result.PointResult;
+import dev.pilotspc.core.result.ReadinessResult;
+import dev.pilotspc.core.result.SpcResult;
+import dev.pilotspc.core.result.StatusResult;
+import dev.pilotspc.core.result.Tags;
+import dev.pilotspc.core.result.ViolationResult;
+
+/**
+ * Results as InfluxDB line protocol (CONTRACT.md §4), written straight into a StringBuilder: tags
+ * and fields in key order (as influxdb-client's Point writes them), escaping per the line protocol
+ * reference, absent values left out, timestamps in nanoseconds.
+ */
+public final class LineProtocol {
+
+    private final StringBuilder sb;
+    private boolean firstField;
+
+    private LineProtocol(StringBuilder sb) {
+        this.sb = sb;
+    }
+
+    /** Appends one line (with a trailing newline) for {@code result}. */
+    public static void append(StringBuilder sb, SpcResult result) {
+        LineProtocol lp = new LineProtocol(sb);
+        if (result instanceof PointResult p) {
+            lp.point(p);
+        } else if (result instanceof CapabilityResult c) {
+            lp.capability(c);
+        } else if (result instanceof StatusResult s) {
+            lp.status(s);
+        } else if (result instanceof ViolationResult v) {
+            lp.violation(v);
+        } else if (result instanceof LimitsResult l) {
+            lp.limits(l);
+        } else if (result instanceof DriftResult d) {
+            lp.drift(d);
+        } else if (result instanceof ReadinessResult r) {
+            lp.readiness(r);
+        }
+        sb.append(' ').append(result.tsNanos()).append('\n');
+    }
+
+    public static String toLine(SpcResult result) {
+        StringBuilder sb = new StringBuilder(256);
+        append(sb, result);
+        sb.setLength(sb.length() - 1);
+        return sb.toString();
+    }
+
+    private void point(PointResult p) {
+        head(p.measurement(), p.tags(), "chart", p.chart());
+        field("cl", p.cl());
+        field("cusum_h", p.cusumH());
+        field("cusum_hi", p.cusumHi());
+        field("cusum_lo", p.cusumLo());
+        field("disp", p.disp());
+        field("disp_cl", p.dispCl());
+        field("disp_lcl", p.dispLcl());
+        field("disp_ucl", p.dispUcl());
+        field("ewma", p.ewma());
+        field("ewma_lcl", p.ewmaLcl());
+        field("ewma_ucl", p.ewmaUcl());
+        field("lcl", p.lcl());
+        field("lsl", p.lsl());
+        field("n", p.n());
+        field("ooc", p.ooc());
+        field("part", p.part());
+        field("phase", p.phase());
+        field("q", p.q());
+        field("rules", p.rules());
+        field("sigma", p.sigma());
+        field("target", p.target());
+        field("ucl", p.ucl());
+        field("usl", p.usl());
+        field("x", p.x());
+    }
+
+    private void limits(LimitsResult l) {
+        head(l.measurement(), l.tags(), "chart", l.chart());
+        field("cl", l.cl());
+        field("disp_cl", l.dispCl());
+        field("disp_lcl", l.dispLcl());
+        field("disp_ucl", l.dispUcl());
+        field("excluded", (long) l.excluded());
+        field("lcl", l.lcl());
+        field("m", (long) l.m());
+        field("sigma", l.sigma());
+        field("source", l.source());
+        field("ucl", l.ucl());
+    }
+
+    private void violation(ViolationResult v) {
+        head(v.measurement(), v.tags(), "rule", v.rule());
+        field("message", v.message());
+        field("n", v.n());
+        field("part", v.part());
+        field("x", v.x());
+    }
+
+    private void capability(CapabilityResult c) {
+        head(c.measurement(), c.tags(), null, null);
+        field("cp", c.cp());
+        field("cp_lcl", c.cpLcl());
+        field("cpk", c.cpk());
+        field("cpk_lcl", c.cpkLcl());
+        field("cpl", c.cpl());
+        field("cpm", c.cpm());
+        field("cpu", c.cpu());
+        field("mean", c.mean());
+        field("n", c.n());
+        field("pp", c.pp());
+        field("ppk", c.ppk());
+        field("ppk_lcl", c.ppkLcl());
+        field("ppm_expected", c.ppmExpected());
+        field("ppm_expected_within", c.ppmExpectedWithin());
+        field("ppm_observed", c.ppmObserved());
+        field("sigma_overall", c.sigmaOverall());
+        field("sigma_within", c.sigmaWithin());
+    }
+
+    private void drift(DriftResult d) {
+        head(d.measurement(), d.tags(), "detector", d.detector());
+        field("direction", d.direction());
+        field("message", d.message());
+        field("n", d.n());
+        field("p_value", d.pValue());
+        field("part", d.part());
+        field("parts_to_limit", d.partsToLimit());
+        field("shift", d.shift());
+        field("slope", d.slope());
+        field("x", d.x());
+    }
+
+    private void status(StatusResult s) {
+        head(s.measurement(), s.tags(), null, null);
+        field("last_rule", s.lastRule());
+        field("ooc_count", s.oocCount());
+        field("points", s.points());
+        field("state", s.state());
+    }
+
+    private void readiness(ReadinessResult r) {
+        head(r.measurement(), r.tags(), null, null);
+        field("capable", r.capable());
+        field("reasons", r.reasons());
+        field("stable", r.stable());
+        field("verdict", r.verdict());
+    }
+
+    /**
+     * Measurement and tags in key order: batch, then the extra tag where it sorts (chart, detector,
+     * rule), feature, line, station.
+     */
+    private void head(String measurement, Tags tags, String extraKey, String extraValue) {
+        escape(measurement, false);
+        tag("batch", tags.batch());
+        if (extraKey != null && extraKey.compareTo("feature") < 0) {
+            tag(extraKey, extraValue);
+        }
+        tag("feature", tags.feature());
+        tag("line", tags.line());
+        if (extraKey != null && extraKey.compareTo("feature") > 0 && extraKey.compareTo("station") < 0) {
+            tag(extraKey, extraValue);
+        }
+        tag("station", tags.station());
+        sb.append(' ');
+        firstField = true;
+    }
+
+    private void tag(String key, String value) {
+        if (value == null || value.isEmpty()) {
+            return; // line protocol has no empty tag values
+        }
+        sb.append(',');
+        escape(key, true);
+        sb.append('=');
+        escape(value, true);
+    }
+
+    private void key(String key) {
+        if (!firstField) {
+            sb.append(',');
+        }
+        firstField = false;
+        escape(key, true);
+        sb.append('=');
+    }
+
+    private void field(String key, Double value) {
+        if (value != null && Double.isFinite(value)) {
+            field(key, value.doubleValue());
+        }
+    }
+
+    private void field(String key, double value) {
+        if (Double.isFinite(value)) {
+            key(key);
+            appendDouble(value);
+        }
+    }
+
+    private void field(String key, long value) {
+        key(key);
+        sb.append(value).append('i');
+    }
+
+    private void field(String key, boolean value) {
+        key(key);
+        sb.append(value);
+    }
+
+    private void field(String key, String value) {
+        if (value == null) {
+            return;
+        }
+        key(key);
+        sb.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\');
+            }
+            if (c == '\n') {
+                sb.append("\\n");
+            } else {
+                sb.append(c);
+            }
+        }
+        sb.append('"');
+    }
+
+    /** Shortest round-trip decimal; integral values without a fraction, as the client writes them. */
+    private void appendDouble(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            sb.append((long) v);
+        } else {
+            sb.append(v);
+        }
+    }
+
+    private void escape(String s, boolean escapeEquals) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case ' ', ',' -> sb.append('\\').append(c);
+                case '=' -> {
+                    if (escapeEquals) {
+                        sb.append('\\');
+                    }
+                    sb.append(c);
+                }
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> sb.append(c);
+            }
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package dev.pilotspc.flink.io;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.pilotspc.flink.records.DeadLetter;
+import dev.pilotspc.flink.records.MeasurementRecord;
+import java.io.IOException;
+import java.io.Serializable;
+import java.time.DateTimeException;
+
+/**
+ * Parses measurement records (CONTRACT.md §2) from JSON objects or CSV rows; a record that can't be
+ * used comes back rejected with its reason, never as an exception.
+ */
+public final class MeasurementParser implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final int DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
+    public static final String DEFAULT_BATCH = "default";
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
+            .build();
+
+    private final int maxRecordChars;
+
+    public MeasurementParser(int maxRecordBytes) {
+        this.maxRecordChars = maxRecordBytes;
+    }
+
+    public MeasurementParser() {
+        this(DEFAULT_MAX_RECORD_BYTES);
+    }
+
+    /** One JSON object per record. */
+    public MeasurementRecord parseJson(String raw) {
+        if (raw == null) {
+            return MeasurementRecord.rejected(null, DeadLetter.INVALID_JSON, "empty record (null value)");
+        }
+        if (raw.length() > maxRecordChars) {
+            return MeasurementRecord.rejected(raw, DeadLetter.OVERSIZED,
+                    "record of " + raw.length() + " characters exceeds " + maxRecordChars);
+        }
+        MeasurementRecord r = new MeasurementRecord();
+        r.raw = raw;
+        boolean hasTs = false;
+        boolean hasValue = false;
+        try (JsonParser p = JSON.createParser(raw)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return MeasurementRecord.rejected(raw, DeadLetter.INVALID_JSON, "not a JSON object");
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (name) {
+                    case "ts" -> {
+                        if (v == JsonToken.VALUE_NUMBER_INT) {
+                            r.tsNanos = Timestamps.fromMillis(p.getLongValue());
+                        } else if (v == JsonToken.VALUE_NUMBER_FLOAT) {
+                            r.tsNanos = Timestamps.fromMillis(p.getDoubleValue());
+                        } else if (v == JsonToken.VALUE_STRING) {
+                            r.tsNanos = Timestamps.parse(p.getText());
+                        } else if (v != JsonToken.VALUE_NULL) {
+                            return reject(r, DeadLetter.INVALID_TIMESTAMP, "ts must be an ISO-8601 instant or epoch milliseconds");
+                        }
+                        hasTs = v != JsonToken.VALUE_NULL;
+                    }
+                    case "value" -> {
+                        if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
+                            r.value = p.getDoubleValue();
+                            hasValue = true;
+                        } else if (v != JsonToken.VALUE_NULL) {
+                            return reject(r, DeadLetter.INVALID_FIELD, "value must be a number, got " + describe(p, v));
+                        }
+                    }
+                    case "feature" -> r.feature = text(p, v);
+                    case "batch" -> r.batch = text(p, v);
+                    case "part" -> r.part = text(p, v);
+                    case "subgroup" -> r.subgroup = text(p, v);
+                    case "line" -> r.line = text(p, v);
+                    case "station" -> r.station = text(p, v);
+                    case "gauge" -> r.gauge = text(p, v);
+                    case "operator" -> r.operator = text(p, v);
+                    default -> p.skipChildren();
+                }
+            }
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+                return MeasurementRecord.rejected(raw, DeadLetter.INVALID_JSON, "trailing content after the JSON object");
+            }
+        } catch (FieldTypeException e) {
+            return reject(r, DeadLetter.INVALID_FIELD, e.getMessage());
+        } catch (DateTimeException e) {
+            return reject(r, DeadLetter.INVALID_TIMESTAMP, "bad ts: " + e.getMessage());
+        } catch (IOException e) {
+            return MeasurementRecord.rejected(raw, DeadLetter.INVALID_JSON, firstLine(e.getMessage()));
+        }
+        return validate(r, hasTs, hasValue);
+    }
+
+    /** One CSV row, given the header's column names. */
+    public MeasurementRecord parseCsv(String raw, String[] header) {
+        if (raw.length() > maxRecordChars) {
+            return MeasurementRecord.rejected(raw, DeadLetter.OVERSIZED,
+                    "record of " + raw.length() + " characters exceeds " + maxRecordChars);
+        }
+        String[] cells;
+        try {
+            cells = Csv.split(raw);
+        } catch (IllegalArgumentException e) {
+            return MeasurementRecord.rejected(raw, DeadLetter.INVALID_CSV, e.getMessage());
+        }
+        if (cells.length != header.length) {
+            return MeasurementRecord.rejected(raw, DeadLetter.INVALID_CSV,
+                    "row has " + cells.length + " columns, the header " + header.length);
+        }
+        MeasurementRecord r = new MeasurementRecord();
+        r.raw = raw;
+        boolean hasTs = false;
+        boolean hasValue = false;
+        for (int i = 0; i < header.length; i++) {
+            String cell = cells[i].isEmpty() ? null : cells[i];
+            switch (header[i]) {
+                case "ts" -> {
+                    if (cell != null) {
+                        try {
+                            r.tsNanos = Timestamps.parse(cell);
+                            hasTs = true;
+                        } catch (DateTimeException e) {
+                            return reject(r, DeadLetter.INVALID_TIMESTAMP, "bad ts: " + e.getMessage());
+                        }
+                    }
+                }
+                case "value" -> {
+                    if (cell != null) {
+                        try {
+                            r.value = Double.parseDouble(cell.trim());
+                            hasValue = true;
+                        } catch (NumberFormatException e) {
+                            return reject(r, DeadLetter.INVALID_FIELD, "value must be a number, got '" + cell + "'");
+                        }
+                    }
+                }
+                case "feature" -> r.feature = cell;
+                case "batch" -> r.batch = cell;
+                case "part" -> r.part = cell;
+                case "subgroup" -> r.subgroup = cell;
+                case "line" -> r.line = cell;
+                case "station" -> r.station = cell;
+                case "gauge" -> r.gauge = cell;
+                case "operator" -> r.operator = cell;
+                default -> {
+                    // extra columns are context we don't chart
+                }
+            }
+        }
+        return validate(r, hasTs, hasValue);
+    }
+
+    private static MeasurementRecord validate(MeasurementRecord r, boolean hasTs, boolean hasValue) {
+        if (r.feature == null || r.feature.isBlank()) {
+            return reject(r, DeadLetter.MISSING_FIELD, "feature is missing");
+        }
+        if (!hasTs) {
+            return reject(r, DeadLetter.MISSING_FIELD, "ts is missing");
+        }
+        if (!hasValue) {
+            return reject(r, DeadLetter.MISSING_FIELD, "value is missing");
+        }
+        if (!Double.isFinite(r.value)) {
+            return reject(r, DeadLetter.NON_FINITE_VALUE, "value is not finite: " + r.value);
+        }
+        if (r.batch == null || r.batch.isBlank()) {
+            r.batch = DEFAULT_BATCH;
+        }
+        return r;
+    }
+
+    private static MeasurementRecord reject(MeasurementRecord r, String reason, String detail) {
+        return MeasurementRecord.rejected(r.raw, reason, detail);
+    }
+
+    private static String text(JsonParser p, JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (v == JsonToken.VALUE_STRING || v.isNumeric() || v.isBoolean()) {
+            return p.getText();
+        }
+        throw new FieldTypeException(p.currentName() + " must be a string, got " + describe(p, v));
+    }
+
+    private static String describe(JsonParser p, JsonToken v) throws IOException {
+        if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return v == JsonToken.START_OBJECT ? "an object" : "an array";
+        }
+        return "'" + p.getText() + "'";
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "malformed JSON";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    /** A field of the wrong JSON type. */
+    private static final class FieldTypeException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        FieldTypeException(String message) {
+            super(message);
+        }
+    }
+}

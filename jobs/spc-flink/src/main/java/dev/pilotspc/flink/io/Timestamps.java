@@ -1,0 +1,66 @@
+package dev.pilotspc.flink.io;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+
+/** Event times of CONTRACT.md §2: an ISO-8601 instant or epoch milliseconds, kept in epoch nanoseconds. */
+public final class Timestamps {
+
+    /** Latest instant whose epoch nanoseconds fit a long (2262-04-11). */
+    private static final long MAX_MILLIS = Long.MAX_VALUE / 1_000_000L;
+
+    private Timestamps() {
+    }
+
+    /** Epoch milliseconds (possibly fractional) to nanoseconds; throws when out of range. */
+    public static long fromMillis(double millis) {
+        if (!Double.isFinite(millis) || millis < 0 || millis > MAX_MILLIS) {
+            throw new DateTimeException("epoch milliseconds out of range: " + millis);
+        }
+        return Math.round(millis * 1_000_000d);
+    }
+
+    public static long fromMillis(long millis) {
+        if (millis < 0 || millis > MAX_MILLIS) {
+            throw new DateTimeException("epoch milliseconds out of range: " + millis);
+        }
+        return millis * 1_000_000L;
+    }
+
+    /** Parses epoch milliseconds written as digits, or an ISO-8601 instant with Z or an offset. */
+    public static long parse(String text) {
+        String s = text.trim();
+        if (!s.isEmpty() && isDigits(s)) {
+            try {
+                return fromMillis(Long.parseLong(s));
+            } catch (NumberFormatException e) {
+                throw new DateTimeException("epoch milliseconds out of range: " + s);
+            }
+        }
+        Instant instant;
+        try {
+            instant = Instant.parse(s);
+        } catch (DateTimeException e) {
+            instant = OffsetDateTime.parse(s).toInstant();
+        }
+        if (instant.getEpochSecond() < 0 || instant.toEpochMilli() > MAX_MILLIS) {
+            throw new DateTimeException("instant out of range: " + s);
+        }
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+    }
+
+    private static boolean isDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** ISO-8601 text of epoch nanoseconds, for alerts. */
+    public static String iso(long nanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)).toString();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.pilotspc.flink.records;
+
+/** A record the job could not chart, with the reason; {@code record} is the original text, unchanged. */
+public class DeadLetter {
+
+    public static final String INVALID_JSON = "invalid_json";
+    public static final String INVALID_CSV = "invalid_csv";
+    public static final String MISSING_FIELD = "missing_field";
+    public static final String INVALID_FIELD = "invalid_field";
+    public static final String NON_FINITE_VALUE = "non_finite_value";
+    public static final String INVALID_TIMESTAMP = "invalid_timestamp";
+    public static final String OVERSIZED = "oversized";
+    public static final String UNKNOWN_FEATURE = "unknown_feature";
+    public static final String LATE = "late";
+    public static final String DUPLICATE = "duplicate";
+    public static final String INVALID_DEFINITION = "invalid_definition";
+
+    public String reason;
+    public String detail;
+    public String record;
+    public String key;
+
+    public DeadLetter() {
+    }
+
+    public DeadLetter(String reason, String detail, String record, String key) {
+        this.reason = reason;
+        this.detail = detail;
+        this.record = record;
+        this.key = key;
+    }
+
+    @Override
+    public String toString() {
+        return reason + ": " + detail + " <" + record + ">";
+    }
+}

@@ -1,0 +1,61 @@
+package dev.pilotspc.flink.records;
+
+import dev.pilotspc.core.Measurement;
+
+/**
+ * A measurement on its way through the job: the parsed fields, or why it could not be parsed,
+ * always with the original record text so a rejected record reaches the dead-letter output unchanged.
+ */
+public class MeasurementRecord {
+
+    public long tsNanos;
+    public String feature;
+    public String batch;
+    public double value;
+    public String part;
+    public String subgroup;
+    public String line;
+    public String station;
+    public String gauge;
+    public String operator;
+    /** The record as received (Kafka value or file line). */
+    public String raw;
+    /** The Kafka record key, if any. */
+    public String key;
+    /** Null for a usable measurement, else a {@link DeadLetter} reason. */
+    public String rejectReason;
+    public String rejectDetail;
+
+    public MeasurementRecord() {
+    }
+
+    public static MeasurementRecord rejected(String raw, String reason, String detail) {
+        MeasurementRecord r = new MeasurementRecord();
+        r.raw = raw;
+        r.rejectReason = reason;
+        r.rejectDetail = detail;
+        return r;
+    }
+
+    public boolean isValid() {
+        return rejectReason == null;
+    }
+
+    /** Event time in epoch milliseconds, as Flink's watermarks count it. */
+    public long tsMillis() {
+        return Math.floorDiv(tsNanos, 1_000_000L);
+    }
+
+    /** The key a chart is kept under: (feature, batch). */
+    public String chartKey() {
+        return feature + '\u001f' + batch;
+    }
+
+    public Measurement toMeasurement() {
+        return new Measurement(tsNanos, feature, batch, value, part, subgroup, line, station, gauge, operator);
+    }
+
+    public DeadLetter toDeadLetter(String reason, String detail) {
+        return new DeadLetter(reason, detail, raw, key);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.pilotspc.flink.workflow;
+
+import dev.pilotspc.flink.functions.MonitorFunction;
+import dev.pilotspc.flink.functions.RouteRejected;
+import dev.pilotspc.flink.records.Alert;
+import dev.pilotspc.flink.records.DeadLetter;
+import dev.pilotspc.flink.records.DefinitionUpdate;
+import dev.pilotspc.flink.records.MeasurementRecord;
+import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The job graph, with sources and sinks passed in: measurements (parsed or rejected) and feature
+ * definitions in; line-protocol results, alerts and dead letters out. Streaming runs and replays
+ * build exactly this graph.
+ */
+public final class SpcWorkflow {
+
+    /** What the graph produces; the caller attaches sinks. */
+    public record Outputs(DataStream<String> results, DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters) {
+    }
+
+    private SpcWorkflow() {
+    }
+
+    /**
+     * @param measurements parsed measurement records with event-time timestamps and watermarks
+     * @param definitions feature definitions published while running (compacted topic), may be empty
+     * @param definitionsText the features file's contents, or null
+     * @param definitionsSource the features file's name, for messages
+     * @param stateTtl idle time after which a (feature, batch) chart is dropped; zero = never
+     */
+    public static Outputs define(DataStream<MeasurementRecord> measurements, DataStream<DefinitionUpdate> definitions,
+            String definitionsText, String definitionsSource, Duration stateTtl) {
+        SingleOutputStreamOperator<MeasurementRecord> valid = measurements
+                .process(new RouteRejected())
+                .returns(Types.POJO(MeasurementRecord.class))
+                .uid("route-rejected").name("route-rejected");
+        BroadcastStream<DefinitionUpdate> broadcastDefinitions = definitions.broadcast(MonitorFunction.DEFINITIONS);
+        SingleOutputStreamOperator<String> results = valid
+                .keyBy(MeasurementRecord::chartKey, Types.STRING)
+                .connect(broadcastDefinitions)
+                .process(new MonitorFunction(definitionsText, definitionsSource, stateTtl))
+                .returns(Types.STRING)
+                .uid("spc-monitor").name("spc-monitor");
+        DataStream<DeadLetter> deadLetters = valid.getSideOutput(MonitorFunction.DEAD_LETTERS)
+                .union(results.getSideOutput(MonitorFunction.DEAD_LETTERS));
+        return new Outputs(results, results.getSideOutput(MonitorFunction.ALERTS), deadLetters);
+    }
+}
