@@ -1,0 +1,161 @@
+package dev.pilotspc.flink.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ./spc replay} end to end on Flink's mini cluster: results, dead letters, determinism, CSV = JSON. */
+class ReplayCommandITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final String FEATURES = """
+            features:
+              - feature: bore
+                unit: mm
+                lsl: 24.97
+                usl: 25.03
+                baseline: 20
+                cusum: {k: 0.5, h: 5}
+              - feature: length
+                chart: xbar_r
+                subgroup_size: 4
+                baseline: 8
+                lsl: 99
+                usl: 101
+            """;
+
+    @TempDir
+    Path dir;
+
+    /** 60 bore parts with a 2.5-sigma shift from part 40, 80 lengths, and records that can't be charted. */
+    private List<String[]> rows() {
+        Random random = new Random(8);
+        List<String[]> rows = new ArrayList<>();
+        long t0 = 1_764_000_000_000L;
+        for (int i = 0; i < 80; i++) {
+            if (i < 60) {
+                double bore = 25 + 0.004 * random.nextGaussian() + (i >= 40 ? 0.01 : 0);
+                rows.add(new String[] {Long.toString(t0 + i * 1000L), "bore", fmt(bore), "SN" + i});
+            }
+            rows.add(new String[] {Long.toString(t0 + i * 1000L + 500), "length", fmt(100 + 0.2 * random.nextGaussian()),
+                "SN" + i});
+        }
+        // out of file order: the replay sorts by event time
+        String[] moved = rows.remove(3);
+        rows.add(moved);
+        return rows;
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.5f", v);
+    }
+
+    private Path writeJson(List<String[]> rows, String... extra) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (String[] r : rows) {
+            lines.add("{\"ts\":" + r[0] + ",\"feature\":\"" + r[1] + "\",\"value\":" + r[2] + ",\"part\":\"" + r[3]
+                    + "\",\"batch\":\"PB-1\"}");
+        }
+        lines.addAll(List.of(extra));
+        return Files.write(dir.resolve("m.jsonl"), lines);
+    }
+
+    private Path writeCsv(List<String[]> rows) throws Exception {
+        List<String> lines = new ArrayList<>(List.of("ts,feature,value,part,batch"));
+        for (String[] r : rows) {
+            lines.add(String.join(",", r) + ",PB-1");
+        }
+        return Files.write(dir.resolve("m.csv"), lines);
+    }
+
+    private int replay(Path input, Path output) throws Exception {
+        Path features = Files.writeString(dir.resolve("features.yaml"), FEATURES);
+        return ReplayCommand.run(new String[] {"--features", features.toString(), "--input", input.toString(),
+            "--output", output.toString()});
+    }
+
+    @Test
+    void chartsEveryFeatureCatchesTheShiftAndRejectsBadRecords() throws Exception {
+        List<String[]> rows = rows();
+        String[] first = rows.get(0);
+        String duplicate = "{\"ts\":" + first[0] + ",\"feature\":\"bore\",\"value\":" + first[2] + ",\"part\":\""
+                + first[3] + "\",\"batch\":\"PB-1\"}";
+        Path input = writeJson(rows,
+                "{\"ts\":1764000000000,\"feature\":\"bore\",\"value\":\"n/a\"}",
+                "garbage",
+                duplicate,
+                "{\"ts\":1764000000000,\"feature\":\"unknown\",\"value\":1}");
+        Path out = dir.resolve("out.lp");
+        assertEquals(0, replay(input, out));
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(60, lines.stream().filter(l -> l.startsWith("spc_point,") && l.contains("feature=bore")).count());
+        assertEquals(20, lines.stream().filter(l -> l.startsWith("spc_point,") && l.contains("feature=length")).count());
+        assertEquals(2, lines.stream().filter(l -> l.startsWith("spc_limits,")).count());
+        List<String> cusum = lines.stream().filter(l -> l.startsWith("spc_violation,") && l.contains("rule=CUSUM"))
+                .collect(Collectors.toList());
+        assertTrue(!cusum.isEmpty(), "the shift at part 40 is caught");
+        long firstSignal = Long.parseLong(cusum.get(0).replaceAll(".*,n=(\\d+)i.*", "$1"));
+        assertTrue(firstSignal > 40 && firstSignal < 52, "caught within a few parts of the shift: " + firstSignal);
+
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> dead = new ArrayList<>();
+        for (String l : Files.readAllLines(dir.resolve("out.lp.dlq.jsonl"))) {
+            dead.add(json.readTree(l));
+        }
+        Set<String> reasons = dead.stream().map(d -> d.get("reason").asText()).collect(Collectors.toSet());
+        assertEquals(Set.of("invalid_field", "invalid_json", "duplicate", "unknown_feature"), reasons);
+        assertTrue(dead.stream().anyMatch(d -> d.get("record").asText().equals("garbage")), "records travel unchanged");
+    }
+
+    @Test
+    void sameInputGivesByteIdenticalOutputAndCsvEqualsJson() throws Exception {
+        List<String[]> rows = rows();
+        Path first = dir.resolve("a.lp");
+        Path second = dir.resolve("b.lp");
+        Path fromCsv = dir.resolve("c.lp");
+        assertEquals(0, replay(writeJson(rows), first));
+        assertEquals(0, replay(dir.resolve("m.jsonl"), second));
+        assertEquals(0, replay(writeCsv(rows), fromCsv));
+        byte[] expected = Files.readAllBytes(first);
+        assertTrue(expected.length > 10_000);
+        assertEquals(new String(expected), new String(Files.readAllBytes(second)));
+        assertEquals(new String(expected), new String(Files.readAllBytes(fromCsv)));
+    }
+
+    @Test
+    void badOptionsAndFilesGetAOneLineError() {
+        var err = new java.io.ByteArrayOutputStream();
+        var previous = System.err;
+        System.setErr(new java.io.PrintStream(err));
+        try {
+            assertEquals(2, SpcCli.run(new String[] {"replay", "--input", "nope.jsonl"}));
+            assertEquals(2, SpcCli.run(new String[] {"replay", "--features", "nope.yaml", "--input", "x", "--output", "-"}));
+            assertEquals(2, SpcCli.run(new String[] {"replay", "--bogus", "1"}));
+        } finally {
+            System.setErr(previous);
+        }
+        String[] lines = err.toString().trim().split("\n");
+        assertEquals(3, lines.length, err.toString());
+        assertEquals("spc replay: missing required option --features", lines[0]);
+        assertEquals("spc replay: --features: cannot read file nope.yaml", lines[1]);
+        assertEquals("spc replay: unknown option '--bogus'", lines[2]);
+    }
+}

@@ -1,0 +1,213 @@
+package dev.pilotspc.flink.functions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pilotspc.flink.records.Alert;
+import dev.pilotspc.flink.records.DeadLetter;
+import dev.pilotspc.flink.records.DefinitionUpdate;
+import dev.pilotspc.flink.records.MeasurementRecord;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The keyed charting function in Flink's operator harness: ordering, duplicates, lateness, definitions, state. */
+class MonitorFunctionTest {
+
+    private static final String FEATURES = """
+            features:
+              - feature: f
+                lsl: 9
+                usl: 11
+                limits: {mean: 10, sigma: 0.1}
+                drift: false
+            """;
+    private static final long MS = 1_000_000L;
+
+    private KeyedBroadcastOperatorTestHarness<String, MeasurementRecord, DefinitionUpdate, String> harness;
+
+    private KeyedBroadcastOperatorTestHarness<String, MeasurementRecord, DefinitionUpdate, String> open(
+            OperatorSubtaskState restoreFrom) throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new MonitorFunction(FEATURES, "test.yaml", Duration.ZERO), MeasurementRecord::chartKey, Types.STRING,
+                MonitorFunction.DEFINITIONS);
+        if (restoreFrom != null) {
+            harness.close();
+            harness = new KeyedBroadcastOperatorTestHarness<>(
+                    new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
+                            new MonitorFunction(FEATURES, "test.yaml", Duration.ZERO),
+                            List.of(MonitorFunction.DEFINITIONS)),
+                    MeasurementRecord::chartKey, Types.STRING, 1, 1, 0);
+            harness.setup();
+            harness.initializeState(restoreFrom);
+            harness.open();
+        }
+        return harness;
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    static MeasurementRecord m(String feature, long tsMillis, double value, String part) {
+        MeasurementRecord r = new MeasurementRecord();
+        r.feature = feature;
+        r.batch = "B1";
+        r.tsNanos = tsMillis * MS;
+        r.value = value;
+        r.part = part;
+        r.raw = "{\"feature\":\"" + feature + "\",\"ts\":" + tsMillis + ",\"value\":" + value + "}";
+        return r;
+    }
+
+    private void send(MeasurementRecord r) throws Exception {
+        harness.processElement(r, r.tsMillis());
+    }
+
+    private List<String> points() {
+        return harness.extractOutputValues().stream()
+                .flatMap(s -> Arrays.stream(s.split("\n")))
+                .filter(l -> l.startsWith("spc_point"))
+                .collect(Collectors.toList());
+    }
+
+    private List<DeadLetter> deadLetters() {
+        return harness.getSideOutput(MonitorFunction.DEAD_LETTERS) == null ? List.of()
+                : harness.getSideOutput(MonitorFunction.DEAD_LETTERS).stream().map(r -> r.getValue()).collect(Collectors.toList());
+    }
+
+    private static String field(String line, String name) {
+        int i = line.indexOf(name + "=", line.indexOf(' '));
+        int end = line.indexOf(',', i);
+        int space = line.indexOf(' ', i);
+        end = end < 0 || (space >= 0 && space < end) ? space : end;
+        return line.substring(i + name.length() + 1, end);
+    }
+
+    @Test
+    void chartsInEventTimeOrderOnceTheWatermarkPasses() throws Exception {
+        open(null);
+        send(m("f", 3000, 10.3, "P3"));
+        send(m("f", 1000, 10.1, "P1"));
+        send(m("f", 2000, 10.2, "P2"));
+        assertTrue(points().isEmpty(), "held until the watermark");
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        harness.processWatermark(5000);
+        List<String> points = points();
+        assertEquals(3, points.size());
+        assertEquals("\"P1\"", field(points.get(0), "part"));
+        assertEquals("\"P2\"", field(points.get(1), "part"));
+        assertEquals("\"P3\"", field(points.get(2), "part"));
+        assertEquals("3i", field(points.get(2), "n"));
+    }
+
+    @Test
+    void chartsAtOnceWhatIsBehindTheWatermarkAndRejectsWhatIsOlderThanTheChart() throws Exception {
+        open(null);
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        harness.processWatermark(10_000);
+        send(m("f", 9000, 10.0, "P9"));
+        assertEquals(1, points().size(), "behind the watermark: charted at once");
+        send(m("f", 9500, 10.0, "P10"));
+        send(m("f", 8000, 10.0, "P8"));
+        assertEquals(2, points().size());
+        List<DeadLetter> dead = deadLetters();
+        assertEquals(1, dead.size());
+        assertEquals(DeadLetter.LATE, dead.get(0).reason);
+        assertTrue(dead.get(0).record.contains("8000"), "the original record travels with it");
+    }
+
+    @Test
+    void chartsADuplicateDeliveryOnce() throws Exception {
+        open(null);
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        send(m("f", 1000, 10.0, "P1"));
+        send(m("f", 1000, 10.0, "P1"));
+        send(m("f", 1000, 10.05, "P1b"));
+        harness.processWatermark(2000);
+        send(m("f", 1000, 10.0, "P1"));
+        assertEquals(2, points().size());
+        List<DeadLetter> dead = deadLetters();
+        assertEquals(2, dead.size());
+        assertTrue(dead.stream().allMatch(d -> d.reason.equals(DeadLetter.DUPLICATE)));
+    }
+
+    @Test
+    void sendsMeasurementsOfUnknownFeaturesToTheDeadLetters() throws Exception {
+        open(null);
+        send(m("nope", 1000, 1, "P1"));
+        assertEquals(DeadLetter.UNKNOWN_FEATURE, deadLetters().get(0).reason);
+    }
+
+    @Test
+    void appliesDefinitionsPublishedWhileRunningAndTombstones() throws Exception {
+        open(null);
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        harness.processWatermark(100_000);
+        harness.processBroadcastElement(new DefinitionUpdate("g", "{\"feature\": \"g\", \"usl\": 5}"), 0);
+        send(m("g", 1000, 4, "G1"));
+        assertEquals(1, points().size());
+        assertEquals("5", field(points().get(0), "usl"));
+
+        send(m("f", 2000, 10.0, "F1"));
+        assertEquals("11", field(points().get(1), "usl"));
+        harness.processBroadcastElement(new DefinitionUpdate("f",
+                "{\"feature\": \"f\", \"lsl\": 9, \"usl\": 10.5, \"limits\": {\"mean\": 10, \"sigma\": 0.1}}"), 0);
+        send(m("f", 3000, 10.0, "F2"));
+        assertEquals("10.5", field(points().get(2), "usl"), "a spec change applies to the next point");
+        assertEquals("2i", field(points().get(2), "n"), "and keeps the chart");
+
+        harness.processBroadcastElement(new DefinitionUpdate("f", null), 0);
+        send(m("f", 4000, 10.0, "F3"));
+        assertEquals(DeadLetter.UNKNOWN_FEATURE, deadLetters().get(0).reason, "a tombstone removes the feature");
+
+        harness.processBroadcastElement(new DefinitionUpdate("h", "{\"feature\": \"h\", \"lsl\": 3, \"usl\": 1}"), 0);
+        assertEquals(DeadLetter.INVALID_DEFINITION, deadLetters().get(1).reason);
+    }
+
+    @Test
+    void alertsOnViolationsAndStateChanges() throws Exception {
+        open(null);
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        harness.processWatermark(100_000);
+        send(m("f", 1000, 10.0, "P1"));
+        send(m("f", 2000, 10.5, "P2"));
+        List<String> alerts = harness.getSideOutput(MonitorFunction.ALERTS).stream()
+                .map(r -> ((Alert) r.getValue()).json).collect(Collectors.toList());
+        assertTrue(alerts.get(0).contains("\"type\":\"state\"") && alerts.get(0).contains("\"state\":\"in_control\""));
+        assertTrue(alerts.stream().anyMatch(a -> a.contains("\"type\":\"violation\"") && a.contains("\"rule\":\"WE1\"")
+                && a.contains("\"ucl\":10.3")), alerts.toString());
+        assertTrue(alerts.stream().anyMatch(a -> a.contains("\"previous_state\":\"in_control\"")
+                && a.contains("\"state\":\"out_of_control\"")));
+    }
+
+    @Test
+    void restoredStateContinuesTheCharts() throws Exception {
+        open(null);
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        send(m("f", 1000, 10.0, "P1"));
+        send(m("f", 2000, 10.1, "P2"));
+        harness.processWatermark(1500);
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        open(snapshot);
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        harness.processWatermark(5000);
+        send(m("f", 3000, 10.2, "P3"));
+        List<String> points = points();
+        assertEquals(2, points.size(), "the pending P2 and the new P3");
+        assertEquals("2i", field(points.get(0), "n"));
+        assertEquals("3i", field(points.get(1), "n"));
+        send(m("f", 1000, 10.0, "P1"));
+        assertEquals(DeadLetter.DUPLICATE, deadLetters().get(0).reason, "dedup state survives the restore");
+    }
+}

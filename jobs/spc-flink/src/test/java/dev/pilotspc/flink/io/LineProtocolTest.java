@@ -1,0 +1,154 @@
+package dev.pilotspc.flink.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.influxdb.client.domain.WritePrecision;
+import com.influxdb.client.write.Point;
+import dev.pilotspc.core.FeatureMonitor;
+import dev.pilotspc.core.Measurement;
+import dev.pilotspc.core.config.FeatureConfig;
+import dev.pilotspc.core.result.PointResult;
+import dev.pilotspc.core.result.SpcResult;
+import dev.pilotspc.core.result.Tags;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Our line writer against influxdb-client-java's {@link Point} as the reference for escaping and
+ * key order, on every result type the engine produces.
+ */
+class LineProtocolTest {
+
+    @Test
+    void matchesTheInfluxClientPointForEveryResultType() throws Exception {
+        FeatureConfig c = new FeatureConfig();
+        c.feature = "housing bore,dia=1";
+        c.unit = "mm \"metric\"";
+        c.lsl = 9.9;
+        c.usl = 10.1;
+        c.target = 10;
+        c.baseline = 10;
+        c.ewmaLambda = 0.2;
+        c.ewmaSigmas = 3;
+        c.cusumK = 0.5;
+        c.cusumH = 5;
+        FeatureMonitor monitor = new FeatureMonitor(c);
+        List<SpcResult> results = new ArrayList<>();
+        Random random = new Random(4);
+        for (int i = 0; i < 80; i++) {
+            double x = 10 + 0.02 * random.nextGaussian() + (i > 40 ? 0.002 * (i - 40) : 0);
+            monitor.update(new Measurement(1_764_000_000_000_000_000L + i * 1_000_000_000L, c.feature, "PB 1",
+                    x, "SN \"" + i + "\"", null, "line=1", "st,2", null, null), results);
+        }
+        java.util.Set<String> kinds = new java.util.HashSet<>();
+        for (SpcResult r : results) {
+            kinds.add(r.measurement());
+            assertEquals(parse(reference(r)), parse(LineProtocol.toLine(r)), r.toString());
+        }
+        assertEquals(6, kinds.size(), "all result kinds covered: " + kinds);
+    }
+
+    @Test
+    void leavesOutAbsentValuesAndEmptyTags() {
+        PointResult p = new PointResult(5, new Tags("f", "b", null, ""), "imr", 1.5, 1, "baseline", null, null, null,
+                null, null, null, null, null, false, "", null, null, null, null, null, null, null, null, null, null, null);
+        String line = LineProtocol.toLine(p);
+        assertEquals("spc_point,batch=b,chart=imr,feature=f n=1i,ooc=false,phase=\"baseline\",rules=\"\",x=1.5 5", line);
+        assertFalse(line.contains("null"));
+    }
+
+    /** The same result built with influxdb-client's Point from the record's components. */
+    private static String reference(SpcResult r) throws Exception {
+        Point point = Point.measurement(r.measurement()).time(r.tsNanos(), WritePrecision.NS);
+        Tags tags = r.tags();
+        putTag(point, "feature", tags.feature());
+        putTag(point, "batch", tags.batch());
+        putTag(point, "line", tags.line());
+        putTag(point, "station", tags.station());
+        for (RecordComponent rc : r.getClass().getRecordComponents()) {
+            String name = snake(rc.getName());
+            Object v = rc.getAccessor().invoke(r);
+            if (name.equals("ts_nanos") || name.equals("tags") || v == null) {
+                continue;
+            }
+            if (name.equals("chart") || name.equals("rule") || name.equals("detector")) {
+                putTag(point, name, (String) v);
+            } else if (v instanceof Double d) {
+                point.addField(name, d);
+            } else if (v instanceof Long || v instanceof Integer) {
+                point.addField(name, ((Number) v).longValue());
+            } else if (v instanceof Boolean b) {
+                point.addField(name, b);
+            } else {
+                point.addField(name, (String) v);
+            }
+        }
+        return point.toLineProtocol();
+    }
+
+    private static void putTag(Point p, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            p.addTag(key, value);
+        }
+    }
+
+    private static String snake(String camel) {
+        return camel.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Measurement+tags text, typed fields (numbers compared as values) and timestamp. */
+    private static Map<String, Object> parse(String line) {
+        int fieldsStart = unescapedSpace(line, 0);
+        int tsStart = line.lastIndexOf(' ');
+        Map<String, Object> parsed = new TreeMap<>();
+        parsed.put("@head", line.substring(0, fieldsStart));
+        parsed.put("@ts", line.substring(tsStart + 1));
+        String fields = line.substring(fieldsStart + 1, tsStart);
+        int i = 0;
+        while (i < fields.length()) {
+            int eq = fields.indexOf('=', i);
+            String key = fields.substring(i, eq);
+            int end;
+            Object value;
+            if (fields.charAt(eq + 1) == '"') {
+                StringBuilder sb = new StringBuilder();
+                end = eq + 2;
+                while (fields.charAt(end) != '"') {
+                    if (fields.charAt(end) == '\\') {
+                        end++;
+                    }
+                    sb.append(fields.charAt(end++));
+                }
+                end++;
+                value = sb.toString();
+            } else {
+                end = fields.indexOf(',', eq);
+                end = end < 0 ? fields.length() : end;
+                String text = fields.substring(eq + 1, end);
+                value = text.endsWith("i") ? (Object) Long.parseLong(text.substring(0, text.length() - 1))
+                        : text.equals("true") || text.equals("false") ? (Object) Boolean.parseBoolean(text)
+                        : (Object) Double.parseDouble(text);
+            }
+            parsed.put(key, value);
+            i = end + 1;
+        }
+        return parsed;
+    }
+
+    private static int unescapedSpace(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            if (s.charAt(i) == '\\') {
+                i++;
+            } else if (s.charAt(i) == ' ') {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.pilotspc.flink.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pilotspc.flink.records.DeadLetter;
+import dev.pilotspc.flink.records.MeasurementRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class MeasurementParserTest {
+
+    private final MeasurementParser parser = new MeasurementParser(400);
+
+    @Test
+    void parsesEveryContractField() {
+        MeasurementRecord r = parser.parseJson("{\"ts\":\"2026-11-24T08:00:01.250Z\",\"feature\":\"housing.bore_diameter\","
+                + "\"value\":25.003,\"batch\":\"PB-7\",\"part\":\"SN-1\",\"subgroup\":\"g1\",\"line\":\"L1\","
+                + "\"station\":\"cmm\",\"gauge\":\"G2\",\"operator\":\"ana\",\"extra\":{\"ignored\":[1,2]}}");
+        assertTrue(r.isValid(), r.rejectDetail);
+        assertEquals(1_795_507_201_250_000_000L, r.tsNanos);
+        assertEquals("housing.bore_diameter", r.feature);
+        assertEquals(25.003, r.value);
+        assertEquals("PB-7", r.batch);
+        assertEquals("SN-1", r.part);
+        assertEquals("g1", r.subgroup);
+        assertEquals("L1", r.line);
+        assertEquals("cmm", r.station);
+        assertEquals("G2", r.gauge);
+        assertEquals("ana", r.operator);
+    }
+
+    @Test
+    void acceptsEpochMillisAndDefaultsTheBatch() {
+        MeasurementRecord r = parser.parseJson("{\"ts\":1764000000123,\"feature\":\"f\",\"value\":1}");
+        assertEquals(1_764_000_000_123_000_000L, r.tsNanos);
+        assertEquals("default", r.batch);
+        assertEquals(r.tsNanos, parser.parseJson("{\"ts\":\"1764000000123\",\"feature\":\"f\",\"value\":1}").tsNanos);
+        assertEquals(r.tsNanos,
+                parser.parseJson("{\"ts\":\"2025-11-24T17:00:00.123+01:00\",\"feature\":\"f\",\"value\":1}").tsNanos);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "not json | invalid_json",
+        "[1,2] | invalid_json",
+        "{\"ts\":1,\"feature\":\"f\",\"value\":1} trailing | invalid_json",
+        "{\"ts\":1,\"feature\":\"f\"} | missing_field",
+        "{\"ts\":1,\"value\":1} | missing_field",
+        "{\"feature\":\"f\",\"value\":1} | missing_field",
+        "{\"ts\":1,\"feature\":\"f\",\"value\":\"3.2\"} | invalid_field",
+        "{\"ts\":1,\"feature\":{\"a\":1},\"value\":3} | invalid_field",
+        "{\"ts\":1,\"feature\":\"f\",\"value\":1e999} | non_finite_value",
+        "{\"ts\":\"yesterday\",\"feature\":\"f\",\"value\":1} | invalid_timestamp",
+        "{\"ts\":-5,\"feature\":\"f\",\"value\":1} | invalid_timestamp",
+        "{\"ts\":true,\"feature\":\"f\",\"value\":1} | invalid_timestamp",
+    })
+    void rejectsUnusableRecordsWithTheirReason(String raw, String reason) {
+        MeasurementRecord r = parser.parseJson(raw);
+        assertEquals(reason, r.rejectReason, r.rejectDetail);
+        assertEquals(raw, r.raw, "the original text is kept unchanged");
+        assertTrue(r.rejectDetail != null && !r.rejectDetail.isBlank());
+    }
+
+    @Test
+    void rejectsOversizedAndNullRecords() {
+        assertEquals(DeadLetter.OVERSIZED, parser.parseJson("{\"pad\":\"" + "x".repeat(500) + "\"}").rejectReason);
+        MeasurementRecord nothing = parser.parseJson(null);
+        assertEquals(DeadLetter.INVALID_JSON, nothing.rejectReason);
+        assertNull(nothing.raw);
+    }
+
+    @Test
+    void parsesCsvRowsByHeaderName() {
+        String[] header = Csv.split("value,feature,ts,part,note");
+        MeasurementRecord r = parser.parseCsv("25.01,\"bore, left\",2026-11-24T08:00:00Z,SN1,\"said \"\"ok\"\"\"", header);
+        assertTrue(r.isValid(), r.rejectDetail);
+        assertEquals("bore, left", r.feature);
+        assertEquals(25.01, r.value);
+        assertEquals("SN1", r.part);
+        assertEquals(DeadLetter.INVALID_CSV, parser.parseCsv("1,f", header).rejectReason);
+        assertEquals(DeadLetter.INVALID_FIELD, parser.parseCsv("abc,f,1,,", header).rejectReason);
+        assertEquals(DeadLetter.NON_FINITE_VALUE, parser.parseCsv("NaN,f,1,,", header).rejectReason);
+        assertEquals(DeadLetter.MISSING_FIELD, parser.parseCsv(",f,1,,", header).rejectReason);
+        assertEquals(DeadLetter.INVALID_CSV, parser.parseCsv("1,\"f,1,,", header).rejectReason);
+    }
+}
