@@ -50,7 +50,7 @@ public final class RunCommand {
     private RunCommand() {
     }
 
-    static int run(String[] args) throws Exception {
+    public static int run(String[] args) throws Exception {
         Options o = options().parse(args);
         if (o.helpRequested()) {
             System.out.println(o.usage());

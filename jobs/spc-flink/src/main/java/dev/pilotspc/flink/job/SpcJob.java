@@ -1,17 +1,17 @@
 package dev.pilotspc.flink.job;
 
-import dev.pilotspc.flink.cli.SpcCli;
+import dev.pilotspc.flink.cli.RunCommand;
 
-/** The job jar's main class for {@code flink run}: the streaming job with {@code ./spc run}'s options. */
+/**
+ * The job jar's main class for {@code flink run} (session or application mode): the streaming job
+ * with {@code ./spc run}'s options. It never calls System.exit, which would take a JobManager down.
+ */
 public final class SpcJob {
 
     private SpcJob() {
     }
 
-    public static void main(String[] args) {
-        String[] withCommand = new String[args.length + 1];
-        withCommand[0] = "run";
-        System.arraycopy(args, 0, withCommand, 1, args.length);
-        SpcCli.main(withCommand);
+    public static void main(String[] args) throws Exception {
+        RunCommand.run(args);
     }
 }
