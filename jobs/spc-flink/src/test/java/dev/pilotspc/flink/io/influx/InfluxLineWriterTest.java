@@ -1,0 +1,119 @@
+package dev.pilotspc.flink.io.influx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ScheduledFuture;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.junit.jupiter.api.Test;
+
+class InfluxLineWriterTest {
+    private final List<List<String>> requests = new ArrayList<>();
+    private final LineTransport recording = new LineTransport() {
+        @Override
+        public void write(List<String> lines) {
+            requests.add(List.copyOf(lines));
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private final ManualTimers timers = new ManualTimers();
+    private final Map<String, Counter> counters = new HashMap<>();
+    private final UnregisteredMetricsGroup metrics = new UnregisteredMetricsGroup() {
+        @Override
+        public Counter counter(String name) {
+            return counters.computeIfAbsent(name, n -> new SimpleCounter());
+        }
+    };
+
+    private InfluxLineWriter writer(int batchSize) {
+        InfluxOptions options = InfluxOptions.builder("http://h:8086").db("spc").batchSize(batchSize)
+                .flushInterval(Duration.ofSeconds(1)).build();
+        return new InfluxLineWriter(options, recording, timers, metrics);
+    }
+
+    @Test
+    void splitsMultiLineElementsIntoBatchesOfBatchSizeLinesSkippingBlankLines() throws Exception {
+        InfluxLineWriter writer = writer(3);
+
+        writer.write("a 1\nb 2", null);
+        writer.write("c 3\nd 4\n", null);
+        writer.write("", null);
+        writer.write("e 5\r\n\nf 6", null);
+
+        assertEquals(List.of(List.of("a 1", "b 2", "c 3"), List.of("d 4", "e 5", "f 6")), requests);
+        assertEquals(6, counters.get("numLinesWritten").getCount());
+    }
+
+    @Test
+    void flushSendsThePartialBatchAndNothingWhenEmpty() throws Exception {
+        InfluxLineWriter writer = writer(100);
+        writer.write("a 1\nb 2", null);
+
+        writer.flush(false);
+        writer.flush(true);
+
+        assertEquals(List.of(List.of("a 1", "b 2")), requests);
+    }
+
+    @Test
+    void sendsAPartialBatchOnceFlushIntervalHasPassedWithoutFurtherInput() throws Exception {
+        InfluxLineWriter writer = writer(100);
+        writer.write("a 1", null);
+
+        timers.advance(999);
+        assertTrue(requests.isEmpty());
+        timers.advance(1);
+
+        assertEquals(List.of(List.of("a 1")), requests);
+    }
+
+    @Test
+    void sendsAPartialBatchOnTheNextWriteAfterFlushInterval() throws Exception {
+        InfluxLineWriter writer = writer(100);
+        writer.write("a 1", null);
+        timers.now += 1500; // time passes but the timer has not fired yet (mailbox busy)
+
+        writer.write("b 2", null);
+
+        assertEquals(List.of(List.of("a 1", "b 2")), requests);
+    }
+
+    /** Processing time under the test's control; callbacks run on advance(), like Flink's mailbox would. */
+    private static final class ManualTimers implements ProcessingTimeService {
+        long now = 1_000_000;
+        private final TreeMap<Long, List<ProcessingTimeCallback>> due = new TreeMap<>();
+
+        @Override
+        public long getCurrentProcessingTime() {
+            return now;
+        }
+
+        @Override
+        public ScheduledFuture<?> registerTimer(long timestamp, ProcessingTimeCallback callback) {
+            due.computeIfAbsent(timestamp, t -> new ArrayList<>()).add(callback);
+            return null;
+        }
+
+        void advance(long millis) throws Exception {
+            now += millis;
+            while (!due.isEmpty() && due.firstKey() <= now) {
+                var entry = due.pollFirstEntry();
+                for (ProcessingTimeCallback callback : entry.getValue()) {
+                    callback.onProcessingTime(entry.getKey());
+                }
+            }
+        }
+    }
+}
