@@ -59,6 +59,42 @@ public final class Options {
         return this;
     }
 
+    /** The InfluxDB sink's options (see {@link dev.pilotspc.flink.io.influx.InfluxOptions}). */
+    public Options influx() {
+        option("influx-url", "write results to InfluxDB at this URL, e.g. http://localhost:8086", "INFLUX_URL", null);
+        option("influx-transport", "v1 (POST /write, InfluxDB 1.x) or v2 (client write API: 2.x, 3.x, 1.8+)");
+        option("influx-db", "v1: database");
+        option("influx-rp", "v1: retention policy");
+        option("influx-org", "v2: organisation");
+        option("influx-bucket", "v2: bucket");
+        option("influx-token", "API token (prefer --influx-token-file or INFLUX_TOKEN)");
+        option("influx-token-file", "file holding the API token");
+        option("influx-user", "v1: user name");
+        option("influx-password", "v1: password (prefer --influx-password-file or INFLUX_PASSWORD)");
+        option("influx-password-file", "file holding the password");
+        option("influx-batch-size", "lines per write request", null, "5000");
+        option("influx-flush-interval", "send a partial batch after this long", null, "1s");
+        option("influx-gzip", "gzip request bodies", null, "true");
+        option("influx-max-retries", "retries on 429, 5xx and timeouts before the job fails", null, "5");
+        option("influx-retry-backoff", "first retry delay, doubled each time", null, "200ms");
+        option("influx-timeout", "request timeout", null, "10s");
+        return this;
+    }
+
+    /** The given influx-* options, for {@link dev.pilotspc.flink.io.influx.InfluxOptions#fromMap}. */
+    public Map<String, String> influxValues() {
+        Map<String, String> given = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith("influx-")) {
+                given.put(k, v);
+            }
+        });
+        if (!given.containsKey("influx-url") && get("influx-url") != null) {
+            given.put("influx-url", get("influx-url"));
+        }
+        return given;
+    }
+
     public Options parse(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];

@@ -6,6 +6,8 @@ import dev.pilotspc.flink.io.DeadLetterJson;
 import dev.pilotspc.flink.io.MeasurementFiles;
 import dev.pilotspc.flink.io.MeasurementParser;
 import dev.pilotspc.flink.io.TextFileSink;
+import dev.pilotspc.flink.io.influx.InfluxLineSink;
+import dev.pilotspc.flink.io.influx.InfluxOptions;
 import dev.pilotspc.flink.records.DefinitionUpdate;
 import dev.pilotspc.flink.records.MeasurementRecord;
 import dev.pilotspc.flink.workflow.EventTime;
@@ -32,11 +34,12 @@ public final class ReplayCommand {
                 "Charts a measurements file (CSV with a header row, or JSON lines) with the streaming job's graph.")
                 .option("features", "feature definitions file (YAML or JSON)")
                 .option("input", "measurements file: .csv, or JSON lines")
-                .option("output", "line-protocol results file, - for stdout")
+                .option("output", "line-protocol results file, - for stdout (or give --influx-url)")
                 .option("dead-letters", "rejected records as JSON lines with reason", null, "<output>.dlq.jsonl")
                 .option("alerts", "alerts (CONTRACT §5 JSON) as lines to this file")
                 .option("max-record-bytes", "records longer than this are rejected as oversized", null,
-                        Integer.toString(MeasurementParser.DEFAULT_MAX_RECORD_BYTES));
+                        Integer.toString(MeasurementParser.DEFAULT_MAX_RECORD_BYTES))
+                .influx();
     }
 
     private ReplayCommand() {
@@ -50,10 +53,12 @@ public final class ReplayCommand {
         }
         Path featuresFile = readable(o.required("features"), "features");
         Path inputFile = readable(o.required("input"), "input");
-        String output = o.required("output");
+        InfluxOptions influx = RunCommand.influxOptions(o);
+        String output = influx == null ? o.required("output") : o.get("output");
+        String deadLetterBase = output != null ? output : "replay";
         String deadLetters = o.has("dead-letters") && !o.get("dead-letters").equals("<output>.dlq.jsonl")
                 ? o.get("dead-letters")
-                : (output.equals(TextFileSink.STDOUT) ? "replay.dlq.jsonl" : output + ".dlq.jsonl");
+                : (deadLetterBase.equals(TextFileSink.STDOUT) ? "replay.dlq.jsonl" : deadLetterBase + ".dlq.jsonl");
         String definitionsText = Files.readString(featuresFile, StandardCharsets.UTF_8);
         try {
             FeatureDefinitions.parse(definitionsText, featuresFile.toString());
@@ -70,7 +75,7 @@ public final class ReplayCommand {
         if (records.isEmpty()) {
             // nothing to chart: the outputs exist and are empty, as after a replay of blank lines
             for (String file : new String[] {output, deadLetters}) {
-                if (!file.equals(TextFileSink.STDOUT)) {
+                if (file != null && !file.equals(TextFileSink.STDOUT)) {
                     Files.writeString(Path.of(file), "");
                 }
             }
@@ -86,7 +91,12 @@ public final class ReplayCommand {
                 .filter(update -> false).name("no-definition-updates");
         SpcWorkflow.Outputs outputs = SpcWorkflow.define(measurements, noUpdates, definitionsText,
                 featuresFile.toString(), Duration.ZERO);
-        outputs.results().sinkTo(TextFileSink.lines(output)).name("results-file").uid("results-file");
+        if (output != null) {
+            outputs.results().sinkTo(TextFileSink.lines(output)).name("results-file").uid("results-file");
+        }
+        if (influx != null) {
+            outputs.results().sinkTo(new InfluxLineSink(influx)).name("influxdb").uid("influx-sink");
+        }
         outputs.deadLetters().sinkTo(new TextFileSink<>(deadLetters, DeadLetterJson::toJson, true))
                 .name("dead-letters-file").uid("dead-letters-file");
         if (o.has("alerts")) {

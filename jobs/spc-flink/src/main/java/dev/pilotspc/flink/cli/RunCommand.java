@@ -5,6 +5,8 @@ import dev.pilotspc.core.config.FeatureDefinitions;
 import dev.pilotspc.flink.io.KafkaIo;
 import dev.pilotspc.flink.io.MeasurementParser;
 import dev.pilotspc.flink.io.TextFileSink;
+import dev.pilotspc.flink.io.influx.InfluxLineSink;
+import dev.pilotspc.flink.io.influx.InfluxOptions;
 import dev.pilotspc.flink.records.DefinitionUpdate;
 import dev.pilotspc.flink.records.MeasurementRecord;
 import dev.pilotspc.flink.workflow.EventTime;
@@ -34,7 +36,7 @@ public final class RunCommand {
                 .option("topic-dlq", "dead-letter topic", null, "spc.measurements.dlq")
                 .prefix("kafka", "any Kafka client property, e.g. --kafka.security.protocol=SSL")
                 .option("features", "feature definitions file (YAML or JSON); the topic overrides it", "SPC_FEATURES", null)
-                .option("output", "also write every result as line protocol to this file (- = stdout)")
+                .option("output", "write every result as line protocol to this file (- = stdout)")
                 .option("out-of-orderness", "how far measurements may arrive out of event-time order", null, "2s")
                 .option("idleness", "a partition silent this long stops holding the event-time clock", null, "30s")
                 .option("state-ttl", "drop the chart of a (feature, batch) idle this long; 0 = keep", null, "30d")
@@ -44,7 +46,8 @@ public final class RunCommand {
                 .option("max-record-bytes", "records longer than this go to the dead letters as oversized", null,
                         Integer.toString(MeasurementParser.DEFAULT_MAX_RECORD_BYTES))
                 .flag("bounded", "stop at the topics' current end (tests, benchmarks)")
-                .option("job-name", "Flink job name", null, "pilot-spc");
+                .option("job-name", "Flink job name", null, "pilot-spc")
+                .influx();
     }
 
     private RunCommand() {
@@ -80,9 +83,10 @@ public final class RunCommand {
                 throw new Options.UsageException(e.getMessage());
             }
         }
-        if (!o.has("output")) {
-            throw new Options.UsageException("give a results destination: --output FILE");
+        if (!o.has("output") && !o.has("influx-url")) {
+            throw new Options.UsageException("give a results destination: --influx-url URL and/or --output FILE");
         }
+        InfluxOptions influx = influxOptions(o);
         Duration checkpointInterval = o.getDuration("checkpoint-interval");
         if (!checkpointInterval.isZero()) {
             env.enableCheckpointing(checkpointInterval.toMillis());
@@ -104,10 +108,27 @@ public final class RunCommand {
 
         SpcWorkflow.Outputs outputs = SpcWorkflow.define(measurements, definitions, definitionsText,
                 definitionsSource, o.getDuration("state-ttl"));
-        outputs.results().sinkTo(TextFileSink.lines(o.get("output"))).setParallelism(1)
-                .name("results-file").uid("results-file");
+        if (influx != null) {
+            outputs.results().sinkTo(new InfluxLineSink(influx)).name("influxdb").uid("influx-sink");
+        }
+        if (o.has("output")) {
+            outputs.results().sinkTo(TextFileSink.lines(o.get("output"))).setParallelism(1)
+                    .name("results-file").uid("results-file");
+        }
         outputs.alerts().sinkTo(KafkaIo.alerts(kafka, o.get("topic-alerts"))).name("alerts").uid("alerts-sink");
         outputs.deadLetters().sinkTo(KafkaIo.deadLetters(kafka, o.get("topic-dlq")))
                 .name("dead-letters").uid("dead-letters-sink");
+    }
+
+    /** The InfluxDB sink's settings when --influx-url (or INFLUX_URL) is given, else null. */
+    static InfluxOptions influxOptions(Options o) {
+        if (!o.has("influx-url")) {
+            return null;
+        }
+        try {
+            return InfluxOptions.fromMap(o.influxValues());
+        } catch (IllegalArgumentException e) {
+            throw new Options.UsageException(e.getMessage());
+        }
     }
 }

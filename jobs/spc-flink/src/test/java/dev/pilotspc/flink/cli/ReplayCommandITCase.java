@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
+import dev.pilotspc.flink.testing.InfluxServer;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -138,6 +139,33 @@ class ReplayCommandITCase {
         assertTrue(expected.length > 10_000);
         assertEquals(new String(expected), new String(Files.readAllBytes(second)));
         assertEquals(new String(expected), new String(Files.readAllBytes(fromCsv)));
+    }
+
+    @Test
+    void writesTheSamePointsToARealInfluxDb() throws Exception {
+        List<String[]> rows = rows();
+        Path input = writeJson(rows);
+        Path file = dir.resolve("file.lp");
+        assertEquals(0, replay(input, file));
+        try (InfluxServer influx = InfluxServer.start("spc")) {
+            Path features = dir.resolve("features.yaml");
+            assertEquals(0, ReplayCommand.run(new String[] {"--features", features.toString(), "--input",
+                input.toString(), "--influx-url", influx.url(), "--influx-db", "spc", "--dead-letters",
+                dir.resolve("dlq.jsonl").toString()}));
+            for (String measurement : List.of("spc_point", "spc_status", "spc_capability", "spc_violation", "spc_limits")) {
+                long expected = Files.readAllLines(file).stream().filter(l -> l.startsWith(measurement + ",")).count();
+                var result = influx.rows("spc", "SELECT count(*) FROM " + measurement);
+                assertEquals(1, result.size(), measurement);
+                long counted = result.get(0).values().stream().filter(v -> v.isNumber())
+                        .mapToLong(v -> v.asLong()).max().orElse(0);
+                assertEquals(expected, counted, measurement);
+            }
+            var ucl = influx.rows("spc", "SELECT last(ucl) FROM spc_point WHERE feature = 'bore'");
+            String line = Files.readAllLines(file).stream()
+                    .filter(l -> l.startsWith("spc_limits,") && l.contains("feature=bore")).findFirst().orElseThrow();
+            double expectedUcl = Double.parseDouble(line.replaceAll(".*[ ,]ucl=([^, ]+).*", "$1"));
+            assertEquals(expectedUcl, ucl.get(0).get("last").asDouble(), 1e-12);
+        }
     }
 
     @Test
