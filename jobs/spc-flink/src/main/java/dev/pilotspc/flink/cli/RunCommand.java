@@ -104,7 +104,7 @@ public final class RunCommand {
                 "measurements").uid("measurements-source");
         DataStream<DefinitionUpdate> definitions = env.fromSource(
                 KafkaIo.definitions(kafka, o.get("topic-features"), o.get("group-id"), bounded),
-                EventTime.definitions(), "feature-definitions").uid("definitions-source");
+                EventTime.definitions(bounded), "feature-definitions").uid("definitions-source");
 
         SpcWorkflow.Outputs outputs = SpcWorkflow.define(measurements, definitions, definitionsText,
                 definitionsSource, o.getDuration("state-ttl"));

@@ -107,10 +107,8 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
 
     @Override
     public void processElement(MeasurementRecord r, ReadOnlyContext ctx, Collector<String> out) throws Exception {
-        if (definition(r.feature, ctx.getBroadcastState(DEFINITIONS)) == null) {
-            deadLetter(ctx, r, DeadLetter.UNKNOWN_FEATURE, "no definition for feature '" + r.feature + "'");
-            return;
-        }
+        // the definition is looked up when the measurement is charted: a definition published just
+        // after it still applies
         KeyState state = keyState.value();
         if (state != null && r.tsNanos < state.lastChartedTs) {
             if (state.isDuplicate(r)) {
@@ -160,7 +158,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
             ReadOnlyBroadcastState<String, DefinitionEntry> definitions, Collector<String> out) throws Exception {
         FeatureConfig config = definition(r.feature, definitions);
         if (config == null) {
-            deadLetter(ctx, r, DeadLetter.UNKNOWN_FEATURE, "definition of '" + r.feature + "' was removed");
+            deadLetter(ctx, r, DeadLetter.UNKNOWN_FEATURE, "no definition for feature '" + r.feature + "'");
             return state;
         }
         if (state == null) {

@@ -41,8 +41,14 @@ public final class EventTime {
         }).withTimestampAssigner((r, previous) -> r.isValid() ? r.tsMillis() : Long.MIN_VALUE);
     }
 
-    /** Definitions carry no event time: their input must never hold the charting operator's watermark back. */
-    public static WatermarkStrategy<DefinitionUpdate> definitions() {
+    /**
+     * Definitions carry no event time. Live, their input must never hold the charting operator's
+     * watermark back; bounded (tests, benchmarks), it holds it until every definition is read.
+     */
+    public static WatermarkStrategy<DefinitionUpdate> definitions(boolean bounded) {
+        if (bounded) {
+            return WatermarkStrategy.noWatermarks();
+        }
         return WatermarkStrategy.<DefinitionUpdate>forGenerator(context -> new WatermarkGenerator<>() {
             @Override
             public void onEvent(DefinitionUpdate update, long timestamp, WatermarkOutput output) {

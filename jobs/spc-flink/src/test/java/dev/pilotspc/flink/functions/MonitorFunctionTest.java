@@ -146,6 +146,9 @@ class MonitorFunctionTest {
     void sendsMeasurementsOfUnknownFeaturesToTheDeadLetters() throws Exception {
         open(null);
         send(m("nope", 1000, 1, "P1"));
+        assertTrue(deadLetters().isEmpty(), "a definition may still arrive until the watermark passes");
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        harness.processWatermark(2000);
         assertEquals(DeadLetter.UNKNOWN_FEATURE, deadLetters().get(0).reason);
     }
 
