@@ -26,7 +26,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class RunCommand {
 
-    static Options options() {
+    public static Options options() {
         return new Options("run", "The streaming job against an existing Kafka (and InfluxDB).")
                 .option("bootstrap-servers", "Kafka bootstrap servers", "KAFKA_BOOTSTRAP_SERVERS", "localhost:9092")
                 .option("group-id", "Kafka consumer group of the job", "SPC_GROUP_ID", "pilot-spc")

@@ -216,7 +216,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
     @Override
     public void processBroadcastElement(DefinitionUpdate update, Context ctx, Collector<String> out) throws Exception {
         if (update.feature == null) {
-            ctx.output(DEAD_LETTERS, new DeadLetter(DeadLetter.INVALID_DEFINITION, "definition record without a key",
+            rejectDefinition(ctx, new DeadLetter(DeadLetter.INVALID_DEFINITION, "definition record without a key",
                     update.text, null));
             return;
         }
@@ -232,8 +232,16 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
             }
             ctx.getBroadcastState(DEFINITIONS).put(update.feature, new DefinitionEntry(config, false));
         } catch (DefinitionException e) {
-            ctx.output(DEAD_LETTERS, new DeadLetter(DeadLetter.INVALID_DEFINITION, e.getMessage(), update.text,
+            rejectDefinition(ctx, new DeadLetter(DeadLetter.INVALID_DEFINITION, e.getMessage(), update.text,
                     update.feature));
+        }
+    }
+
+    /** Every parallel instance sees a broadcast record: the first one reports it. */
+    private void rejectDefinition(Context ctx, DeadLetter deadLetter) {
+        if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+            ctx.output(DEAD_LETTERS, deadLetter);
+            deadLetterCounters.computeIfAbsent(deadLetter.reason, deadLetterMetrics::counter).inc();
         }
     }
 

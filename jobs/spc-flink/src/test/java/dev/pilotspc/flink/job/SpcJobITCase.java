@@ -1,0 +1,132 @@
+package dev.pilotspc.flink.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pilotspc.flink.cli.RunCommand;
+import dev.pilotspc.flink.io.KafkaIo;
+import dev.pilotspc.flink.testing.KafkaBroker;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The streaming job on Flink's mini cluster against a real KRaft broker: measurements in; points,
+ * violations, alerts and every dead-letter class out; definitions from the file and the topic.
+ */
+class SpcJobITCase {
+
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension();
+
+    private static final long T0 = 1_764_000_000_000L;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(180)
+    void chartsKafkaMeasurementsAndRoutesAlertsAndDeadLetters() throws Exception {
+        KAFKA.createTopic("spc.measurements", 2, false);
+        KAFKA.createTopic("spc.features", 1, true);
+        KAFKA.createTopic("spc.alerts", 1, false);
+        KAFKA.createTopic("spc.measurements.dlq", 1, false);
+        Path features = Files.writeString(dir.resolve("features.yaml"), """
+                - feature: bore
+                  lsl: 9
+                  usl: 11
+                  limits: {mean: 10, sigma: 0.1}
+                """);
+        // a feature defined only on the topic (YAML value), and a bad definition
+        KAFKA.produce("spc.features", List.of(
+                Map.entry("flatness", "feature: flatness\nusl: 50\nbaseline: 5"),
+                Map.entry("broken", "{\"feature\": \"broken\", \"lsl\": 5, \"usl\": 1}")));
+
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            double value = i == 20 ? 10.5 : 10 + (i % 3 - 1) * 0.05;
+            records.add(record("bore", "{\"ts\":" + (T0 + i * 1000) + ",\"feature\":\"bore\",\"batch\":\"PB-1\",\"value\":"
+                    + value + ",\"part\":\"SN" + i + "\"}"));
+            records.add(record("flatness", "{\"ts\":" + (T0 + i * 1000 + 1) + ",\"feature\":\"flatness\",\"batch\":\"PB-1\","
+                    + "\"value\":" + (20 + i % 4) + "}"));
+        }
+        records.add(record("bore", records.get(0).value())); // duplicate delivery
+        records.add(record("bore", "{not json"));
+        records.add(record("bore", "{\"ts\":" + T0 + ",\"feature\":\"bore\"}"));
+        records.add(record("bore", "{\"ts\":" + T0 + ",\"feature\":\"bore\",\"value\":\"x\"}"));
+        records.add(record("bore", "{\"ts\":" + T0 + ",\"feature\":\"bore\",\"value\":1e400}"));
+        records.add(record("bore", "{\"ts\":\"noon\",\"feature\":\"bore\",\"value\":1}"));
+        records.add(record("bore", "{\"ts\":" + T0 + ",\"feature\":\"bore\",\"value\":1,\"pad\":\"" + "x".repeat(2000) + "\"}"));
+        records.add(record("ghost", "{\"ts\":" + T0 + ",\"feature\":\"ghost\",\"value\":1}"));
+        records.add(new ProducerRecord<>("spc.measurements", "bore", null));
+        KAFKA.produceBytes(records);
+
+        Path output = dir.resolve("results.lp");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        RunCommand.define(env, RunCommand.options().parse(new String[] {
+            "--bootstrap-servers", KAFKA.bootstrapServers(), "--features", features.toString(),
+            "--output", output.toString(), "--bounded", "--checkpoint-interval", "0",
+            "--max-record-bytes", "1024", "--group-id", "it-" + System.nanoTime()}));
+        env.execute("spc-it");
+
+        List<String> lines = Files.readAllLines(output);
+        assertEquals(30, count(lines, "spc_point,", "feature=bore"));
+        assertEquals(30, count(lines, "spc_point,", "feature=flatness"));
+        assertEquals(1, count(lines, "spc_limits,", "feature=flatness"), "the topic's baseline of 5 applies");
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("spc_violation,") && l.contains("rule=WE1")
+                && l.contains("part=\"SN20\"")));
+
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> alerts = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : KAFKA.consume("spc.alerts", 4, Duration.ofSeconds(30))) {
+            alerts.add(json.readTree(r.value()));
+            assertEquals(r.key(), json.readTree(r.value()).get("feature").asText(), "keyed by feature");
+        }
+        assertTrue(alerts.stream().anyMatch(a -> a.get("type").asText().equals("violation")
+                && a.get("rule").asText().equals("WE1") && a.get("ucl").asDouble() == 10.3));
+        assertTrue(alerts.stream().anyMatch(a -> a.get("type").asText().equals("state")
+                && a.get("state").asText().equals("out_of_control")));
+
+        List<ConsumerRecord<String, byte[]>> dead = KAFKA.consumeBytes("spc.measurements.dlq", 11, Duration.ofSeconds(30));
+        Map<String, Integer> reasons = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> d : dead) {
+            reasons.merge(KafkaBroker.header(d, KafkaIo.REASON_HEADER), 1, Integer::sum);
+        }
+        assertEquals(Map.of("duplicate", 1, "invalid_json", 2, "missing_field", 1, "invalid_field", 1,
+                "non_finite_value", 1, "invalid_timestamp", 1, "oversized", 1, "unknown_feature", 1,
+                "invalid_definition", 1), reasons, "every record that can't be charted, by reason");
+        assertTrue(dead.stream().anyMatch(d -> d.value() != null
+                && new String(d.value(), StandardCharsets.UTF_8).equals("{not json")), "values unchanged");
+    }
+
+    private static ProducerRecord<String, byte[]> record(String key, String value) {
+        return record(key, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static ProducerRecord<String, byte[]> record(String key, byte[] value) {
+        return new ProducerRecord<>("spc.measurements", key, value);
+    }
+
+    private static long count(List<String> lines, String prefix, String contains) {
+        return lines.stream().filter(l -> l.startsWith(prefix) && l.contains(contains)).count();
+    }
+}
