@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,7 +36,8 @@ class SpcJobITCase {
     static final KafkaBroker KAFKA = new KafkaBroker();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension();
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     private static final long T0 = 1_764_000_000_000L;
 
@@ -106,7 +108,7 @@ class SpcJobITCase {
         assertTrue(alerts.stream().anyMatch(a -> a.get("type").asText().equals("state")
                 && a.get("state").asText().equals("out_of_control")));
 
-        List<ConsumerRecord<String, byte[]>> dead = KAFKA.consumeBytes("spc.measurements.dlq", 11, Duration.ofSeconds(30));
+        List<ConsumerRecord<String, byte[]>> dead = KAFKA.consumeBytes("spc.measurements.dlq", 10, Duration.ofSeconds(30));
         Map<String, Integer> reasons = new HashMap<>();
         for (ConsumerRecord<String, byte[]> d : dead) {
             reasons.merge(KafkaBroker.header(d, KafkaIo.REASON_HEADER), 1, Integer::sum);
