@@ -17,6 +17,8 @@ Commands:
   replay          chart a measurements file with the streaming job's graph:
                   --features FILE --input FILE --output FILE|- [--dead-letters FILE]
   run             the streaming job against an existing Kafka (same main class as `flink run`)
+  bench pipeline  end-to-end throughput (plain consumer, Flink floor, the job) and alert latency;
+                  last line: job_per_s=... consumer_per_s=... floor_per_s=... ratio=... floor_ratio=... p99_latency_ms=...
   bench core      per-point cost of the SPC engine (I-MR + Western Electric rules, EWMA, CUSUM,
                   capability and drift); last line: ns_per_point=<median> points=<count>
   check-features  validate a feature definitions file (YAML or JSON) and print the resolved
@@ -69,8 +71,9 @@ case "$cmd" in
     shift
     case "$sub" in
       core) run_core dev.pilotspc.core.bench.CoreBenchmark "$@" ;;
+      pipeline) JAVA_OPTS="${SPC_JAVA_OPTS:--Xmx3g}" run_flink bench pipeline "$@" ;;
       -h|--help) usage ;;
-      *) die "unknown bench target '$sub' (known: core)" ;;
+      *) die "unknown bench target '$sub' (known: core, pipeline)" ;;
     esac
     ;;
   replay|run) run_flink "$cmd" "$@" ;;

@@ -63,14 +63,20 @@ public final class RunCommand {
         if (o.has("checkpoint-dir")) {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, o.get("checkpoint-dir"));
         }
+        if (!o.has("output") && !o.has("influx-url")) {
+            throw new Options.UsageException("give a results destination: --influx-url URL and/or --output FILE");
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         define(env, o);
         env.execute(o.get("job-name"));
         return 0;
     }
 
-    /** Builds the streaming job from parsed options on {@code env}; tests and benchmarks call this too. */
-    public static void define(StreamExecutionEnvironment env, Options o) throws Exception {
+    /**
+     * Builds the streaming job from parsed options on {@code env}, with its Kafka sinks and the result
+     * sinks the options name; tests and benchmarks call this and may attach more sinks to the outputs.
+     */
+    public static SpcWorkflow.Outputs define(StreamExecutionEnvironment env, Options o) throws Exception {
         String definitionsText = null;
         String definitionsSource = "spc.features";
         if (o.has("features")) {
@@ -82,9 +88,6 @@ public final class RunCommand {
             } catch (DefinitionException e) {
                 throw new Options.UsageException(e.getMessage());
             }
-        }
-        if (!o.has("output") && !o.has("influx-url")) {
-            throw new Options.UsageException("give a results destination: --influx-url URL and/or --output FILE");
         }
         InfluxOptions influx = influxOptions(o);
         Duration checkpointInterval = o.getDuration("checkpoint-interval");
@@ -118,6 +121,7 @@ public final class RunCommand {
         outputs.alerts().sinkTo(KafkaIo.alerts(kafka, o.get("topic-alerts"))).name("alerts").uid("alerts-sink");
         outputs.deadLetters().sinkTo(KafkaIo.deadLetters(kafka, o.get("topic-dlq")))
                 .name("dead-letters").uid("dead-letters-sink");
+        return outputs;
     }
 
     /** The InfluxDB sink's settings when --influx-url (or INFLUX_URL) is given, else null. */

@@ -12,6 +12,13 @@ public final class SpcCli {
         System.exit(run(args));
     }
 
+    private static int bench(String[] args) throws Exception {
+        if (args.length == 0 || !args[0].equals("pipeline")) {
+            throw new Options.UsageException("bench needs a target here: pipeline");
+        }
+        return dev.pilotspc.flink.bench.PipelineBenchmark.run(Arrays.copyOfRange(args, 1, args.length));
+    }
+
     static int run(String[] args) {
         if (args.length == 0) {
             System.err.println("spc: missing command (replay, run)");
@@ -23,6 +30,7 @@ public final class SpcCli {
             return switch (command) {
                 case "replay" -> ReplayCommand.run(rest);
                 case "run" -> RunCommand.run(rest);
+                case "bench" -> bench(rest);
                 default -> {
                     System.err.println("spc: unknown command '" + command + "'");
                     yield 2;

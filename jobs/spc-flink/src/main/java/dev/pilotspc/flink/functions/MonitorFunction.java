@@ -92,8 +92,9 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                     .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                     .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                     .build();
+            // only the chart expires: pending measurements leave as the watermark passes them, and TTL on
+            // the map state would copy every waiting array during its incremental clean-up
             stateDescriptor.enableTimeToLive(ttl);
-            pendingDescriptor.enableTimeToLive(ttl);
         }
         keyState = getRuntimeContext().getState(stateDescriptor);
         pending = getRuntimeContext().getMapState(pendingDescriptor);

@@ -49,9 +49,22 @@ class LineProtocolTest {
         java.util.Set<String> kinds = new java.util.HashSet<>();
         for (SpcResult r : results) {
             kinds.add(r.measurement());
-            assertEquals(parse(reference(r)), parse(LineProtocol.toLine(r)), r.toString());
+            assertSameLine(parse(reference(r)), parse(LineProtocol.toLine(r)), r.toString());
         }
         assertEquals(6, kinds.size(), "all result kinds covered: " + kinds);
+    }
+
+    /** Equal keys and values; floats to the 15 significant digits the writer keeps. */
+    private static void assertSameLine(Map<String, Object> expected, Map<String, Object> actual, String what) {
+        assertEquals(expected.keySet(), actual.keySet(), what);
+        for (String key : expected.keySet()) {
+            Object e = expected.get(key);
+            if (e instanceof Double d) {
+                assertEquals(d, (Double) actual.get(key), Math.abs(d) * 1e-14, what + " " + key);
+            } else {
+                assertEquals(e, actual.get(key), what + " " + key);
+            }
+        }
     }
 
     @Test
@@ -61,6 +74,24 @@ class LineProtocolTest {
         String line = LineProtocol.toLine(p);
         assertEquals("spc_point,batch=b,chart=imr,feature=f n=1i,ooc=false,phase=\"baseline\",rules=\"\",x=1.5 5", line);
         assertFalse(line.contains("null"));
+    }
+
+    @Test
+    void writesFloatsWithFifteenSignificantDigits() {
+        assertEquals("25.00038", LineProtocol.formatDouble(25.00038));
+        assertEquals("-0.00411000000000072", LineProtocol.formatDouble(-0.004110000000000724));
+        assertEquals("74.0145812813241", LineProtocol.formatDouble(74.01458128132413));
+        assertEquals("0.00000959898614634973", LineProtocol.formatDouble(9.598986146349727E-6));
+        assertEquals("9.598986146349727E-9", LineProtocol.formatDouble(9.598986146349727E-9));
+        assertEquals("1000", LineProtocol.formatDouble(999.99999999999999));
+        assertEquals("0.1", LineProtocol.formatDouble(0.1));
+        assertEquals("99999.9999999999", LineProtocol.formatDouble(99999.9999999999));
+        Random random = new Random(3);
+        for (int i = 0; i < 100_000; i++) {
+            double v = (random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(20) - 5);
+            double back = Double.parseDouble(LineProtocol.formatDouble(v));
+            assertEquals(v, back, Math.abs(v) * 1e-14, "value " + v);
+        }
     }
 
     /** The same result built with influxdb-client's Point from the record's components. */

@@ -1,0 +1,62 @@
+package dev.pilotspc.flink.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.io.BufferedWriter;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+
+/**
+ * The benchmark's file sink: writes line protocol to a local file like the job's file sink, and
+ * notes when the first and last element arrived (the jobs run in this JVM's mini cluster).
+ */
+final class TimingSink implements Sink<String> {
+
+    private static final long serialVersionUID = 1L;
+
+    static final AtomicLong FIRST = new AtomicLong();
+    static final AtomicLong LAST = new AtomicLong();
+    static final AtomicLong ELEMENTS = new AtomicLong();
+
+    private final String path;
+
+    TimingSink(String path) {
+        this.path = path;
+    }
+
+    static void reset() {
+        FIRST.set(0);
+        LAST.set(0);
+        ELEMENTS.set(0);
+    }
+
+    @Override
+    public SinkWriter<String> createWriter(WriterInitContext context) throws IOException {
+        BufferedWriter out = Files.newBufferedWriter(Path.of(path + "-" + context.getTaskInfo().getIndexOfThisSubtask()),
+                StandardCharsets.UTF_8);
+        return new SinkWriter<>() {
+            @Override
+            public void write(String element, Context ctx) throws IOException {
+                long now = System.nanoTime();
+                FIRST.compareAndSet(0, now);
+                LAST.set(now);
+                ELEMENTS.incrementAndGet();
+                out.write(element);
+            }
+
+            @Override
+            public void flush(boolean endOfInput) throws IOException {
+                out.flush();
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.close();
+            }
+        };
+    }
+}
