@@ -60,6 +60,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
     private transient MapState<Long, MeasurementRecord[]> pending;
     private transient List<SpcResult> results;
     private transient StringBuilder lines;
+    private transient LineProtocol lineProtocol;
     private transient MetricGroup deadLetterMetrics;
     private transient Map<String, Counter> deadLetterCounters;
     private transient Counter charted;
@@ -88,9 +89,14 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         MapStateDescriptor<Long, MeasurementRecord[]> pendingDescriptor =
                 new MapStateDescriptor<>("pending-measurements", Types.LONG, pendingType);
         if (!stateTtl.isZero()) {
+            // expired charts are dropped from snapshots (and by RocksDB compaction), not by the heap
+            // backend's incremental clean-up, which walks state entries on every access
             StateTtlConfig ttl = StateTtlConfig.newBuilder(stateTtl)
                     .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                     .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                    .disableCleanupInBackground()
+                    .cleanupFullSnapshot()
+                    .cleanupInRocksdbCompactFilter(1000)
                     .build();
             // only the chart expires: pending measurements leave as the watermark passes them, and TTL on
             // the map state would copy every waiting array during its incremental clean-up
@@ -100,6 +106,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         pending = getRuntimeContext().getMapState(pendingDescriptor);
         results = new ArrayList<>(16);
         lines = new StringBuilder(4096);
+        lineProtocol = new LineProtocol();
         MetricGroup spc = getRuntimeContext().getMetricGroup().addGroup("spc");
         deadLetterMetrics = spc.addGroup("dead_letters");
         deadLetterCounters = new HashMap<>();
@@ -188,7 +195,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         lines.setLength(0);
         AlertJson.Limits limits = AlertJson.Limits.NONE;
         for (SpcResult result : results) {
-            LineProtocol.append(lines, result);
+            lineProtocol.write(lines, result);
             if (result instanceof PointResult p) {
                 if (p.cl() != null) {
                     limits = new AlertJson.Limits(p.cl(), p.ucl(), p.lcl());

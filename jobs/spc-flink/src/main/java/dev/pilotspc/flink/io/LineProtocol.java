@@ -17,16 +17,28 @@ import dev.pilotspc.core.result.ViolationResult;
  */
 public final class LineProtocol {
 
-    private final StringBuilder sb;
+    private StringBuilder sb;
     private boolean firstField;
+    // The results of one measurement share their Tags: escape them once.
+    private Tags lastTags;
+    private String batchTag;
+    private String featureTag;
+    private String lineTag;
+    private String stationTag;
 
-    private LineProtocol(StringBuilder sb) {
-        this.sb = sb;
+    /** A writer that can be reused for many results (one per thread). */
+    public LineProtocol() {
     }
 
     /** Appends one line (with a trailing newline) for {@code result}. */
     public static void append(StringBuilder sb, SpcResult result) {
-        LineProtocol lp = new LineProtocol(sb);
+        new LineProtocol().write(sb, result);
+    }
+
+    /** Appends one line (with a trailing newline) for {@code result}. */
+    public void write(StringBuilder out, SpcResult result) {
+        sb = out;
+        LineProtocol lp = this;
         if (result instanceof PointResult p) {
             lp.point(p);
         } else if (result instanceof CapabilityResult c) {
@@ -47,7 +59,7 @@ public final class LineProtocol {
 
     public static String toLine(SpcResult result) {
         StringBuilder sb = new StringBuilder(256);
-        append(sb, result);
+        new LineProtocol().write(sb, result);
         sb.setLength(sb.length() - 1);
         return sb.toString();
     }
@@ -157,38 +169,47 @@ public final class LineProtocol {
      * rule), feature, line, station.
      */
     private void head(String measurement, Tags tags, String extraKey, String extraValue) {
-        escape(measurement, false);
-        tag("batch", tags.batch());
+        if (tags != lastTags) {
+            lastTags = tags;
+            batchTag = tagText("batch", tags.batch());
+            featureTag = tagText("feature", tags.feature());
+            lineTag = tagText("line", tags.line());
+            stationTag = tagText("station", tags.station());
+        }
+        sb.append(measurement); // our own names: nothing to escape
+        sb.append(batchTag);
         if (extraKey != null && extraKey.compareTo("feature") < 0) {
-            tag(extraKey, extraValue);
+            sb.append(tagText(extraKey, extraValue));
         }
-        tag("feature", tags.feature());
-        tag("line", tags.line());
+        sb.append(featureTag).append(lineTag);
         if (extraKey != null && extraKey.compareTo("feature") > 0 && extraKey.compareTo("station") < 0) {
-            tag(extraKey, extraValue);
+            sb.append(tagText(extraKey, extraValue));
         }
-        tag("station", tags.station());
-        sb.append(' ');
+        sb.append(stationTag).append(' ');
         firstField = true;
     }
 
-    private void tag(String key, String value) {
+    /** ",key=value" escaped, or "" for an absent value (line protocol has no empty tag values). */
+    private String tagText(String key, String value) {
         if (value == null || value.isEmpty()) {
-            return; // line protocol has no empty tag values
+            return "";
         }
-        sb.append(',');
-        escape(key, true);
-        sb.append('=');
+        StringBuilder out = sb;
+        sb = new StringBuilder(key.length() + value.length() + 8);
+        sb.append(',').append(key).append('=');
         escape(value, true);
+        String text = sb.toString();
+        sb = out;
+        return text;
     }
 
+    /** Field keys are this class's own constants: nothing to escape. */
     private void key(String key) {
         if (!firstField) {
             sb.append(',');
         }
         firstField = false;
-        escape(key, true);
-        sb.append('=');
+        sb.append(key).append('=');
     }
 
     private void field(String key, Double value) {
@@ -250,6 +271,9 @@ public final class LineProtocol {
             return;
         }
         int exponent = (int) Math.floor(Math.log10(abs));
+        if (abs < (exponent >= 0 ? POWERS[exponent] : 1 / POWERS[-exponent])) {
+            exponent--; // log10 rounded up to a power of ten
+        }
         int decimals = 14 - exponent; // digits after the point for 15 significant digits
         long scaled = Math.round(abs * POWERS[decimals]);
         if (scaled >= 1_000_000_000_000_000L) { // log10 rounded down across a power of ten
@@ -263,20 +287,19 @@ public final class LineProtocol {
             scaled /= 10;
             decimals--;
         }
-        String digits = Long.toString(scaled);
-        if (decimals <= 0) {
-            sb.append(digits);
-        } else if (digits.length() > decimals) {
-            sb.append(digits, 0, digits.length() - decimals).append('.').append(digits, digits.length() - decimals,
-                    digits.length());
-        } else {
-            sb.append("0.");
-            for (int i = digits.length(); i < decimals; i++) {
-                sb.append('0');
+        int start = sb.length();
+        sb.append(scaled);
+        int digits = sb.length() - start;
+        if (decimals > 0) {
+            if (digits > decimals) {
+                sb.insert(sb.length() - decimals, '.');
+            } else {
+                sb.insert(start, ZEROS, 0, decimals - digits + 2).setCharAt(start + 1, '.');
             }
-            sb.append(digits);
         }
     }
+
+    private static final char[] ZEROS = "0000000000000000000000000".toCharArray();
 
     private static final double[] POWERS = new double[22];
 
@@ -288,7 +311,8 @@ public final class LineProtocol {
 
     /** Test access to the number format. */
     static String formatDouble(double v) {
-        LineProtocol lp = new LineProtocol(new StringBuilder());
+        LineProtocol lp = new LineProtocol();
+        lp.sb = new StringBuilder();
         lp.appendDouble(v);
         return lp.sb.toString();
     }
