@@ -5,6 +5,7 @@ import dev.pilotspc.core.config.FeatureDefinitions;
 import dev.pilotspc.flink.io.DeadLetterJson;
 import dev.pilotspc.flink.io.MeasurementFiles;
 import dev.pilotspc.flink.io.MeasurementParser;
+import dev.pilotspc.flink.io.SortedResultsSink;
 import dev.pilotspc.flink.io.TextFileSink;
 import dev.pilotspc.flink.io.influx.InfluxLineSink;
 import dev.pilotspc.flink.io.influx.InfluxOptions;
@@ -92,7 +93,7 @@ public final class ReplayCommand {
         SpcWorkflow.Outputs outputs = SpcWorkflow.define(measurements, noUpdates, definitionsText,
                 featuresFile.toString(), Duration.ZERO);
         if (output != null) {
-            outputs.results().sinkTo(TextFileSink.lines(output)).name("results-file").uid("results-file");
+            outputs.batches().sinkTo(new SortedResultsSink(output)).name("results-file").uid("results-file");
         }
         if (influx != null) {
             outputs.results().sinkTo(new InfluxLineSink(influx)).name("influxdb").uid("influx-sink");

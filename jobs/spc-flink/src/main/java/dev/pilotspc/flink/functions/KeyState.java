@@ -5,8 +5,9 @@ import dev.pilotspc.flink.records.MeasurementRecord;
 
 /**
  * Everything kept per (feature, batch), in one POJO so each measurement costs one state read and
- * one write: the monitor, the newest charted event time, fingerprints of recently charted
- * measurements (duplicate deliveries) and the last reported state (state-change alerts).
+ * one write: the monitor, the measurements waiting for the watermark (in event-time order), the
+ * newest charted event time, fingerprints of recently charted measurements (duplicate
+ * deliveries) and the last reported state (state-change alerts).
  */
 public class KeyState {
 
@@ -20,6 +21,11 @@ public class KeyState {
     public int recentHead;
     public int recentSize;
     public String lastState;
+    /** Measurements waiting for the watermark, sorted by event time, ties in arrival order. */
+    public MeasurementRecord[] pending = new MeasurementRecord[0];
+    public int pendingCount;
+    /** The earliest event-time timer registered for the pending measurements (ms), or Long.MAX_VALUE. */
+    public long timerAt = Long.MAX_VALUE;
     public double lastX = Double.NaN;
     public String lastPart;
 
@@ -36,6 +42,30 @@ public class KeyState {
             }
         }
         return false;
+    }
+
+    /** Adds a measurement to the waiting ones, after those with the same or an earlier event time. */
+    public void addPending(MeasurementRecord r) {
+        if (pendingCount == pending.length) {
+            pending = java.util.Arrays.copyOf(pending, Math.max(4, pendingCount * 2));
+        }
+        int i = pendingCount;
+        while (i > 0 && pending[i - 1].tsNanos > r.tsNanos) {
+            pending[i] = pending[i - 1];
+            i--;
+        }
+        pending[i] = r;
+        pendingCount++;
+    }
+
+    /** Removes the first {@code count} waiting measurements. */
+    public void dropPending(int count) {
+        System.arraycopy(pending, count, pending, 0, pendingCount - count);
+        java.util.Arrays.fill(pending, pendingCount - count, pendingCount, null);
+        pendingCount -= count;
+        if (pendingCount == 0 && pending.length > 64) {
+            pending = new MeasurementRecord[0]; // let a burst's buffer go
+        }
     }
 
     public void remember(MeasurementRecord r) {

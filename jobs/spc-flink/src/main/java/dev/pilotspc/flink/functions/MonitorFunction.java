@@ -16,19 +16,18 @@ import dev.pilotspc.flink.records.Alert;
 import dev.pilotspc.flink.records.DeadLetter;
 import dev.pilotspc.flink.records.DefinitionUpdate;
 import dev.pilotspc.flink.records.MeasurementRecord;
+import dev.pilotspc.flink.records.ResultBatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -37,12 +36,12 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Charts each (feature, batch) key in event-time order: measurements wait in keyed state until the
- * watermark passes them, then go through the key's {@link FeatureMonitor}; results leave as
+ * Charts each (feature, batch) key in event-time order: measurements wait in the key's state until
+ * the watermark passes them, then go through the key's {@link FeatureMonitor}; results leave as
  * line-protocol text, alerts and dead letters as side outputs. Feature definitions arrive as
  * broadcast state over the ones loaded from the features file.
  */
-public class MonitorFunction extends KeyedBroadcastProcessFunction<String, MeasurementRecord, DefinitionUpdate, String> {
+public class MonitorFunction extends KeyedBroadcastProcessFunction<String, MeasurementRecord, DefinitionUpdate, ResultBatch> {
 
     private static final long serialVersionUID = 1L;
 
@@ -57,7 +56,6 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
 
     private transient Map<String, FeatureConfig> fileDefinitions;
     private transient ValueState<KeyState> keyState;
-    private transient MapState<Long, MeasurementRecord[]> pending;
     private transient List<SpcResult> results;
     private transient StringBuilder lines;
     private transient LineProtocol lineProtocol;
@@ -85,9 +83,6 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
             }
         }
         ValueStateDescriptor<KeyState> stateDescriptor = new ValueStateDescriptor<>("chart", Types.POJO(KeyState.class));
-        TypeInformation<MeasurementRecord[]> pendingType = Types.OBJECT_ARRAY(Types.POJO(MeasurementRecord.class));
-        MapStateDescriptor<Long, MeasurementRecord[]> pendingDescriptor =
-                new MapStateDescriptor<>("pending-measurements", Types.LONG, pendingType);
         if (!stateTtl.isZero()) {
             // expired charts are dropped from snapshots (and by RocksDB compaction), not by the heap
             // backend's incremental clean-up, which walks state entries on every access
@@ -98,12 +93,9 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                     .cleanupFullSnapshot()
                     .cleanupInRocksdbCompactFilter(1000)
                     .build();
-            // only the chart expires: pending measurements leave as the watermark passes them, and TTL on
-            // the map state would copy every waiting array during its incremental clean-up
             stateDescriptor.enableTimeToLive(ttl);
         }
         keyState = getRuntimeContext().getState(stateDescriptor);
-        pending = getRuntimeContext().getMapState(pendingDescriptor);
         results = new ArrayList<>(16);
         lines = new StringBuilder(4096);
         lineProtocol = new LineProtocol();
@@ -114,11 +106,13 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
     }
 
     @Override
-    public void processElement(MeasurementRecord r, ReadOnlyContext ctx, Collector<String> out) throws Exception {
+    public void processElement(MeasurementRecord r, ReadOnlyContext ctx, Collector<ResultBatch> out) throws Exception {
         // the definition is looked up when the measurement is charted: a definition published just
         // after it still applies
         KeyState state = keyState.value();
-        if (state != null && r.tsNanos < state.lastChartedTs) {
+        if (state == null) {
+            state = new KeyState();
+        } else if (r.tsNanos < state.lastChartedTs) {
             if (state.isDuplicate(r)) {
                 deadLetter(ctx, r, DeadLetter.DUPLICATE, "already charted");
             } else {
@@ -129,55 +123,57 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         }
         long tsMillis = r.tsMillis();
         if (tsMillis <= ctx.timerService().currentWatermark()) {
-            // every earlier pending measurement of this key was charted when the watermark passed it
+            // waiting measurements are all later: their timers fired when the watermark passed them
             chart(r, ctx, state, ctx.getBroadcastState(DEFINITIONS), out);
-            return;
-        }
-        MeasurementRecord[] waiting = pending.get(tsMillis);
-        if (waiting == null) {
-            pending.put(tsMillis, new MeasurementRecord[] {r});
-            ctx.timerService().registerEventTimeTimer(tsMillis);
         } else {
-            MeasurementRecord[] more = java.util.Arrays.copyOf(waiting, waiting.length + 1);
-            more[waiting.length] = r;
-            pending.put(tsMillis, more);
+            state.addPending(r);
+            if (tsMillis < state.timerAt) {
+                // one timer per chart for its earliest waiting measurement keeps the timer queue short
+                ctx.timerService().registerEventTimeTimer(tsMillis);
+                state.timerAt = tsMillis;
+            }
         }
+        keyState.update(state);
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<String> out) throws Exception {
-        MeasurementRecord[] due = pending.get(timestamp);
-        if (due == null) {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ResultBatch> out) throws Exception {
+        KeyState state = keyState.value();
+        if (state == null || state.pendingCount == 0) {
             return;
         }
-        pending.remove(timestamp);
-        if (due.length > 1) {
-            // within one millisecond: event-time order, ties in arrival order (a stable sort)
-            java.util.Arrays.sort(due, (a, b) -> Long.compare(a.tsNanos, b.tsNanos));
-        }
-        KeyState state = keyState.value();
+        long watermark = ctx.timerService().currentWatermark();
         ReadOnlyBroadcastState<String, DefinitionEntry> definitions = ctx.getBroadcastState(DEFINITIONS);
-        for (MeasurementRecord r : due) {
-            state = chart(r, ctx, state, definitions, out);
+        int due = 0;
+        while (due < state.pendingCount && state.pending[due].tsMillis() <= watermark) {
+            chart(state.pending[due], ctx, state, definitions, out);
+            due++;
         }
+        state.dropPending(due);
+        state.timerAt = Long.MAX_VALUE;
+        if (state.pendingCount > 0) {
+            state.timerAt = state.pending[0].tsMillis();
+            ctx.timerService().registerEventTimeTimer(state.timerAt);
+        }
+        keyState.update(state);
     }
 
-    private KeyState chart(MeasurementRecord r, ReadOnlyContext ctx, KeyState state,
-            ReadOnlyBroadcastState<String, DefinitionEntry> definitions, Collector<String> out) throws Exception {
+    /** Charts one measurement into {@code state} (the caller writes the state back). */
+    private void chart(MeasurementRecord r, ReadOnlyContext ctx, KeyState state,
+            ReadOnlyBroadcastState<String, DefinitionEntry> definitions, Collector<ResultBatch> out) throws Exception {
         FeatureConfig config = definition(r.feature, definitions);
         if (config == null) {
             deadLetter(ctx, r, DeadLetter.UNKNOWN_FEATURE, "no definition for feature '" + r.feature + "'");
-            return state;
+            return;
         }
-        if (state == null) {
-            state = new KeyState();
+        if (state.monitor == null) {
             state.monitor = new FeatureMonitor(config);
         } else if (state.isDuplicate(r)) {
             deadLetter(ctx, r, DeadLetter.DUPLICATE, "already charted");
-            return state;
+            return;
         } else if (r.tsNanos < state.lastChartedTs) {
             deadLetter(ctx, r, DeadLetter.LATE, "event time before the last charted measurement");
-            return state;
+            return;
         } else if (!state.monitor.config.equals(config)) {
             state.monitor.applyDefinition(config);
         }
@@ -186,12 +182,10 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         state.remember(r);
         charted.inc();
         emit(r, state, config, ctx, out);
-        keyState.update(state);
-        return state;
     }
 
     private void emit(MeasurementRecord r, KeyState state, FeatureConfig config, ReadOnlyContext ctx,
-            Collector<String> out) {
+            Collector<ResultBatch> out) {
         lines.setLength(0);
         AlertJson.Limits limits = AlertJson.Limits.NONE;
         for (SpcResult result : results) {
@@ -217,12 +211,12 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
             }
         }
         if (lines.length() > 0) {
-            out.collect(lines.toString());
+            out.collect(new ResultBatch(r.tsNanos, r.chartKey(), lines.toString()));
         }
     }
 
     @Override
-    public void processBroadcastElement(DefinitionUpdate update, Context ctx, Collector<String> out) throws Exception {
+    public void processBroadcastElement(DefinitionUpdate update, Context ctx, Collector<ResultBatch> out) throws Exception {
         if (update.feature == null) {
             rejectDefinition(ctx, new DeadLetter(DeadLetter.INVALID_DEFINITION, "definition record without a key",
                     update.text, null));

@@ -6,6 +6,7 @@ import dev.pilotspc.flink.records.Alert;
 import dev.pilotspc.flink.records.DeadLetter;
 import dev.pilotspc.flink.records.DefinitionUpdate;
 import dev.pilotspc.flink.records.MeasurementRecord;
+import dev.pilotspc.flink.records.ResultBatch;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
@@ -19,8 +20,12 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  */
 public final class SpcWorkflow {
 
-    /** What the graph produces; the caller attaches sinks. */
-    public record Outputs(DataStream<String> results, DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters) {
+    /**
+     * What the graph produces; the caller attaches sinks. {@code batches} are the results of each
+     * charted measurement with its event time and chart key; {@code results} the same as text.
+     */
+    public record Outputs(DataStream<ResultBatch> batches, DataStream<String> results, DataStream<Alert> alerts,
+            DataStream<DeadLetter> deadLetters) {
     }
 
     private SpcWorkflow() {
@@ -40,14 +45,15 @@ public final class SpcWorkflow {
                 .returns(Types.POJO(MeasurementRecord.class))
                 .uid("route-rejected").name("route-rejected");
         BroadcastStream<DefinitionUpdate> broadcastDefinitions = definitions.broadcast(MonitorFunction.DEFINITIONS);
-        SingleOutputStreamOperator<String> results = valid
+        SingleOutputStreamOperator<ResultBatch> batches = valid
                 .keyBy(MeasurementRecord::chartKey, Types.STRING)
                 .connect(broadcastDefinitions)
                 .process(new MonitorFunction(definitionsText, definitionsSource, stateTtl))
-                .returns(Types.STRING)
+                .returns(Types.POJO(ResultBatch.class))
                 .uid("spc-monitor").name("spc-monitor");
+        DataStream<String> results = batches.map(b -> b.lines).returns(Types.STRING).name("line-protocol");
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(MonitorFunction.DEAD_LETTERS)
-                .union(results.getSideOutput(MonitorFunction.DEAD_LETTERS));
-        return new Outputs(results, results.getSideOutput(MonitorFunction.ALERTS), deadLetters);
+                .union(batches.getSideOutput(MonitorFunction.DEAD_LETTERS));
+        return new Outputs(batches, results, batches.getSideOutput(MonitorFunction.ALERTS), deadLetters);
     }
 }

@@ -7,6 +7,7 @@ import dev.pilotspc.flink.records.Alert;
 import dev.pilotspc.flink.records.DeadLetter;
 import dev.pilotspc.flink.records.DefinitionUpdate;
 import dev.pilotspc.flink.records.MeasurementRecord;
+import dev.pilotspc.flink.records.ResultBatch;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -31,9 +32,9 @@ class MonitorFunctionTest {
             """;
     private static final long MS = 1_000_000L;
 
-    private KeyedBroadcastOperatorTestHarness<String, MeasurementRecord, DefinitionUpdate, String> harness;
+    private KeyedBroadcastOperatorTestHarness<String, MeasurementRecord, DefinitionUpdate, ResultBatch> harness;
 
-    private KeyedBroadcastOperatorTestHarness<String, MeasurementRecord, DefinitionUpdate, String> open(
+    private KeyedBroadcastOperatorTestHarness<String, MeasurementRecord, DefinitionUpdate, ResultBatch> open(
             OperatorSubtaskState restoreFrom) throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 new MonitorFunction(FEATURES, "test.yaml", Duration.ZERO), MeasurementRecord::chartKey, Types.STRING,
@@ -76,7 +77,7 @@ class MonitorFunctionTest {
 
     private List<String> points() {
         return harness.extractOutputValues().stream()
-                .flatMap(s -> Arrays.stream(s.split("\n")))
+                .flatMap(b -> Arrays.stream(b.lines.split("\n")))
                 .filter(l -> l.startsWith("spc_point"))
                 .collect(Collectors.toList());
     }

@@ -13,7 +13,7 @@ class StateSerializationTest {
 
     @ParameterizedTest
     @ValueSource(classes = {KeyState.class, DefinitionEntry.class, MeasurementRecord.class, DeadLetter.class,
-        Alert.class, DefinitionUpdate.class})
+        Alert.class, DefinitionUpdate.class, dev.pilotspc.flink.records.ResultBatch.class})
     void isSerializedAsPojoWithoutKryo(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
     }
