@@ -36,8 +36,13 @@ class MonitorFunctionTest {
 
     private KeyedBroadcastOperatorTestHarness<String, MeasurementRecord, DefinitionUpdate, ResultBatch> open(
             OperatorSubtaskState restoreFrom) throws Exception {
+        return open(restoreFrom, Duration.ZERO);
+    }
+
+    private KeyedBroadcastOperatorTestHarness<String, MeasurementRecord, DefinitionUpdate, ResultBatch> open(
+            OperatorSubtaskState restoreFrom, Duration ttl) throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new MonitorFunction(FEATURES, "test.yaml", Duration.ZERO), MeasurementRecord::chartKey, Types.STRING,
+                new MonitorFunction(FEATURES, "test.yaml", ttl), MeasurementRecord::chartKey, Types.STRING,
                 MonitorFunction.DEFINITIONS);
         if (restoreFrom != null) {
             harness.close();
@@ -193,6 +198,21 @@ class MonitorFunctionTest {
                 && a.contains("\"ucl\":10.3")), alerts.toString());
         assertTrue(alerts.stream().anyMatch(a -> a.contains("\"previous_state\":\"in_control\"")
                 && a.contains("\"state\":\"out_of_control\"")));
+    }
+
+    @Test
+    void forgetsAChartIdleLongerThanTheStateTtl() throws Exception {
+        open(null, Duration.ofHours(1));
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        harness.processWatermark(100_000);
+        harness.setStateTtlProcessingTime(0);
+        send(m("f", 1000, 10.0, "P1"));
+        harness.setStateTtlProcessingTime(Duration.ofMinutes(59).toMillis());
+        send(m("f", 2000, 10.0, "P2"));
+        assertEquals("2i", field(points().get(1), "n"), "within the TTL the chart continues");
+        harness.setStateTtlProcessingTime(Duration.ofMinutes(59 + 61).toMillis());
+        send(m("f", 3000, 10.0, "P3"));
+        assertEquals("1i", field(points().get(2), "n"), "after an idle hour the batch starts a new chart");
     }
 
     @Test
