@@ -91,7 +91,7 @@ public final class ReplayCommand {
         DataStream<DefinitionUpdate> noUpdates = env.fromData(Types.POJO(DefinitionUpdate.class), new DefinitionUpdate())
                 .filter(update -> false).name("no-definition-updates");
         SpcWorkflow.Outputs outputs = SpcWorkflow.define(measurements, noUpdates, definitionsText,
-                featuresFile.toString(), Duration.ZERO);
+                featuresFile.toString(), Duration.ZERO, Duration.ZERO);
         if (output != null) {
             outputs.batches().sinkTo(new SortedResultsSink(output)).name("results-file").uid("results-file");
         }

@@ -39,6 +39,8 @@ public final class RunCommand {
                 .option("output", "write every result as line protocol to this file (- = stdout)")
                 .option("out-of-orderness", "how far measurements may arrive out of event-time order", null, "2s")
                 .option("idleness", "a partition silent this long stops holding the event-time clock", null, "30s")
+                .option("max-wait", "when measurements pause, chart what waits for the watermark after this long; 0 = never",
+                        null, "5s")
                 .option("state-ttl", "drop the chart of a (feature, batch) idle this long; 0 = keep", null, "30d")
                 .option("checkpoint-interval", "checkpoint interval; 0 = off", null, "10s")
                 .option("checkpoint-dir", "checkpoint storage, e.g. file:///var/lib/spc/checkpoints", "SPC_CHECKPOINT_DIR", null)
@@ -110,7 +112,7 @@ public final class RunCommand {
                 EventTime.definitions(bounded), "feature-definitions").uid("definitions-source");
 
         SpcWorkflow.Outputs outputs = SpcWorkflow.define(measurements, definitions, definitionsText,
-                definitionsSource, o.getDuration("state-ttl"));
+                definitionsSource, o.getDuration("state-ttl"), o.getDuration("max-wait"));
         if (influx != null) {
             outputs.results().sinkTo(new InfluxLineSink(influx)).name("influxdb").uid("influx-sink");
         }

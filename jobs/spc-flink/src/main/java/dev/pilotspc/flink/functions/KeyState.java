@@ -26,6 +26,10 @@ public class KeyState {
     public int pendingCount;
     /** The earliest event-time timer registered for the pending measurements (ms), or Long.MAX_VALUE. */
     public long timerAt = Long.MAX_VALUE;
+    /** The processing-time timer that frees waiting measurements when the watermark stalls, or Long.MAX_VALUE. */
+    public long stallTimerAt = Long.MAX_VALUE;
+    /** The operator's watermark when that timer was set. */
+    public long watermarkAtStallTimer;
     public double lastX = Double.NaN;
     public String lastPart;
 

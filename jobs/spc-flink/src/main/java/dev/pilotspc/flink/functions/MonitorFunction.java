@@ -32,6 +32,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -53,6 +54,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
     private final String definitionsText;
     private final String definitionsSource;
     private final Duration stateTtl;
+    private final long maxWaitMillis;
 
     private transient Map<String, FeatureConfig> fileDefinitions;
     private transient ValueState<KeyState> keyState;
@@ -67,11 +69,14 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
      * @param definitionsText contents of the features file (YAML or JSON), or null
      * @param definitionsSource its name, for error messages
      * @param stateTtl how long an idle (feature, batch) keeps its state; zero keeps it forever
+     * @param maxWait how long measurements wait for a watermark that has stopped advancing (the
+     *     measurements paused) before they are charted anyway; zero waits for the watermark forever
      */
-    public MonitorFunction(String definitionsText, String definitionsSource, Duration stateTtl) {
+    public MonitorFunction(String definitionsText, String definitionsSource, Duration stateTtl, Duration maxWait) {
         this.definitionsText = definitionsText;
         this.definitionsSource = definitionsSource;
         this.stateTtl = stateTtl;
+        this.maxWaitMillis = maxWait.toMillis();
     }
 
     @Override
@@ -132,17 +137,40 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                 ctx.timerService().registerEventTimeTimer(tsMillis);
                 state.timerAt = tsMillis;
             }
+            if (maxWaitMillis > 0 && state.stallTimerAt == Long.MAX_VALUE) {
+                armStallTimer(ctx, state);
+            }
         }
         keyState.update(state);
+    }
+
+    private void armStallTimer(ReadOnlyContext ctx, KeyState state) {
+        state.stallTimerAt = ctx.timerService().currentProcessingTime() + maxWaitMillis;
+        state.watermarkAtStallTimer = ctx.timerService().currentWatermark();
+        ctx.timerService().registerProcessingTimeTimer(state.stallTimerAt);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ResultBatch> out) throws Exception {
         KeyState state = keyState.value();
         if (state == null || state.pendingCount == 0) {
+            if (state != null && ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+                state.stallTimerAt = Long.MAX_VALUE;
+                keyState.update(state);
+            }
             return;
         }
         long watermark = ctx.timerService().currentWatermark();
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            state.stallTimerAt = Long.MAX_VALUE;
+            if (watermark > state.watermarkAtStallTimer) {
+                armStallTimer(ctx, state); // event time moves: the event-time timers will come
+                keyState.update(state);
+                return;
+            }
+            // the measurements paused (e.g. the end of a batch): chart what waits rather than hold it
+            watermark = Long.MAX_VALUE;
+        }
         ReadOnlyBroadcastState<String, DefinitionEntry> definitions = ctx.getBroadcastState(DEFINITIONS);
         int due = 0;
         while (due < state.pendingCount && state.pending[due].tsMillis() <= watermark) {

@@ -42,8 +42,10 @@ public final class EventTime {
     }
 
     /**
-     * Definitions carry no event time. Live, their input must never hold the charting operator's
-     * watermark back; bounded (tests, benchmarks), it holds it until every definition is read.
+     * Definitions carry no event time. Live, their input is marked idle so the charting operator's
+     * watermark follows the measurements alone (a MAX watermark here would free every waiting
+     * measurement as soon as the measurements pause); bounded (tests, benchmarks), it holds the
+     * watermark until every definition is read.
      */
     public static WatermarkStrategy<DefinitionUpdate> definitions(boolean bounded) {
         if (bounded) {
@@ -56,7 +58,7 @@ public final class EventTime {
 
             @Override
             public void onPeriodicEmit(WatermarkOutput output) {
-                output.emitWatermark(new Watermark(Long.MAX_VALUE));
+                output.markIdle();
             }
         });
     }

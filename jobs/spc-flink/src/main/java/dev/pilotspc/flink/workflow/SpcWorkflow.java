@@ -37,9 +37,10 @@ public final class SpcWorkflow {
      * @param definitionsText the features file's contents, or null
      * @param definitionsSource the features file's name, for messages
      * @param stateTtl idle time after which a (feature, batch) chart is dropped; zero = never
+     * @param maxWait how long measurements wait for a stalled watermark; zero = as long as it takes
      */
     public static Outputs define(DataStream<MeasurementRecord> measurements, DataStream<DefinitionUpdate> definitions,
-            String definitionsText, String definitionsSource, Duration stateTtl) {
+            String definitionsText, String definitionsSource, Duration stateTtl, Duration maxWait) {
         SingleOutputStreamOperator<MeasurementRecord> valid = measurements
                 .process(new RouteRejected())
                 .returns(Types.POJO(MeasurementRecord.class))
@@ -48,7 +49,7 @@ public final class SpcWorkflow {
         SingleOutputStreamOperator<ResultBatch> batches = valid
                 .keyBy(MeasurementRecord::chartKey, Types.STRING)
                 .connect(broadcastDefinitions)
-                .process(new MonitorFunction(definitionsText, definitionsSource, stateTtl))
+                .process(new MonitorFunction(definitionsText, definitionsSource, stateTtl, maxWait))
                 .returns(Types.POJO(ResultBatch.class))
                 .uid("spc-monitor").name("spc-monitor");
         DataStream<String> results = batches.map(b -> b.lines).returns(Types.STRING).name("line-protocol");

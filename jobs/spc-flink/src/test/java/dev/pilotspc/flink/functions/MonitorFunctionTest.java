@@ -31,6 +31,7 @@ class MonitorFunctionTest {
                 drift: false
             """;
     private static final long MS = 1_000_000L;
+    private static final Duration MAX_WAIT = Duration.ofSeconds(5);
 
     private KeyedBroadcastOperatorTestHarness<String, MeasurementRecord, DefinitionUpdate, ResultBatch> harness;
 
@@ -42,13 +43,13 @@ class MonitorFunctionTest {
     private KeyedBroadcastOperatorTestHarness<String, MeasurementRecord, DefinitionUpdate, ResultBatch> open(
             OperatorSubtaskState restoreFrom, Duration ttl) throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new MonitorFunction(FEATURES, "test.yaml", ttl), MeasurementRecord::chartKey, Types.STRING,
+                new MonitorFunction(FEATURES, "test.yaml", ttl, MAX_WAIT), MeasurementRecord::chartKey, Types.STRING,
                 MonitorFunction.DEFINITIONS);
         if (restoreFrom != null) {
             harness.close();
             harness = new KeyedBroadcastOperatorTestHarness<>(
                     new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
-                            new MonitorFunction(FEATURES, "test.yaml", Duration.ZERO),
+                            new MonitorFunction(FEATURES, "test.yaml", Duration.ZERO, MAX_WAIT),
                             List.of(MonitorFunction.DEFINITIONS)),
                     MeasurementRecord::chartKey, Types.STRING, 1, 1, 0);
             harness.setup();
@@ -198,6 +199,25 @@ class MonitorFunctionTest {
                 && a.contains("\"ucl\":10.3")), alerts.toString());
         assertTrue(alerts.stream().anyMatch(a -> a.contains("\"previous_state\":\"in_control\"")
                 && a.contains("\"state\":\"out_of_control\"")));
+    }
+
+    @Test
+    void chartsWhatWaitsWhenTheWatermarkStallsButNotWhileItMoves() throws Exception {
+        open(null);
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        harness.setProcessingTime(0);
+        harness.processWatermark(500);
+        send(m("f", 1000, 10.0, "P1"));
+        send(m("f", 3000, 10.0, "P3"));
+        harness.setProcessingTime(4000);
+        harness.processWatermark(1500);
+        assertEquals(1, points().size(), "P1 by its event-time timer");
+        harness.setProcessingTime(5000);
+        assertEquals(1, points().size(), "the watermark moved since the wait began: keep waiting");
+        harness.setProcessingTime(10_000);
+        assertEquals(2, points().size(), "no watermark progress for the whole wait: charted anyway");
+        send(m("f", 2000, 10.0, "P2"));
+        assertEquals(DeadLetter.LATE, deadLetters().get(0).reason);
     }
 
     @Test
