@@ -14,6 +14,8 @@ usage() {
 Usage: ./spc <command> [options]
 
 Commands:
+  demo            a simulated pilot batch through the real job (in-process Kafka, local Flink),
+                  shown live: ./spc demo [--scenario stable|tool-wear|incapable|FILE] [--parts N] [--rate R]
   replay          chart a measurements file with the streaming job's graph:
                   --features FILE --input FILE --output FILE|- [--dead-letters FILE]
   run             the streaming job against an existing Kafka (same main class as `flink run`)
@@ -76,7 +78,7 @@ case "$cmd" in
       *) die "unknown bench target '$sub' (known: core, pipeline)" ;;
     esac
     ;;
-  replay|run) run_flink "$cmd" "$@" ;;
+  replay|run|demo) run_flink "$cmd" "$@" ;;
   check-features) run_core dev.pilotspc.core.config.FeatureDefinitions "$@" ;;
   *) die "unknown command '$cmd' (see ./spc --help)" ;;
 esac

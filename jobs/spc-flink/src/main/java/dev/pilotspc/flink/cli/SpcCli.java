@@ -31,6 +31,7 @@ public final class SpcCli {
                 case "replay" -> ReplayCommand.run(rest);
                 case "run" -> RunCommand.run(rest);
                 case "bench" -> bench(rest);
+                case "demo" -> dev.pilotspc.flink.sim.DemoCommand.run(rest);
                 default -> {
                     System.err.println("spc: unknown command '" + command + "'");
                     yield 2;

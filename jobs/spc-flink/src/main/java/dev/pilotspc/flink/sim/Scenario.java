@@ -1,0 +1,208 @@
+package dev.pilotspc.flink.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.pilotspc.core.config.DefinitionException;
+import dev.pilotspc.core.config.FeatureDefinitions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A pilot batch to simulate (YAML): parts, rate, stations, features with their process (mean,
+ * sigma, gauge resolution, skew) and definition, process faults and delivery faults.
+ */
+public final class Scenario {
+
+    /** Bundled scenarios, loadable by name. */
+    public static final List<String> BUNDLED = List.of("stable", "tool-wear", "incapable");
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Set<String> PROCESS_KEYS = Set.of("mean", "sigma", "resolution", "skew");
+
+    /** One characteristic: its simulated process and its feature definition (JSON for spc.features). */
+    public record Feature(String id, String unit, double mean, double sigma, double resolution, double skew,
+            double lsl, double usl, String definitionJson) {
+    }
+
+    /** A process fault from a part on: shift, drift, variance, outliers or station_offset. */
+    public record Fault(String type, String feature, int fromPart, double size, double perPart, double factor,
+            double rate, String station) {
+        public String describe() {
+            return switch (type) {
+                case "shift" -> "mean shift of " + size + " on " + feature + " from part " + fromPart;
+                case "drift" -> "drift of " + perPart + " per part on " + feature + " from part " + fromPart;
+                case "variance" -> "sigma x" + factor + " on " + feature + " from part " + fromPart;
+                case "outliers" -> "outliers (" + size + " sigma, rate " + rate + ") on " + feature + " from part " + fromPart;
+                default -> "offset " + size + " at station " + station + " on " + feature + " from part " + fromPart;
+            };
+        }
+    }
+
+    /** Rates per record of the delivery faults. */
+    public record Delivery(double malformed, double missingField, double nonFinite, double duplicates,
+            double outOfOrder, double late) {
+    }
+
+    public final String name;
+    public final String description;
+    public final long seed;
+    public final String batch;
+    public final int parts;
+    public final double rate;
+    public final String line;
+    public final List<String> stations;
+    public final List<Feature> features;
+    public final List<Fault> faults;
+    public final Delivery delivery;
+
+    private Scenario(JsonNode root, String source) {
+        name = text(root, "name", source);
+        description = root.path("description").asText("");
+        seed = root.path("seed").asLong(1);
+        batch = root.path("batch").asText("PB-01");
+        parts = root.path("parts").asInt(100);
+        rate = root.path("rate").asDouble(8);
+        line = root.path("line").isMissingNode() ? null : root.path("line").asText();
+        stations = new ArrayList<>();
+        root.path("stations").forEach(s -> stations.add(s.asText()));
+        if (parts < 1 || rate <= 0) {
+            throw new IllegalArgumentException(source + ": parts and rate must be positive");
+        }
+        features = new ArrayList<>();
+        for (JsonNode f : root.path("features")) {
+            ObjectNode definition = ((ObjectNode) f).deepCopy();
+            PROCESS_KEYS.forEach(definition::remove);
+            String json = definition.toString();
+            try {
+                FeatureDefinitions.parseOne(json, source);
+            } catch (DefinitionException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
+            features.add(new Feature(text(f, "feature", source), f.path("unit").asText(null),
+                    number(f, "mean", source), number(f, "sigma", source), f.path("resolution").asDouble(0),
+                    f.path("skew").asDouble(0), f.path("lsl").asDouble(Double.NaN), f.path("usl").asDouble(Double.NaN),
+                    json));
+        }
+        if (features.isEmpty()) {
+            throw new IllegalArgumentException(source + ": no features");
+        }
+        faults = new ArrayList<>();
+        for (JsonNode f : root.path("faults")) {
+            String type = text(f, "type", source);
+            if (!Set.of("shift", "drift", "variance", "outliers", "station_offset").contains(type)) {
+                throw new IllegalArgumentException(source + ": unknown fault type '" + type + "'");
+            }
+            String feature = text(f, "feature", source);
+            if (features.stream().noneMatch(x -> x.id().equals(feature))) {
+                throw new IllegalArgumentException(source + ": fault on unknown feature '" + feature + "'");
+            }
+            faults.add(new Fault(type, feature, f.path("from_part").asInt(1),
+                    f.path("size").asDouble(f.path("offset").asDouble(0)), f.path("per_part").asDouble(0),
+                    f.path("factor").asDouble(1), f.path("rate").asDouble(0), f.path("station").asText(null)));
+        }
+        JsonNode d = root.path("delivery");
+        delivery = new Delivery(d.path("malformed").asDouble(0), d.path("missing_field").asDouble(0),
+                d.path("non_finite").asDouble(0), d.path("duplicates").asDouble(0), d.path("out_of_order").asDouble(0),
+                d.path("late").asDouble(0));
+        for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
+            String key = it.next();
+            if (!Set.of("name", "description", "seed", "batch", "parts", "rate", "line", "stations", "features",
+                    "faults", "delivery").contains(key)) {
+                throw new IllegalArgumentException(source + ": unknown key '" + key + "'");
+            }
+        }
+    }
+
+    /** A bundled scenario by name, or a YAML file. */
+    public static Scenario load(String nameOrFile) {
+        try {
+            if (BUNDLED.contains(nameOrFile)) {
+                try (InputStream in = Scenario.class.getResourceAsStream("/scenarios/" + nameOrFile + ".yaml")) {
+                    return new Scenario(YAML.readTree(in), nameOrFile);
+                }
+            }
+            Path file = Path.of(nameOrFile);
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("no scenario '" + nameOrFile + "' (bundled: "
+                        + String.join(", ", BUNDLED) + ", or a YAML file)");
+            }
+            return new Scenario(YAML.readTree(file.toFile()), file.toString());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read scenario " + nameOrFile + ": " + e.getMessage());
+        }
+    }
+
+    /** The scenario with another part count and rate. */
+    public Scenario with(Integer newParts, Double newRate) {
+        ObjectNode root;
+        try {
+            root = (ObjectNode) YAML.readTree(YAML.writeValueAsString(this.source()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        if (newParts != null) {
+            root.put("parts", newParts);
+        }
+        if (newRate != null) {
+            root.put("rate", newRate);
+        }
+        return new Scenario(root, name);
+    }
+
+    private ObjectNode source() {
+        ObjectNode root = YAML.createObjectNode();
+        root.put("name", name).put("description", description).put("seed", seed).put("batch", batch)
+                .put("parts", parts).put("rate", rate);
+        if (line != null) {
+            root.put("line", line);
+        }
+        stations.forEach(root.putArray("stations")::add);
+        var fs = root.putArray("features");
+        for (Feature f : features) {
+            try {
+                ObjectNode node = (ObjectNode) YAML.readTree(f.definitionJson());
+                node.put("mean", f.mean()).put("sigma", f.sigma()).put("resolution", f.resolution()).put("skew", f.skew());
+                fs.add(node);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        var ft = root.putArray("faults");
+        for (Fault f : faults) {
+            ObjectNode n = ft.addObject().put("type", f.type()).put("feature", f.feature()).put("from_part", f.fromPart())
+                    .put("size", f.size()).put("per_part", f.perPart()).put("factor", f.factor()).put("rate", f.rate());
+            if (f.station() != null) {
+                n.put("station", f.station());
+            }
+        }
+        root.putObject("delivery").put("malformed", delivery.malformed()).put("missing_field", delivery.missingField())
+                .put("non_finite", delivery.nonFinite()).put("duplicates", delivery.duplicates())
+                .put("out_of_order", delivery.outOfOrder()).put("late", delivery.late());
+        return root;
+    }
+
+    private static String text(JsonNode node, String key, String source) {
+        JsonNode v = node.path(key);
+        if (!v.isTextual() || v.asText().isBlank()) {
+            throw new IllegalArgumentException(source + ": '" + key + "' is required");
+        }
+        return v.asText();
+    }
+
+    private static double number(JsonNode node, String key, String source) {
+        JsonNode v = node.path(key);
+        if (!v.isNumber()) {
+            throw new IllegalArgumentException(source + ": feature '" + node.path("feature").asText() + "': '" + key
+                    + "' must be a number");
+        }
+        return v.asDouble();
+    }
+}

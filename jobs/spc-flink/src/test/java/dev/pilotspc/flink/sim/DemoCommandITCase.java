@@ -1,0 +1,67 @@
+package dev.pilotspc.flink.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ./spc demo} end to end on a short scenario: every feature charted, the drift caught, nothing left behind. */
+class DemoCommandITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @TempDir
+    Path dir;
+
+    private static Set<String> kraftDirs() throws Exception {
+        try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return tmp.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("kraft-")).collect(Collectors.toSet());
+        }
+    }
+
+    @Test
+    @Timeout(180)
+    void chartsEveryFeatureCatchesTheInjectedFaultsAndCleansUp() throws Exception {
+        Set<String> before = kraftDirs();
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        int status = DemoCommand.run(new String[] {"--scenario", "tool-wear", "--parts", "110", "--rate", "60",
+            "--plain", "--results-dir", dir.toString()}, new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        String output = buffer.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, output);
+
+        List<String> lines = Files.readAllLines(dir.resolve("tool-wear.lp"));
+        for (String feature : List.of("housing.bore_diameter", "shaft.length")) {
+            long points = lines.stream().filter(l -> l.startsWith("spc_point,") && l.contains("feature=" + feature)).count();
+            assertEquals(110, points, feature + " charted for every part");
+        }
+        assertTrue(output.contains("drift of 6.0E-4 per part on housing.bore_diameter from part 60: first alarm at part"),
+                output);
+        assertTrue(output.contains("mean shift of 0.05 on shaft.length from part 80: first alarm at part"), output);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("spc_drift,") && l.contains("feature=housing.bore_diameter")),
+                "the trend detector reports the tool wear");
+        assertEquals(before, kraftDirs(), "the broker's temp dir is gone");
+    }
+
+    @Test
+    void rejectsAnUnknownScenarioInOneLine() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.pilotspc.flink.cli.Options.UsageException.class,
+                () -> DemoCommand.run(new String[] {"--scenario", "nope"}, new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(e.getMessage().startsWith("no scenario 'nope'"), e.getMessage());
+    }
+}
