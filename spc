@@ -18,9 +18,12 @@ Commands:
                   shown live: ./spc demo [--scenario stable|tool-wear|incapable|FILE] [--parts N] [--rate R]
   replay          chart a measurements file with the streaming job's graph:
                   --features FILE --input FILE --output FILE|- [--dead-letters FILE]
+  simulate        the gauge simulator: a scenario to Kafka (--bootstrap-servers) or a file (--output)
   run             the streaming job against an existing Kafka (same main class as `flink run`)
   bench pipeline  end-to-end throughput (plain consumer, Flink floor, the job) and alert latency;
                   last line: job_per_s=... consumer_per_s=... floor_per_s=... ratio=... floor_ratio=... p99_latency_ms=...
+  bench detection average run lengths of the charts (Shewhart, WE rules, EWMA, CUSUM) at shifts
+                  0..2 sigma next to published values, and drift detection delays [--json FILE]
   bench core      per-point cost of the SPC engine (I-MR + Western Electric rules, EWMA, CUSUM,
                   capability and drift); last line: ns_per_point=<median> points=<count>
   check-features  validate a feature definitions file (YAML or JSON) and print the resolved
@@ -73,12 +76,13 @@ case "$cmd" in
     shift
     case "$sub" in
       core) run_core dev.pilotspc.core.bench.CoreBenchmark "$@" ;;
+      detection) run_core dev.pilotspc.core.bench.DetectionBenchmark "$@" ;;
       pipeline) JAVA_OPTS="${SPC_JAVA_OPTS:--Xmx3g}" run_flink bench pipeline "$@" ;;
       -h|--help) usage ;;
-      *) die "unknown bench target '$sub' (known: core, pipeline)" ;;
+      *) die "unknown bench target '$sub' (known: core, detection, pipeline)" ;;
     esac
     ;;
-  replay|run|demo) run_flink "$cmd" "$@" ;;
+  replay|run|demo|simulate) run_flink "$cmd" "$@" ;;
   check-features) run_core dev.pilotspc.core.config.FeatureDefinitions "$@" ;;
   *) die "unknown command '$cmd' (see ./spc --help)" ;;
 esac

@@ -73,6 +73,7 @@ public final class DemoCommand {
         Files.createDirectories(resultsDir);
         Path results = resultsDir.resolve(scenario.name + ".lp");
         Files.deleteIfExists(results);
+        Files.writeString(resultsDir.resolve(scenario.name + ".truth.json"), SimulateCommand.truth(scenario));
         boolean plain = o.flagSet("plain") || System.console() == null;
 
         List<Simulator.Record> records = Simulator.generate(scenario, Simulator.DEFAULT_T0);
@@ -217,6 +218,7 @@ public final class DemoCommand {
         out.println("  alarms before any injected fault (false alarms): " + falseAlarms);
         out.println("Dead letters (records that could not be charted): " + (deadLetters.isEmpty() ? "none" : deadLetters));
         out.println();
+        out.println("Ground truth: " + results.resolveSibling(s.name + ".truth.json").toAbsolutePath());
         out.println("Results (InfluxDB line protocol): " + results.toAbsolutePath()
                 + (o.has("influx-url") ? " and " + o.get("influx-url") : ""));
         out.println("Next: replay them into your InfluxDB with ./spc replay, or try --scenario "

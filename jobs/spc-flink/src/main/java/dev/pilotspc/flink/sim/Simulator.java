@@ -18,6 +18,9 @@ public final class Simulator {
     /** Event time of part 1; parts are one second apart in event time. */
     public static final long DEFAULT_T0 = 1_764_000_000_000L;
 
+    /** How long after the last part the late records are sent. */
+    public static final long LATE_AFTER_MS = 5000;
+
     private Simulator() {
     }
 
@@ -39,8 +42,9 @@ public final class Simulator {
             }
             applyDelivery(s, out, held, random, sendAt);
         }
+        // late records go out well after the batch, when the job has charted everything after them
         for (Record r : held) {
-            out.add(new Record(Math.round(s.parts * msPerPart), r.key(), r.value(), r.part(), r.fault()));
+            out.add(new Record(Math.round(s.parts * msPerPart) + LATE_AFTER_MS, r.key(), r.value(), r.part(), r.fault()));
         }
         return out;
     }

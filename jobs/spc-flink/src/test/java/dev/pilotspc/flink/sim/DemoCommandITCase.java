@@ -59,6 +59,23 @@ class DemoCommandITCase {
     }
 
     @Test
+    @Timeout(180)
+    void routesEveryDeliveryFaultToTheDeadLettersWithItsReason() throws Exception {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        int status = DemoCommand.run(new String[] {"--scenario", "incapable", "--parts", "100", "--rate", "80",
+            "--plain", "--results-dir", dir.toString()}, new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        String output = buffer.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, output);
+        String deadLetters = output.lines().filter(l -> l.startsWith("Dead letters")).findFirst().orElseThrow();
+        // malformed → invalid_json, missing value → missing_field, 1e999 → non_finite_value, resent → duplicate,
+        // sent after the batch → late
+        for (String reason : List.of("invalid_json", "missing_field", "non_finite_value", "duplicate", "late")) {
+            assertTrue(deadLetters.contains(reason + "="), reason + " in " + deadLetters);
+        }
+        assertTrue(Files.readString(dir.resolve("incapable.truth.json")).contains("\"from_part\" : 40"));
+    }
+
+    @Test
     void rejectsAnUnknownScenarioInOneLine() {
         var e = org.junit.jupiter.api.Assertions.assertThrows(dev.pilotspc.flink.cli.Options.UsageException.class,
                 () -> DemoCommand.run(new String[] {"--scenario", "nope"}, new PrintStream(new ByteArrayOutputStream())));

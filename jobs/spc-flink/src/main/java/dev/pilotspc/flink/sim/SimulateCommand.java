@@ -1,0 +1,103 @@
+package dev.pilotspc.flink.sim;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pilotspc.flink.cli.Options;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * {@code ./spc simulate}: plays a scenario into a Kafka topic at its rate (or writes it to a file),
+ * publishes its feature definitions, and writes the ground truth (which fault starts where).
+ */
+public final class SimulateCommand {
+
+    private SimulateCommand() {
+    }
+
+    static Options options() {
+        return new Options("simulate", "The gauge simulator: a scenario's records to Kafka or to a JSON-lines file.")
+                .option("scenario", "bundled scenario (" + String.join(", ", Scenario.BUNDLED) + ") or a YAML file",
+                        null, "tool-wear")
+                .option("bootstrap-servers", "Kafka bootstrap servers", "KAFKA_BOOTSTRAP_SERVERS", null)
+                .option("topic", "measurements topic", null, "spc.measurements")
+                .option("features-topic", "where the scenario's feature definitions are published", null, "spc.features")
+                .option("output", "write the records as JSON lines to this file instead of Kafka")
+                .option("truth", "write the ground truth (faults and where they start) as JSON to this file")
+                .option("parts", "parts to simulate (default: the scenario's)")
+                .option("rate", "parts per second (default: the scenario's); 0 = as fast as possible")
+                .option("t0", "event time of part 1, epoch milliseconds", null, Long.toString(Simulator.DEFAULT_T0));
+    }
+
+    public static int run(String[] args, PrintStream out) throws Exception {
+        Options o = options().parse(args);
+        if (o.helpRequested()) {
+            out.println(o.usage());
+            return 0;
+        }
+        Scenario scenario;
+        double rate;
+        try {
+            scenario = Scenario.load(o.get("scenario"));
+            rate = o.has("rate") ? Double.parseDouble(o.get("rate")) : scenario.rate;
+            scenario = scenario.with(o.has("parts") ? o.getInt("parts") : null, rate > 0 ? rate : null);
+        } catch (IllegalArgumentException e) {
+            throw new Options.UsageException(e.getMessage());
+        }
+        List<Simulator.Record> records = Simulator.generate(scenario, Long.parseLong(o.get("t0")));
+        if (o.has("truth")) {
+            Files.writeString(Path.of(o.get("truth")), truth(scenario));
+        }
+        if (o.has("output")) {
+            StringBuilder sb = new StringBuilder();
+            records.forEach(r -> sb.append(r.value()).append('\n'));
+            Files.writeString(Path.of(o.get("output")), sb);
+            out.println(records.size() + " records of scenario '" + scenario.name + "' written to " + o.get("output"));
+            return 0;
+        }
+        if (!o.has("bootstrap-servers")) {
+            throw new Options.UsageException("give --bootstrap-servers (or --output FILE)");
+        }
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.get("bootstrap-servers"));
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            for (Scenario.Feature f : scenario.features) {
+                producer.send(new ProducerRecord<>(o.get("features-topic"), f.id(), f.definitionJson()));
+            }
+            long start = System.currentTimeMillis();
+            for (Simulator.Record r : records) {
+                long wait = start + r.sendAtMs() - System.currentTimeMillis();
+                if (rate > 0 && wait > 0) {
+                    producer.flush();
+                    Thread.sleep(wait);
+                }
+                producer.send(new ProducerRecord<>(o.get("topic"), r.key(), r.value()));
+            }
+            producer.flush();
+        }
+        out.println(records.size() + " records of scenario '" + scenario.name + "' sent to " + o.get("topic"));
+        return 0;
+    }
+
+    /** The ground truth of a scenario as JSON: its faults with the part each starts at. */
+    public static String truth(Scenario s) {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode().put("scenario", s.name).put("batch", s.batch).put("parts", s.parts)
+                .put("seed", s.seed);
+        ArrayNode faults = root.putArray("faults");
+        for (Scenario.Fault f : s.faults) {
+            faults.addObject().put("type", f.type()).put("feature", f.feature()).put("from_part", f.fromPart())
+                    .put("description", f.describe());
+        }
+        return root.toPrettyString() + "\n";
+    }
+}
