@@ -81,6 +81,7 @@ public final class DemoCommand {
                 + scenario.parts + " parts of " + scenario.features.size() + " features at " + scenario.rate + " parts/s");
         out.println("starting Kafka (in-process) and the Flink job (local mini cluster); logs: logs/spc.log");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            out.println("Kafka broker on " + kafka.bootstrapServers());
             kafka.createTopics(Map.of("spc.measurements", 2, "spc.features", 1, "spc.alerts", 1,
                     "spc.measurements.dlq", 1), Set.of("spc.features"));
             try (KafkaProducer<String, String> producer = producer(kafka.bootstrapServers())) {

@@ -56,6 +56,11 @@ class DemoCommandITCase {
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("spc_drift,") && l.contains("feature=housing.bore_diameter")),
                 "the trend detector reports the tool wear");
         assertEquals(before, kraftDirs(), "the broker's temp dir is gone");
+        String broker = output.lines().filter(l -> l.startsWith("Kafka broker on ")).findFirst().orElseThrow();
+        int port = Integer.parseInt(broker.substring(broker.lastIndexOf(':') + 1).trim());
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertEquals(port, socket.getLocalPort(), "the broker's port is free again");
+        }
     }
 
     @Test
