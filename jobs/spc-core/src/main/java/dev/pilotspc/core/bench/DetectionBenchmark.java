@@ -134,7 +134,7 @@ public final class DetectionBenchmark {
             int n = 0;
             while (n < CAP) {
                 n++;
-                if (c.signal(shift + gaussian(random))) {
+                if (c.signal(shift + StandardNormal.next(random))) {
                     break;
                 }
             }
@@ -167,7 +167,7 @@ public final class DetectionBenchmark {
                 boolean signal = false;
                 while (!signal && n < CAP) {
                     n++;
-                    double x = 0.1 * n + gaussian(random);
+                    double x = 0.1 * n + StandardNormal.next(random);
                     signal = switch (detector) {
                         case 0 -> {
                             history.push(x);
@@ -182,18 +182,6 @@ public final class DetectionBenchmark {
             }
             System.out.printf(Locale.ROOT, "  %-32s %8.2f parts%n", names[d], sum / runs);
         }
-    }
-
-    private static double gaussian(SplittableRandom random) {
-        double u;
-        double v;
-        double s;
-        do {
-            u = 2 * random.nextDouble() - 1;
-            v = 2 * random.nextDouble() - 1;
-            s = u * u + v * v;
-        } while (s >= 1 || s == 0);
-        return u * Math.sqrt(-2 * Math.log(s) / s);
     }
 
     private static String toJson(List<Row> rows) {

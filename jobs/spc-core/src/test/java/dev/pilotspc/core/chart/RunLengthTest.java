@@ -3,6 +3,7 @@ package dev.pilotspc.core.chart;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pilotspc.core.bench.StandardNormal;
 import dev.pilotspc.core.config.Rule;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
@@ -25,7 +26,7 @@ class RunLengthTest {
             PointHistory history = new PointHistory();
             int n = 0;
             do {
-                history.push(shift + gaussian(random));
+                history.push(shift + StandardNormal.next(random));
                 n++;
             } while (RunRules.evaluate(history, 0, 1, mask) == 0 && n < CAP);
             total += n;
@@ -45,7 +46,7 @@ class RunLengthTest {
             int n = 0;
             boolean signal;
             do {
-                signal = ewma.update(shift + gaussian(random), 0, 1);
+                signal = ewma.update(shift + StandardNormal.next(random), 0, 1);
                 n++;
             } while (!signal && n < CAP);
             total += n;
@@ -62,25 +63,12 @@ class RunLengthTest {
             int n = 0;
             boolean signal;
             do {
-                signal = cusum.update(shift + gaussian(random), 0, 1);
+                signal = cusum.update(shift + StandardNormal.next(random), 0, 1);
                 n++;
             } while (!signal && n < CAP);
             total += n;
         }
         return (double) total / runs;
-    }
-
-    private static double gaussian(SplittableRandom random) {
-        // Marsaglia polar method: SplittableRandom has no nextGaussian on Java 17
-        double u;
-        double v;
-        double s;
-        do {
-            u = 2 * random.nextDouble() - 1;
-            v = 2 * random.nextDouble() - 1;
-            s = u * u + v * v;
-        } while (s >= 1 || s == 0);
-        return u * Math.sqrt(-2 * Math.log(s) / s);
     }
 
     @Test
