@@ -15,10 +15,12 @@ import dev.pilotspc.core.drift.PageHinkley;
 import dev.pilotspc.core.drift.PageHinkleyAlarm;
 import dev.pilotspc.core.drift.TrendAlarm;
 import dev.pilotspc.core.drift.TrendDetector;
+import dev.pilotspc.core.readiness.ReadinessPolicy;
 import dev.pilotspc.core.result.CapabilityResult;
 import dev.pilotspc.core.result.DriftResult;
 import dev.pilotspc.core.result.LimitsResult;
 import dev.pilotspc.core.result.PointResult;
+import dev.pilotspc.core.result.ReadinessResult;
 import dev.pilotspc.core.result.SpcResult;
 import dev.pilotspc.core.result.StatusResult;
 import dev.pilotspc.core.result.Tags;
@@ -86,10 +88,23 @@ public class FeatureMonitor {
     public String lastRule = "";
     public long lastDriftAt;
 
+    // For the readiness verdict: the monitor phase's out-of-control points and drift alarms.
+    public ReadinessPolicy readiness;
+    public long monitorOocPoints;
+    public long lastMonitorOocPoint = -1;
+    public String lastMonitorOocText;
+    public long lastDriftPoint = -1;
+    public String lastDriftText;
+
     public FeatureMonitor() {
     }
 
     public FeatureMonitor(FeatureConfig config) {
+        this(config, new ReadinessPolicy());
+    }
+
+    public FeatureMonitor(FeatureConfig config, ReadinessPolicy readiness) {
+        this.readiness = readiness;
         this.config = config.copy();
         capability = new Capability();
         resetDrift();
@@ -248,6 +263,72 @@ public class FeatureMonitor {
             out.add(capabilityResult);
         }
         out.add(status(ts, tags, hits));
+        if (hits != 0 && PointResult.MONITOR.equals(phase)) {
+            monitorOocPoints++;
+            lastMonitorOocPoint = points;
+            lastMonitorOocText = Rule.ids(hits) + (part == null ? "" : " at part " + part);
+        }
+        out.add(readiness(ts, tags, capabilityResult));
+    }
+
+    private void noteDrift(String text) {
+        if (limitsReady) {
+            lastDriftPoint = points;
+            lastDriftText = text;
+        }
+    }
+
+    /** The scale-up verdict after this point, with every reason in words. */
+    private ReadinessResult readiness(long ts, Tags tags, CapabilityResult capability) {
+        ReadinessPolicy policy = readiness;
+        List<String> reasons = new java.util.ArrayList<>(3);
+        boolean enough = measurements >= policy.minParts && limitsReady;
+        if (measurements < policy.minParts) {
+            reasons.add(measurements + " of " + policy.minParts + " parts measured");
+        }
+        if (!limitsReady) {
+            reasons.add("control limits not established yet (baseline " + baseCount + " of " + config.baseline + ")");
+        }
+        boolean oocRecent = lastMonitorOocPoint >= 0 && (policy.window == 0 || points - lastMonitorOocPoint < policy.window);
+        boolean driftRecent = lastDriftPoint >= 0 && (policy.window == 0 || points - lastDriftPoint < policy.window);
+        boolean stable = limitsReady && !oocRecent && !driftRecent;
+        if (oocRecent) {
+            reasons.add(monitorOocPoints + " out-of-control point" + (monitorOocPoints == 1 ? "" : "s")
+                    + " in the monitor phase, last " + lastMonitorOocText);
+        }
+        if (driftRecent) {
+            reasons.add(lastDriftText);
+        }
+        boolean capable = false;
+        if (capability == null || (capability.ppk() == null && capability.cpk() == null)) {
+            reasons.add(!config.hasLsl() && !config.hasUsl() ? "no specification limits: capability cannot be judged"
+                    : "capability not known yet");
+        } else {
+            boolean overall = capability.ppk() != null;
+            String name = overall ? "Ppk" : "Cpk";
+            double estimate = overall ? capability.ppk() : capability.cpk();
+            Double bound = overall ? capability.ppkLcl() : capability.cpkLcl();
+            double judged = policy.pointEstimate || bound == null ? estimate : bound;
+            capable = judged >= policy.minIndex;
+            String text = name + " " + fmt2(estimate) + (bound == null ? "" : " (95 % lower bound " + fmt2(bound) + ")")
+                    + (capable ? " at least " : " below ") + fmt2(policy.minIndex);
+            if (!capable || reasons.isEmpty()) {
+                reasons.add(text);
+            }
+        }
+        String verdict = !enough ? ReadinessResult.INSUFFICIENT_DATA
+                : stable && capable ? ReadinessResult.READY : ReadinessResult.NOT_READY;
+        if (ReadinessResult.READY.equals(verdict)) {
+            reasons.add(0, "stable");
+        }
+        return new ReadinessResult(ts, tags, verdict, stable, capable, String.join("; ", reasons));
+    }
+
+    /** Two decimals, as indices are quoted, without java.util.Formatter (this runs on every point). */
+    static String fmt2(double v) {
+        long hundredths = Math.round(Math.abs(v) * 100);
+        long fraction = hundredths % 100;
+        return (v < 0 && hundredths != 0 ? "-" : "") + hundredths / 100 + (fraction < 10 ? ".0" : ".") + fraction;
     }
 
     private int monitorHits(double x, double disp, int size) {
@@ -494,6 +575,7 @@ public class FeatureMonitor {
             out.add(new DriftResult(m.tsNanos(), tags, DriftResult.TREND, alarm.slope(), alarm.pValue(), null,
                     partsToLimit, alarm.direction(), x, measurements, m.part(), text));
             lastDriftAt = measurements;
+            noteDrift(text);
         }
         if (limitsReady && sigma > 0) {
             PageHinkleyAlarm shift = pageHinkley.update(x, sigma);
@@ -504,6 +586,7 @@ public class FeatureMonitor {
                 out.add(new DriftResult(m.tsNanos(), tags, DriftResult.PAGE_HINKLEY, null, null, shift.shift(), null,
                         shift.direction(), x, measurements, m.part(), text));
                 lastDriftAt = measurements;
+                noteDrift(text);
             }
         }
     }

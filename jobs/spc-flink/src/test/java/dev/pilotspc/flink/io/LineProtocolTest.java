@@ -51,7 +51,7 @@ class LineProtocolTest {
             kinds.add(r.measurement());
             assertSameLine(parse(reference(r)), parse(LineProtocol.toLine(r)), r.toString());
         }
-        assertEquals(6, kinds.size(), "all result kinds covered: " + kinds);
+        assertEquals(7, kinds.size(), "all result kinds covered: " + kinds);
     }
 
     /** Equal keys and values; floats to the 15 significant digits the writer keeps. */

@@ -1,0 +1,30 @@
+package dev.pilotspc.core.readiness;
+
+/**
+ * When a feature is ready for volume production (CONTRACT.md §4 {@code spc_readiness}): enough parts
+ * with limits in force, stable in the monitor phase, and a capability lower bound at the threshold.
+ */
+public class ReadinessPolicy {
+
+    public static final int DEFAULT_MIN_PARTS = 30;
+    public static final double DEFAULT_MIN_INDEX = 1.33;
+
+    /** Parts (measurements) needed before a verdict other than insufficient_data. */
+    public int minParts = DEFAULT_MIN_PARTS;
+    /** Capability needed: Ppk's (else Cpk's) lower 95 % bound, or the point estimate. */
+    public double minIndex = DEFAULT_MIN_INDEX;
+    /** Judge capability by the point estimate instead of the lower confidence bound. */
+    public boolean pointEstimate;
+    /** Stability looks at the last this many points of the monitor phase; 0 = all of it. */
+    public int window;
+
+    public ReadinessPolicy() {
+    }
+
+    public ReadinessPolicy(int minParts, double minIndex, boolean pointEstimate, int window) {
+        this.minParts = minParts;
+        this.minIndex = minIndex;
+        this.pointEstimate = pointEstimate;
+        this.window = window;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.pilotspc.core.readiness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pilotspc.core.FeatureMonitor;
+import dev.pilotspc.core.Measurement;
+import dev.pilotspc.core.config.FeatureConfig;
+import dev.pilotspc.core.result.ReadinessResult;
+import dev.pilotspc.core.result.SpcResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The per-feature scale-up verdict on constructed batches, one test per reason. */
+class ReadinessTest {
+
+    private static FeatureConfig feature(double lsl, double usl) {
+        FeatureConfig c = new FeatureConfig();
+        c.feature = "f";
+        c.lsl = lsl;
+        c.usl = usl;
+        c.target = Double.isNaN(lsl) || Double.isNaN(usl) ? Double.NaN : (lsl + usl) / 2;
+        c.baseline = 20;
+        c.drift = false;
+        c.rules = dev.pilotspc.core.config.Rule.WE1.bit(); // few false alarms in these short batches
+        return c;
+    }
+
+    /** The last verdict after feeding N(10, sd) values, with optional changes from a part on. */
+    private static ReadinessResult verdict(FeatureConfig c, ReadinessPolicy policy, int parts, double sd, int from,
+            double shift) {
+        FeatureMonitor monitor = new FeatureMonitor(c, policy);
+        Random random = new Random(9);
+        List<SpcResult> out = new ArrayList<>();
+        ReadinessResult last = null;
+        for (int i = 0; i < parts; i++) {
+            out.clear();
+            double x = 10 + sd * random.nextGaussian() + (i >= from ? shift : 0);
+            monitor.update(new Measurement(1_000_000_000L * (i + 1), "f", "B", x, "P" + (i + 1), null, null, null,
+                    null, null), out);
+            for (SpcResult r : out) {
+                if (r instanceof ReadinessResult v) {
+                    last = v;
+                }
+            }
+        }
+        return last;
+    }
+
+    @Test
+    void needsThirtyPartsAndLimitsBeforeAVerdict() {
+        ReadinessResult r = verdict(feature(9, 11), new ReadinessPolicy(), 25, 0.1, 999, 0);
+        assertEquals(ReadinessResult.INSUFFICIENT_DATA, r.verdict());
+        assertTrue(r.reasons().contains("25 of 30 parts measured"), r.reasons());
+        FeatureConfig longBaseline = feature(9, 11);
+        longBaseline.baseline = 50;
+        ReadinessResult noLimits = verdict(longBaseline, new ReadinessPolicy(), 40, 0.1, 999, 0);
+        assertEquals(ReadinessResult.INSUFFICIENT_DATA, noLimits.verdict());
+        assertTrue(noLimits.reasons().contains("control limits not established yet (baseline 40 of 50)"), noLimits.reasons());
+    }
+
+    @Test
+    void aStableCapableBatchIsReady() {
+        ReadinessResult r = verdict(feature(9, 11), new ReadinessPolicy(), 35, 0.1, 999, 0);
+        assertEquals(ReadinessResult.READY, r.verdict(), r.reasons());
+        assertTrue(r.stable() && r.capable());
+        assertTrue(r.reasons().startsWith("stable; Ppk "), r.reasons());
+    }
+
+    @Test
+    void anOutOfControlPointInTheMonitorPhaseMakesItUnstable() {
+        ReadinessResult r = verdict(feature(5, 15), new ReadinessPolicy(), 60, 0.1, 45, 1.0);
+        assertEquals(ReadinessResult.NOT_READY, r.verdict());
+        assertFalse(r.stable());
+        assertTrue(r.capable(), "capability alone would pass: " + r.reasons());
+        assertTrue(r.reasons().contains("out-of-control points in the monitor phase, last "), r.reasons());
+    }
+
+    @Test
+    void aRecentWindowForgetsOldInstability() {
+        ReadinessResult r = verdict(feature(5, 15), new ReadinessPolicy(30, 1.33, false, 10), 80, 0.1, 45, 1.0);
+        assertFalse(r.stable(), "the shift persists, so the recent points are still out of control");
+        ReadinessResult recovered = verdictWithSpike(new ReadinessPolicy(30, 1.33, false, 10));
+        assertTrue(recovered.stable(), recovered.reasons());
+        ReadinessResult wholeBatch = verdictWithSpike(new ReadinessPolicy());
+        assertFalse(wholeBatch.stable(), "by default the whole monitor phase counts");
+    }
+
+    private static ReadinessResult verdictWithSpike(ReadinessPolicy policy) {
+        FeatureConfig c = feature(5, 15);
+        FeatureMonitor monitor = new FeatureMonitor(c, policy);
+        Random random = new Random(9);
+        List<SpcResult> out = new ArrayList<>();
+        ReadinessResult last = null;
+        for (int i = 0; i < 80; i++) {
+            out.clear();
+            double x = 10 + 0.1 * random.nextGaussian() + (i == 40 ? 2 : 0);
+            monitor.update(new Measurement(1_000_000_000L * (i + 1), "f", "B", x, "P" + i, null, null, null, null, null), out);
+            for (SpcResult r : out) {
+                if (r instanceof ReadinessResult v) {
+                    last = v;
+                }
+            }
+        }
+        return last;
+    }
+
+    @Test
+    void anIncapableFeatureIsNotReadyWithItsBound() {
+        ReadinessResult r = verdict(feature(9.7, 10.3), new ReadinessPolicy(), 35, 0.1, 999, 0);
+        assertEquals(ReadinessResult.NOT_READY, r.verdict());
+        assertTrue(r.stable());
+        assertFalse(r.capable());
+        assertTrue(r.reasons().matches(".*Ppk \\d\\.\\d\\d \\(95 % lower bound \\d\\.\\d\\d\\) below 1\\.33.*"), r.reasons());
+        ReadinessResult byEstimate = verdict(feature(9.55, 10.45), new ReadinessPolicy(30, 1.33, true, 0), 35, 0.1, 999, 0);
+        ReadinessResult byBound = verdict(feature(9.55, 10.45), new ReadinessPolicy(), 35, 0.1, 999, 0);
+        assertTrue(byEstimate.capable() && !byBound.capable(),
+                "Ppk ≈ 1.5 passes as a point estimate but its lower bound does not: " + byBound.reasons());
+    }
+
+    @Test
+    void oneSidedSpecsAreJudgedOnTheirSide() {
+        ReadinessResult upperOnly = verdict(feature(Double.NaN, 11), new ReadinessPolicy(), 35, 0.1, 999, 0);
+        assertEquals(ReadinessResult.READY, upperOnly.verdict(), upperOnly.reasons());
+        ReadinessResult tight = verdict(feature(9.8, Double.NaN), new ReadinessPolicy(), 35, 0.1, 999, 0);
+        assertFalse(tight.capable(), tight.reasons());
+        ReadinessResult none = verdict(feature(Double.NaN, Double.NaN), new ReadinessPolicy(), 35, 0.1, 999, 0);
+        assertFalse(none.capable());
+        assertTrue(none.reasons().contains("no specification limits"), none.reasons());
+    }
+
+    @Test
+    void aDriftAlarmInTheMonitorPhaseMakesItUnstable() {
+        FeatureConfig c = feature(5, 15);
+        c.drift = true;
+        c.rules = 0;
+        FeatureMonitor monitor = new FeatureMonitor(c, new ReadinessPolicy());
+        List<SpcResult> out = new ArrayList<>();
+        ReadinessResult last = null;
+        Random random = new Random(2);
+        for (int i = 0; i < 90; i++) {
+            out.clear();
+            double x = 10 + 0.1 * random.nextGaussian() + (i >= 40 ? 0.02 * (i - 40) : 0);
+            monitor.update(new Measurement(1_000_000_000L * (i + 1), "f", "B", x, "P" + i, null, null, null, null, null), out);
+            for (SpcResult res : out) {
+                if (res instanceof ReadinessResult v) {
+                    last = v;
+                }
+            }
+        }
+        assertFalse(last.stable());
+        assertTrue(last.reasons().contains("per part") || last.reasons().contains("(Page-Hinkley)"),
+                "the drift alarm is a reason: " + last.reasons());
+    }
+}
