@@ -4,7 +4,9 @@ package dev.pilotspc.core.readiness;
  * When a feature is ready for volume production (CONTRACT.md §4 {@code spc_readiness}): enough parts
  * with limits in force, stable in the monitor phase, and a capability lower bound at the threshold.
  */
-public class ReadinessPolicy {
+public class ReadinessPolicy implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     public static final int DEFAULT_MIN_PARTS = 30;
     public static final double DEFAULT_MIN_INDEX = 1.33;
@@ -19,6 +21,10 @@ public class ReadinessPolicy {
     public int window;
 
     public ReadinessPolicy() {
+    }
+
+    public ReadinessPolicy copy() {
+        return new ReadinessPolicy(minParts, minIndex, pointEstimate, window);
     }
 
     public ReadinessPolicy(int minParts, double minIndex, boolean pointEstimate, int window) {

@@ -81,6 +81,27 @@ public final class Options {
         return this;
     }
 
+    /** The readiness verdict's options. */
+    public Options readiness() {
+        option("ready-min-parts", "parts before a readiness verdict", null, "30");
+        option("ready-min-index", "capability needed: Ppk's lower 95 % bound (Cpk's without an overall sigma)", null,
+                "1.33");
+        flag("ready-point-estimate", "judge capability by the point estimate instead of the lower bound");
+        option("ready-window", "stability looks at the last N points of the monitor phase; 0 = all", null, "0");
+        return this;
+    }
+
+    public dev.pilotspc.core.readiness.ReadinessPolicy readinessPolicy() {
+        double minIndex;
+        try {
+            minIndex = Double.parseDouble(get("ready-min-index"));
+        } catch (NumberFormatException e) {
+            throw new UsageException("option --ready-min-index needs a number, got '" + get("ready-min-index") + "'");
+        }
+        return new dev.pilotspc.core.readiness.ReadinessPolicy(getInt("ready-min-parts"), minIndex,
+                flagSet("ready-point-estimate"), getInt("ready-window"));
+    }
+
     /** The given influx-* options, for {@link dev.pilotspc.flink.io.influx.InfluxOptions#fromMap}. */
     public Map<String, String> influxValues() {
         Map<String, String> given = new LinkedHashMap<>();

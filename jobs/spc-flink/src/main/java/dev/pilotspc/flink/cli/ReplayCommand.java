@@ -40,6 +40,7 @@ public final class ReplayCommand {
                 .option("alerts", "alerts (CONTRACT §5 JSON) as lines to this file")
                 .option("max-record-bytes", "records longer than this are rejected as oversized", null,
                         Integer.toString(MeasurementParser.DEFAULT_MAX_RECORD_BYTES))
+                .readiness()
                 .influx();
     }
 
@@ -91,7 +92,7 @@ public final class ReplayCommand {
         DataStream<DefinitionUpdate> noUpdates = env.fromData(Types.POJO(DefinitionUpdate.class), new DefinitionUpdate())
                 .filter(update -> false).name("no-definition-updates");
         SpcWorkflow.Outputs outputs = SpcWorkflow.define(measurements, noUpdates, definitionsText,
-                featuresFile.toString(), Duration.ZERO, Duration.ZERO);
+                featuresFile.toString(), Duration.ZERO, Duration.ZERO, o.readinessPolicy());
         if (output != null) {
             outputs.batches().sinkTo(new SortedResultsSink(output)).name("results-file").uid("results-file");
         }

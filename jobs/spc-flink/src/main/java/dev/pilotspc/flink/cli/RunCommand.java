@@ -49,6 +49,7 @@ public final class RunCommand {
                         Integer.toString(MeasurementParser.DEFAULT_MAX_RECORD_BYTES))
                 .flag("bounded", "stop at the topics' current end (tests, benchmarks)")
                 .option("job-name", "Flink job name", null, "pilot-spc")
+                .readiness()
                 .influx();
     }
 
@@ -112,7 +113,7 @@ public final class RunCommand {
                 EventTime.definitions(bounded), "feature-definitions").uid("definitions-source");
 
         SpcWorkflow.Outputs outputs = SpcWorkflow.define(measurements, definitions, definitionsText,
-                definitionsSource, o.getDuration("state-ttl"), o.getDuration("max-wait"));
+                definitionsSource, o.getDuration("state-ttl"), o.getDuration("max-wait"), o.readinessPolicy());
         if (influx != null) {
             outputs.results().sinkTo(new InfluxLineSink(influx)).name("influxdb").uid("influx-sink");
         }

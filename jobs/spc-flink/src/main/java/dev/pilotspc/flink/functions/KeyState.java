@@ -21,6 +21,7 @@ public class KeyState {
     public int recentHead;
     public int recentSize;
     public String lastState;
+    public String lastVerdict;
     /** Measurements waiting for the watermark, sorted by event time, ties in arrival order. */
     public MeasurementRecord[] pending = new MeasurementRecord[0];
     public int pendingCount;

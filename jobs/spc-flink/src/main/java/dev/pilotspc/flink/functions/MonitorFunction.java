@@ -4,9 +4,11 @@ import dev.pilotspc.core.FeatureMonitor;
 import dev.pilotspc.core.config.DefinitionException;
 import dev.pilotspc.core.config.FeatureConfig;
 import dev.pilotspc.core.config.FeatureDefinitions;
+import dev.pilotspc.core.readiness.ReadinessPolicy;
 import dev.pilotspc.core.result.DriftResult;
 import dev.pilotspc.core.result.LimitsResult;
 import dev.pilotspc.core.result.PointResult;
+import dev.pilotspc.core.result.ReadinessResult;
 import dev.pilotspc.core.result.SpcResult;
 import dev.pilotspc.core.result.StatusResult;
 import dev.pilotspc.core.result.ViolationResult;
@@ -15,6 +17,7 @@ import dev.pilotspc.flink.io.LineProtocol;
 import dev.pilotspc.flink.records.Alert;
 import dev.pilotspc.flink.records.DeadLetter;
 import dev.pilotspc.flink.records.DefinitionUpdate;
+import dev.pilotspc.flink.records.FeatureVerdict;
 import dev.pilotspc.flink.records.MeasurementRecord;
 import dev.pilotspc.flink.records.ResultBatch;
 import java.time.Duration;
@@ -49,12 +52,14 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
     public static final MapStateDescriptor<String, DefinitionEntry> DEFINITIONS =
             new MapStateDescriptor<>("feature-definitions", Types.STRING, Types.POJO(DefinitionEntry.class));
     public static final OutputTag<Alert> ALERTS = new OutputTag<>("alerts", Types.POJO(Alert.class));
+    public static final OutputTag<FeatureVerdict> VERDICTS = new OutputTag<>("verdicts", Types.POJO(FeatureVerdict.class));
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", Types.POJO(DeadLetter.class));
 
     private final String definitionsText;
     private final String definitionsSource;
     private final Duration stateTtl;
     private final long maxWaitMillis;
+    private final ReadinessPolicy readiness;
 
     private transient Map<String, FeatureConfig> fileDefinitions;
     private transient ValueState<KeyState> keyState;
@@ -73,6 +78,13 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
      *     measurements paused) before they are charted anyway; zero waits for the watermark forever
      */
     public MonitorFunction(String definitionsText, String definitionsSource, Duration stateTtl, Duration maxWait) {
+        this(definitionsText, definitionsSource, stateTtl, maxWait, new ReadinessPolicy());
+    }
+
+    /** As above, with the readiness verdict's policy (job options). */
+    public MonitorFunction(String definitionsText, String definitionsSource, Duration stateTtl, Duration maxWait,
+            ReadinessPolicy readiness) {
+        this.readiness = readiness;
         this.definitionsText = definitionsText;
         this.definitionsSource = definitionsSource;
         this.stateTtl = stateTtl;
@@ -195,7 +207,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
             return;
         }
         if (state.monitor == null) {
-            state.monitor = new FeatureMonitor(config);
+            state.monitor = new FeatureMonitor(config, readiness.copy());
         } else if (state.isDuplicate(r)) {
             deadLetter(ctx, r, DeadLetter.DUPLICATE, "already charted");
             return;
@@ -234,6 +246,13 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                 limits = new AlertJson.Limits(l.cl(), l.ucl(), l.lcl());
             } else if (result instanceof ViolationResult v) {
                 ctx.output(ALERTS, new Alert(r.feature, AlertJson.violation(v, limits)));
+            } else if (result instanceof ReadinessResult v) {
+                if (!v.verdict().equals(state.lastVerdict)) {
+                    ctx.output(ALERTS, new Alert(r.feature, AlertJson.verdictChange(v, state.lastVerdict)));
+                    ctx.output(VERDICTS, new FeatureVerdict(v.tsNanos(), r.batch, r.feature, v.verdict(), config.critical,
+                            v.reasons()));
+                    state.lastVerdict = v.verdict();
+                }
             } else if (result instanceof DriftResult d) {
                 ctx.output(ALERTS, new Alert(r.feature, AlertJson.drift(d, config.lsl, config.usl)));
             }

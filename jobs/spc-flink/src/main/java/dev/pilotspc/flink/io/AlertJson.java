@@ -3,6 +3,7 @@ package dev.pilotspc.flink.io;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.pilotspc.core.result.DriftResult;
+import dev.pilotspc.core.result.ReadinessResult;
 import dev.pilotspc.core.result.StatusResult;
 import dev.pilotspc.core.result.Tags;
 import dev.pilotspc.core.result.ViolationResult;
@@ -67,6 +68,18 @@ public final class AlertJson {
             number(g, "cl", limits.cl());
             number(g, "ucl", limits.ucl());
             number(g, "lcl", limits.lcl());
+        });
+    }
+
+    /** A change of a feature's (or, with feature {@code *}, the batch's) readiness verdict. */
+    public static String verdictChange(ReadinessResult r, String previousVerdict) {
+        return write(r.tsNanos(), r.tags(), "state", g -> {
+            g.writeStringField("verdict", r.verdict());
+            optional(g, "previous_verdict", previousVerdict);
+            g.writeStringField("message", r.tags().feature() + " (batch " + r.tags().batch() + ") readiness: "
+                    + (previousVerdict == null ? "" : previousVerdict + " -> ") + r.verdict() + ": " + r.reasons());
+            g.writeBooleanField("stable", r.stable());
+            g.writeBooleanField("capable", r.capable());
         });
     }
 

@@ -32,6 +32,8 @@ final class LiveView {
         int violations;
         int drifts;
         String lastAlarm = "";
+        String verdict = "-";
+        String reasons = "";
         /** Part numbers of the violations and drift alarms, for the detection summary. */
         final java.util.List<Integer> alarmParts = new java.util.ArrayList<>();
     }
@@ -69,9 +71,18 @@ final class LiveView {
         }
     }
 
+    /** The batch verdict (feature {@code *}) and its reasons. */
+    String batchVerdict = "-";
+    String batchReasons = "";
+
     private void accept(String line) {
         Matcher m = FEATURE.matcher(line);
         if (!m.find()) {
+            return;
+        }
+        if (line.startsWith("spc_readiness,") && m.group(1).equals("*")) {
+            batchVerdict = text(line, "verdict");
+            batchReasons = text(line, "reasons");
             return;
         }
         Row row = rows.computeIfAbsent(m.group(1).replace("\\", ""), k -> new Row());
@@ -82,6 +93,9 @@ final class LiveView {
             row.x = number(line, "x");
             row.ucl = number(line, "ucl");
             row.lcl = number(line, "lcl");
+        } else if (line.startsWith("spc_readiness,")) {
+            row.verdict = text(line, "verdict");
+            row.reasons = text(line, "reasons");
         } else if (line.startsWith("spc_capability,")) {
             row.cpk = number(line, "cpk");
             row.ppk = number(line, "ppk");
@@ -121,14 +135,17 @@ final class LiveView {
         sb.append(title).append('\n');
         sb.append(String.format(Locale.ROOT, "parts sent [%s%s] %d/%d%n%n", "#".repeat(done), ".".repeat(width - done),
                 sent, total));
-        sb.append(String.format(Locale.ROOT, "%-24s %6s %-15s %11s %-23s %6s %6s %8s %5s %5s  %s%n", "feature", "points",
-                "state", "last x", "LCL .. UCL", "Cpk", "Ppk", "Ppk 95%lb", "viol", "drift", "last alarm"));
+        sb.append(String.format(Locale.ROOT, "%-24s %6s %-15s %11s %-23s %6s %6s %8s %5s %5s %-17s  %s%n", "feature",
+                "points", "state", "last x", "LCL .. UCL", "Cpk", "Ppk", "Ppk 95%lb", "viol", "drift", "verdict",
+                "last alarm"));
         for (Map.Entry<String, Row> e : rows.entrySet()) {
             Row r = e.getValue();
-            sb.append(String.format(Locale.ROOT, "%-24s %6d %-15s %11s %-23s %6s %6s %8s %5d %5d  %s%n",
+            sb.append(String.format(Locale.ROOT, "%-24s %6d %-15s %11s %-23s %6s %6s %8s %5d %5d %-17s  %s%n",
                     e.getKey(), r.points, r.state, fmt(r.x), Double.isNaN(r.ucl) ? "(baseline)" : fmt(r.lcl) + " .. " + fmt(r.ucl),
-                    fmt2(r.cpk), fmt2(r.ppk), fmt2(r.ppkLcl), r.violations, r.drifts, r.lastAlarm));
+                    fmt2(r.cpk), fmt2(r.ppk), fmt2(r.ppkLcl), r.violations, r.drifts, r.verdict, r.lastAlarm));
         }
+        sb.append(String.format(Locale.ROOT, "%nbatch verdict: %s%s%n", batchVerdict,
+                batchReasons.isEmpty() ? "" : " (" + batchReasons + ")"));
         return sb.toString();
     }
 

@@ -1,5 +1,7 @@
 package dev.pilotspc.flink.workflow;
 
+import dev.pilotspc.core.readiness.ReadinessPolicy;
+import dev.pilotspc.flink.functions.BatchReadinessFunction;
 import dev.pilotspc.flink.functions.MonitorFunction;
 import dev.pilotspc.flink.functions.RouteRejected;
 import dev.pilotspc.flink.records.Alert;
@@ -38,23 +40,33 @@ public final class SpcWorkflow {
      * @param definitionsSource the features file's name, for messages
      * @param stateTtl idle time after which a (feature, batch) chart is dropped; zero = never
      * @param maxWait how long measurements wait for a stalled watermark; zero = as long as it takes
+     * @param readiness the readiness verdict's policy
      */
     public static Outputs define(DataStream<MeasurementRecord> measurements, DataStream<DefinitionUpdate> definitions,
-            String definitionsText, String definitionsSource, Duration stateTtl, Duration maxWait) {
+            String definitionsText, String definitionsSource, Duration stateTtl, Duration maxWait,
+            ReadinessPolicy readiness) {
         SingleOutputStreamOperator<MeasurementRecord> valid = measurements
                 .process(new RouteRejected())
                 .returns(Types.POJO(MeasurementRecord.class))
                 .uid("route-rejected").name("route-rejected");
         BroadcastStream<DefinitionUpdate> broadcastDefinitions = definitions.broadcast(MonitorFunction.DEFINITIONS);
-        SingleOutputStreamOperator<ResultBatch> batches = valid
+        SingleOutputStreamOperator<ResultBatch> charted = valid
                 .keyBy(MeasurementRecord::chartKey, Types.STRING)
                 .connect(broadcastDefinitions)
-                .process(new MonitorFunction(definitionsText, definitionsSource, stateTtl, maxWait))
+                .process(new MonitorFunction(definitionsText, definitionsSource, stateTtl, maxWait, readiness))
                 .returns(Types.POJO(ResultBatch.class))
                 .uid("spc-monitor").name("spc-monitor");
+        SingleOutputStreamOperator<ResultBatch> batchVerdicts = charted.getSideOutput(MonitorFunction.VERDICTS)
+                .keyBy(v -> v.batch, Types.STRING)
+                .process(new BatchReadinessFunction())
+                .returns(Types.POJO(ResultBatch.class))
+                .uid("batch-readiness").name("batch-readiness");
+        DataStream<ResultBatch> batches = charted.union(batchVerdicts);
         DataStream<String> results = batches.map(b -> b.lines).returns(Types.STRING).name("line-protocol");
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(MonitorFunction.DEAD_LETTERS)
-                .union(batches.getSideOutput(MonitorFunction.DEAD_LETTERS));
-        return new Outputs(batches, results, batches.getSideOutput(MonitorFunction.ALERTS), deadLetters);
+                .union(charted.getSideOutput(MonitorFunction.DEAD_LETTERS));
+        DataStream<Alert> alerts = charted.getSideOutput(MonitorFunction.ALERTS)
+                .union(batchVerdicts.getSideOutput(BatchReadinessFunction.ALERTS));
+        return new Outputs(batches, results, alerts, deadLetters);
     }
 }

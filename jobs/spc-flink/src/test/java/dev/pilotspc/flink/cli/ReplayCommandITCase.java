@@ -110,6 +110,12 @@ class ReplayCommandITCase {
         assertEquals(60, lines.stream().filter(l -> l.startsWith("spc_point,") && l.contains("feature=bore")).count());
         assertEquals(20, lines.stream().filter(l -> l.startsWith("spc_point,") && l.contains("feature=length")).count());
         assertEquals(2, lines.stream().filter(l -> l.startsWith("spc_limits,")).count());
+        assertEquals(60, lines.stream().filter(l -> l.startsWith("spc_readiness,") && l.contains("feature=bore")).count(),
+                "a verdict after every point");
+        String batchVerdict = lines.stream().filter(l -> l.startsWith("spc_readiness,batch=PB-1,feature=*"))
+                .reduce((a, b) -> b).orElseThrow();
+        assertTrue(batchVerdict.contains("verdict=\"not_ready\"") && batchVerdict.contains("bore not_ready"),
+                "the shifted bore keeps the batch from being ready: " + batchVerdict);
         List<String> cusum = lines.stream().filter(l -> l.startsWith("spc_violation,") && l.contains("rule=CUSUM"))
                 .collect(Collectors.toList());
         assertTrue(!cusum.isEmpty(), "the shift at part 40 is caught");

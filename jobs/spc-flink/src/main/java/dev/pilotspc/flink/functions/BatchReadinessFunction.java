@@ -1,0 +1,94 @@
+package dev.pilotspc.flink.functions;
+
+import dev.pilotspc.core.result.ReadinessResult;
+import dev.pilotspc.core.result.Tags;
+import dev.pilotspc.flink.io.AlertJson;
+import dev.pilotspc.flink.io.LineProtocol;
+import dev.pilotspc.flink.records.Alert;
+import dev.pilotspc.flink.records.FeatureVerdict;
+import dev.pilotspc.flink.records.ResultBatch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The batch verdict ({@code spc_readiness} with feature {@code *}), keyed by batch: ready only when
+ * every critical feature is; recomputed whenever a feature's verdict changes.
+ */
+public class BatchReadinessFunction extends KeyedProcessFunction<String, FeatureVerdict, ResultBatch> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String BATCH_FEATURE = "*";
+    public static final OutputTag<Alert> ALERTS = new OutputTag<>("batch-alerts", Types.POJO(Alert.class));
+
+    private transient MapState<String, FeatureVerdict> verdicts;
+    private transient ValueState<String> lastVerdict;
+
+    @Override
+    public void open(OpenContext openContext) {
+        verdicts = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("feature-verdicts", Types.STRING, Types.POJO(FeatureVerdict.class)));
+        lastVerdict = getRuntimeContext().getState(new ValueStateDescriptor<>("batch-verdict", Types.STRING));
+    }
+
+    @Override
+    public void processElement(FeatureVerdict v, Context ctx, Collector<ResultBatch> out) throws Exception {
+        verdicts.put(v.feature, v);
+        Map<String, FeatureVerdict> sorted = new TreeMap<>();
+        for (Map.Entry<String, FeatureVerdict> e : verdicts.entries()) {
+            sorted.put(e.getKey(), e.getValue());
+        }
+        ReadinessResult result = verdict(v.tsNanos, v.batch, sorted.values());
+        StringBuilder sb = new StringBuilder(256);
+        LineProtocol.append(sb, result);
+        out.collect(new ResultBatch(v.tsNanos, BATCH_FEATURE + '\u001f' + v.batch, sb.toString()));
+        String previous = lastVerdict.value();
+        if (!result.verdict().equals(previous)) {
+            lastVerdict.update(result.verdict());
+            ctx.output(ALERTS, new Alert(BATCH_FEATURE, AlertJson.verdictChange(result, previous)));
+        }
+    }
+
+    /** Ready when every critical feature is; insufficient data while any critical one is. */
+    static ReadinessResult verdict(long ts, String batch, Iterable<FeatureVerdict> features) {
+        List<String> reasons = new ArrayList<>();
+        int critical = 0;
+        boolean insufficient = false;
+        boolean notReady = false;
+        for (FeatureVerdict f : features) {
+            if (!f.critical) {
+                continue;
+            }
+            critical++;
+            if (ReadinessResult.INSUFFICIENT_DATA.equals(f.verdict)) {
+                insufficient = true;
+            } else if (ReadinessResult.NOT_READY.equals(f.verdict)) {
+                notReady = true;
+            }
+            if (!ReadinessResult.READY.equals(f.verdict)) {
+                reasons.add(f.feature + " " + f.verdict + " (" + f.reasons + ")");
+            }
+        }
+        if (critical == 0) {
+            reasons.add("no critical feature measured yet");
+        }
+        String verdict = critical == 0 || insufficient ? ReadinessResult.INSUFFICIENT_DATA
+                : notReady ? ReadinessResult.NOT_READY : ReadinessResult.READY;
+        if (verdict.equals(ReadinessResult.READY)) {
+            reasons.add("all " + critical + " critical features ready");
+        }
+        return new ReadinessResult(ts, new Tags(BATCH_FEATURE, batch, null, null), verdict,
+                !notReady && !insufficient && critical > 0, verdict.equals(ReadinessResult.READY), String.join("; ", reasons));
+    }
+}

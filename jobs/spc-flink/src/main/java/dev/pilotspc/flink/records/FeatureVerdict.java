@@ -1,0 +1,24 @@
+package dev.pilotspc.flink.records;
+
+/** A feature's readiness verdict when it changes, on its way to the batch verdict. */
+public class FeatureVerdict {
+
+    public long tsNanos;
+    public String batch;
+    public String feature;
+    public String verdict;
+    public boolean critical;
+    public String reasons;
+
+    public FeatureVerdict() {
+    }
+
+    public FeatureVerdict(long tsNanos, String batch, String feature, String verdict, boolean critical, String reasons) {
+        this.tsNanos = tsNanos;
+        this.batch = batch;
+        this.feature = feature;
+        this.verdict = verdict;
+        this.critical = critical;
+        this.reasons = reasons;
+    }
+}
