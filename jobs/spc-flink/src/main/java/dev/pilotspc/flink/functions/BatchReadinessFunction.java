@@ -23,7 +23,9 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The batch verdict ({@code spc_readiness} with feature {@code *}), keyed by batch: ready only when
- * every critical feature is; recomputed whenever a feature's verdict changes.
+ * every critical feature is; recomputed whenever a feature's verdict changes. Verdicts from
+ * different charts arrive in no fixed order, so they wait for the watermark and are applied in
+ * event-time order (ties by feature): the batch series is the same in every run.
  */
 public class BatchReadinessFunction extends KeyedProcessFunction<String, FeatureVerdict, ResultBatch> {
 
@@ -32,18 +34,67 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
     public static final String BATCH_FEATURE = "*";
     public static final OutputTag<Alert> ALERTS = new OutputTag<>("batch-alerts", Types.POJO(Alert.class));
 
+    private final long maxWaitMillis;
+
     private transient MapState<String, FeatureVerdict> verdicts;
     private transient ValueState<String> lastVerdict;
+    private transient MapState<Long, FeatureVerdict[]> pending;
+
+    /** @param maxWait apply waiting verdicts after this long even if the watermark stalls; zero = never */
+    public BatchReadinessFunction(java.time.Duration maxWait) {
+        this.maxWaitMillis = maxWait.toMillis();
+    }
 
     @Override
     public void open(OpenContext openContext) {
         verdicts = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("feature-verdicts", Types.STRING, Types.POJO(FeatureVerdict.class)));
         lastVerdict = getRuntimeContext().getState(new ValueStateDescriptor<>("batch-verdict", Types.STRING));
+        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-verdicts", Types.LONG,
+                Types.OBJECT_ARRAY(Types.POJO(FeatureVerdict.class))));
     }
 
     @Override
     public void processElement(FeatureVerdict v, Context ctx, Collector<ResultBatch> out) throws Exception {
+        long ms = Math.floorDiv(v.tsNanos, 1_000_000L);
+        FeatureVerdict[] waiting = pending.get(ms);
+        FeatureVerdict[] more = waiting == null ? new FeatureVerdict[1] : java.util.Arrays.copyOf(waiting, waiting.length + 1);
+        more[more.length - 1] = v;
+        pending.put(ms, more);
+        ctx.timerService().registerEventTimeTimer(ms);
+        if (maxWaitMillis > 0) {
+            // the charts' own stall timers free their measurements when the measurements pause: follow them
+            ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + maxWaitMillis);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ResultBatch> out) throws Exception {
+        List<FeatureVerdict> due = new ArrayList<>();
+        if (ctx.timeDomain() == org.apache.flink.streaming.api.TimeDomain.PROCESSING_TIME) {
+            List<Long> times = new ArrayList<>();
+            for (Map.Entry<Long, FeatureVerdict[]> e : pending.entries()) {
+                times.add(e.getKey());
+                due.addAll(List.of(e.getValue()));
+            }
+            for (Long t : times) {
+                pending.remove(t);
+            }
+        } else {
+            FeatureVerdict[] waiting = pending.get(timestamp);
+            if (waiting == null) {
+                return;
+            }
+            pending.remove(timestamp);
+            due.addAll(List.of(waiting));
+        }
+        due.sort(java.util.Comparator.<FeatureVerdict>comparingLong(v -> v.tsNanos).thenComparing(v -> v.feature));
+        for (FeatureVerdict v : due) {
+            apply(v, ctx, out);
+        }
+    }
+
+    private void apply(FeatureVerdict v, Context ctx, Collector<ResultBatch> out) throws Exception {
         verdicts.put(v.feature, v);
         Map<String, FeatureVerdict> sorted = new TreeMap<>();
         for (Map.Entry<String, FeatureVerdict> e : verdicts.entries()) {

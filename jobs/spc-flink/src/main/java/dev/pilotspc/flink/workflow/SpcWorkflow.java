@@ -58,7 +58,7 @@ public final class SpcWorkflow {
                 .uid("spc-monitor").name("spc-monitor");
         SingleOutputStreamOperator<ResultBatch> batchVerdicts = charted.getSideOutput(MonitorFunction.VERDICTS)
                 .keyBy(v -> v.batch, Types.STRING)
-                .process(new BatchReadinessFunction())
+                .process(new BatchReadinessFunction(maxWait))
                 .returns(Types.POJO(ResultBatch.class))
                 .uid("batch-readiness").name("batch-readiness");
         DataStream<ResultBatch> batches = charted.union(batchVerdicts);

@@ -13,7 +13,8 @@ class StateSerializationTest {
 
     @ParameterizedTest
     @ValueSource(classes = {KeyState.class, DefinitionEntry.class, MeasurementRecord.class, DeadLetter.class,
-        Alert.class, DefinitionUpdate.class, dev.pilotspc.flink.records.ResultBatch.class})
+        Alert.class, DefinitionUpdate.class, dev.pilotspc.flink.records.ResultBatch.class,
+        dev.pilotspc.flink.records.FeatureVerdict.class})
     void isSerializedAsPojoWithoutKryo(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
     }

@@ -106,7 +106,7 @@ class SpcJobITCase {
         assertTrue(alerts.stream().anyMatch(a -> a.get("type").asText().equals("violation")
                 && a.get("rule").asText().equals("WE1") && a.get("ucl").asDouble() == 10.3));
         assertTrue(alerts.stream().anyMatch(a -> a.get("type").asText().equals("state")
-                && a.get("state").asText().equals("out_of_control")));
+                && a.path("state").asText().equals("out_of_control")));
 
         List<ConsumerRecord<String, byte[]>> dead = KAFKA.consumeBytes("spc.measurements.dlq", 10, Duration.ofSeconds(30));
         Map<String, Integer> reasons = new HashMap<>();
