@@ -111,35 +111,47 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
         }
     }
 
-    /** Ready when every critical feature is; insufficient data while any critical one is. */
+    /**
+     * Ready when every critical feature is; insufficient data while any critical one is. The reasons
+     * name the features (their own series say why, up to date; a feature's reasons at its last
+     * verdict change would go stale here).
+     */
     static ReadinessResult verdict(long ts, String batch, Iterable<FeatureVerdict> features) {
-        List<String> reasons = new ArrayList<>();
+        List<String> notReady = new ArrayList<>();
+        List<String> insufficient = new ArrayList<>();
         int critical = 0;
-        boolean insufficient = false;
-        boolean notReady = false;
+        boolean allStable = true;
+        boolean allCapable = true;
         for (FeatureVerdict f : features) {
             if (!f.critical) {
                 continue;
             }
             critical++;
+            allStable &= f.stable;
+            allCapable &= f.capable;
             if (ReadinessResult.INSUFFICIENT_DATA.equals(f.verdict)) {
-                insufficient = true;
+                insufficient.add(f.feature);
             } else if (ReadinessResult.NOT_READY.equals(f.verdict)) {
-                notReady = true;
-            }
-            if (!ReadinessResult.READY.equals(f.verdict)) {
-                reasons.add(f.feature + " " + f.verdict + " (" + f.reasons + ")");
+                notReady.add(f.feature);
             }
         }
+        List<String> reasons = new ArrayList<>();
         if (critical == 0) {
             reasons.add("no critical feature measured yet");
         }
-        String verdict = critical == 0 || insufficient ? ReadinessResult.INSUFFICIENT_DATA
-                : notReady ? ReadinessResult.NOT_READY : ReadinessResult.READY;
+        if (!notReady.isEmpty()) {
+            reasons.add("not ready: " + String.join(", ", notReady));
+        }
+        if (!insufficient.isEmpty()) {
+            reasons.add("insufficient data: " + String.join(", ", insufficient));
+        }
+        String verdict = critical == 0 || !insufficient.isEmpty() ? ReadinessResult.INSUFFICIENT_DATA
+                : !notReady.isEmpty() ? ReadinessResult.NOT_READY : ReadinessResult.READY;
         if (verdict.equals(ReadinessResult.READY)) {
             reasons.add("all " + critical + " critical features ready");
         }
-        return new ReadinessResult(ts, new Tags(BATCH_FEATURE, batch, null, null), verdict,
-                !notReady && !insufficient && critical > 0, verdict.equals(ReadinessResult.READY), String.join("; ", reasons));
+        boolean decided = critical > 0 && insufficient.isEmpty();
+        return new ReadinessResult(ts, new Tags(BATCH_FEATURE, batch, null, null), verdict, decided && allStable,
+                decided && allCapable, String.join("; ", reasons));
     }
 }

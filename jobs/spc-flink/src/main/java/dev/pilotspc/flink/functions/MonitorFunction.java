@@ -250,7 +250,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                 if (!v.verdict().equals(state.lastVerdict)) {
                     ctx.output(ALERTS, new Alert(r.feature, AlertJson.verdictChange(v, state.lastVerdict)));
                     ctx.output(VERDICTS, new FeatureVerdict(v.tsNanos(), r.batch, r.feature, v.verdict(), config.critical,
-                            v.reasons()));
+                            v.reasons(), v.stable(), v.capable()));
                     state.lastVerdict = v.verdict();
                 }
             } else if (result instanceof DriftResult d) {

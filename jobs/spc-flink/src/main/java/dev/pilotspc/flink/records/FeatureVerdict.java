@@ -9,11 +9,16 @@ public class FeatureVerdict {
     public String verdict;
     public boolean critical;
     public String reasons;
+    public boolean stable;
+    public boolean capable;
 
     public FeatureVerdict() {
     }
 
-    public FeatureVerdict(long tsNanos, String batch, String feature, String verdict, boolean critical, String reasons) {
+    public FeatureVerdict(long tsNanos, String batch, String feature, String verdict, boolean critical, String reasons,
+            boolean stable, boolean capable) {
+        this.stable = stable;
+        this.capable = capable;
         this.tsNanos = tsNanos;
         this.batch = batch;
         this.feature = feature;

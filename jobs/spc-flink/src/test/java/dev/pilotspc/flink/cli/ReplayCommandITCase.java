@@ -114,7 +114,7 @@ class ReplayCommandITCase {
                 "a verdict after every point");
         String batchVerdict = lines.stream().filter(l -> l.startsWith("spc_readiness,batch=PB-1,feature=*"))
                 .reduce((a, b) -> b).orElseThrow();
-        assertTrue(batchVerdict.contains("verdict=\"not_ready\"") && batchVerdict.contains("bore not_ready"),
+        assertTrue(batchVerdict.contains("verdict=\"not_ready\"") && batchVerdict.contains("not ready: bore"),
                 "the shifted bore keeps the batch from being ready: " + batchVerdict);
         List<String> cusum = lines.stream().filter(l -> l.startsWith("spc_violation,") && l.contains("rule=CUSUM"))
                 .collect(Collectors.toList());

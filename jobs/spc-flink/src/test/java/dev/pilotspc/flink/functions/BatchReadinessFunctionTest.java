@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class BatchReadinessFunctionTest {
 
     private static FeatureVerdict v(String feature, String verdict, boolean critical) {
-        return new FeatureVerdict(1, "B", feature, verdict, critical, "why " + feature);
+        boolean ready = verdict.equals("ready");
+        return new FeatureVerdict(1, "B", feature, verdict, critical, "why " + feature, ready, ready);
     }
 
     @Test
@@ -21,10 +22,11 @@ class BatchReadinessFunctionTest {
         assertEquals(ReadinessResult.READY, r.verdict());
         assertEquals("*", r.tags().feature());
         assertEquals("all 2 critical features ready", r.reasons());
+        assertTrue(r.stable() && r.capable());
         ReadinessResult notReady = BatchReadinessFunction.verdict(1, "B",
                 List.of(v("a", "ready", true), v("b", "not_ready", true)));
         assertEquals(ReadinessResult.NOT_READY, notReady.verdict());
-        assertEquals("b not_ready (why b)", notReady.reasons());
+        assertEquals("not ready: b", notReady.reasons());
     }
 
     @Test
@@ -39,7 +41,7 @@ class BatchReadinessFunctionTest {
         ReadinessResult r = BatchReadinessFunction.verdict(1, "B",
                 List.of(v("a", "insufficient_data", true), v("b", "not_ready", true)));
         assertEquals(ReadinessResult.INSUFFICIENT_DATA, r.verdict());
-        assertTrue(r.reasons().contains("a insufficient_data") && r.reasons().contains("b not_ready"), r.reasons());
+        assertEquals("not ready: b; insufficient data: a", r.reasons());
         assertEquals(ReadinessResult.INSUFFICIENT_DATA,
                 BatchReadinessFunction.verdict(1, "B", List.of(v("x", "ready", false))).verdict());
     }
