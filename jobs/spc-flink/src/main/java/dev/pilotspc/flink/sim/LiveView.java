@@ -36,6 +36,8 @@ final class LiveView {
         String reasons = "";
         /** Part numbers of the violations and drift alarms, for the detection summary. */
         final java.util.List<Integer> alarmParts = new java.util.ArrayList<>();
+        /** The same without dispersion-chart signals (D1), which say nothing about the mean. */
+        final java.util.List<Integer> meanAlarmParts = new java.util.ArrayList<>();
     }
 
     private final Path file;
@@ -113,6 +115,9 @@ final class LiveView {
             int number = partNumber(part);
             if (number > 0) {
                 row.alarmParts.add(number);
+                if (!what.equals("D1")) {
+                    row.meanAlarmParts.add(number);
+                }
             }
         }
     }
@@ -122,10 +127,14 @@ final class LiveView {
         return digits.isEmpty() ? -1 : Integer.parseInt(digits);
     }
 
-    /** The first alarm of a feature at or after a part, or -1. */
-    int firstAlarmFrom(String feature, int part) {
+    /** The first alarm of a feature at or after a part (of the mean only, if asked), or -1. */
+    int firstAlarmFrom(String feature, int part, boolean meanOnly) {
         Row row = rows.get(feature);
-        return row == null ? -1 : row.alarmParts.stream().filter(p -> p >= part).min(Integer::compare).orElse(-1);
+        if (row == null) {
+            return -1;
+        }
+        return (meanOnly ? row.meanAlarmParts : row.alarmParts).stream().filter(p -> p >= part).min(Integer::compare)
+                .orElse(-1);
     }
 
     String render(String title, int sent, int total) {
