@@ -142,6 +142,9 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         if (tsMillis <= ctx.timerService().currentWatermark()) {
             // waiting measurements are all later: their timers fired when the watermark passed them
             chart(r, ctx, state, ctx.getBroadcastState(DEFINITIONS), out);
+            if (state.monitor == null) {
+                return; // nothing charted (unknown feature): keep no state for it
+            }
         } else {
             state.addPending(r);
             if (tsMillis < state.timerAt) {
