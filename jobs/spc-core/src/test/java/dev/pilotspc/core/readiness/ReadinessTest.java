@@ -29,18 +29,17 @@ class ReadinessTest {
         return c;
     }
 
-    /** The last verdict after feeding N(10, sd) values, with optional changes from a part on. */
-    private static ReadinessResult verdict(FeatureConfig c, ReadinessPolicy policy, int parts, double sd, int from,
-            double shift) {
+    /** The last verdict after feeding {@code parts} values, the i-th (0-based) from {@code value}. */
+    private static ReadinessResult lastVerdict(FeatureConfig c, ReadinessPolicy policy, int parts,
+            java.util.function.BiFunction<Integer, Random, Double> value) {
         FeatureMonitor monitor = new FeatureMonitor(c, policy);
         Random random = new Random(9);
         List<SpcResult> out = new ArrayList<>();
         ReadinessResult last = null;
         for (int i = 0; i < parts; i++) {
             out.clear();
-            double x = 10 + sd * random.nextGaussian() + (i >= from ? shift : 0);
-            monitor.update(new Measurement(1_000_000_000L * (i + 1), "f", "B", x, "P" + (i + 1), null, null, null,
-                    null, null), out);
+            monitor.update(new Measurement(1_000_000_000L * (i + 1), "f", "B", value.apply(i, random), "P" + (i + 1),
+                    null, null, null, null, null), out);
             for (SpcResult r : out) {
                 if (r instanceof ReadinessResult v) {
                     last = v;
@@ -48,6 +47,12 @@ class ReadinessTest {
             }
         }
         return last;
+    }
+
+    /** N(10, sd) values, shifted from part {@code from} on. */
+    private static ReadinessResult verdict(FeatureConfig c, ReadinessPolicy policy, int parts, double sd, int from,
+            double shift) {
+        return lastVerdict(c, policy, parts, (i, random) -> 10 + sd * random.nextGaussian() + (i >= from ? shift : 0));
     }
 
     @Test
@@ -90,22 +95,7 @@ class ReadinessTest {
     }
 
     private static ReadinessResult verdictWithSpike(ReadinessPolicy policy) {
-        FeatureConfig c = feature(5, 15);
-        FeatureMonitor monitor = new FeatureMonitor(c, policy);
-        Random random = new Random(9);
-        List<SpcResult> out = new ArrayList<>();
-        ReadinessResult last = null;
-        for (int i = 0; i < 80; i++) {
-            out.clear();
-            double x = 10 + 0.1 * random.nextGaussian() + (i == 40 ? 2 : 0);
-            monitor.update(new Measurement(1_000_000_000L * (i + 1), "f", "B", x, "P" + i, null, null, null, null, null), out);
-            for (SpcResult r : out) {
-                if (r instanceof ReadinessResult v) {
-                    last = v;
-                }
-            }
-        }
-        return last;
+        return lastVerdict(feature(5, 15), policy, 80, (i, random) -> 10 + 0.1 * random.nextGaussian() + (i == 40 ? 2 : 0));
     }
 
     @Test
@@ -137,20 +127,8 @@ class ReadinessTest {
         FeatureConfig c = feature(5, 15);
         c.drift = true;
         c.rules = 0;
-        FeatureMonitor monitor = new FeatureMonitor(c, new ReadinessPolicy());
-        List<SpcResult> out = new ArrayList<>();
-        ReadinessResult last = null;
-        Random random = new Random(2);
-        for (int i = 0; i < 90; i++) {
-            out.clear();
-            double x = 10 + 0.1 * random.nextGaussian() + (i >= 40 ? 0.02 * (i - 40) : 0);
-            monitor.update(new Measurement(1_000_000_000L * (i + 1), "f", "B", x, "P" + i, null, null, null, null, null), out);
-            for (SpcResult res : out) {
-                if (res instanceof ReadinessResult v) {
-                    last = v;
-                }
-            }
-        }
+        ReadinessResult last = lastVerdict(c, new ReadinessPolicy(), 90,
+                (i, random) -> 10 + 0.1 * random.nextGaussian() + (i >= 40 ? 0.02 * (i - 40) : 0));
         assertFalse(last.stable());
         assertTrue(last.reasons().contains("per part") || last.reasons().contains("(Page-Hinkley)"),
                 "the drift alarm is a reason: " + last.reasons());
