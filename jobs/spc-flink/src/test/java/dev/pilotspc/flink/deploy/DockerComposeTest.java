@@ -1,0 +1,114 @@
+package dev.pilotspc.flink.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.pilotspc.flink.cli.Options;
+import dev.pilotspc.flink.cli.RunCommand;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The docker stack without a Docker engine: docker-compose validates the file, and the wiring is
+ * checked against the job's own options (topics, servers, InfluxDB, Grafana's datasource).
+ */
+class DockerComposeTest {
+
+    private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
+    private static final Path COMPOSE = ROOT.resolve("docker/docker-compose.yml");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private record Result(int exit, String output) {
+    }
+
+    private static Result compose(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("docker-compose", "-f", COMPOSE.toString()));
+        command.addAll(List.of(args));
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new AssertionError("docker-compose is needed (apt-get install --no-install-recommends docker-compose)", e);
+        }
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return new Result(p.exitValue(), output);
+    }
+
+    private static JsonNode resolved() throws Exception {
+        Result r = compose("--env-file", ROOT.resolve("docker/.env.example").toString(), "config");
+        assertEquals(0, r.exit(), r.output());
+        return YAML.readTree(r.output());
+    }
+
+    @Test
+    void composeFileIsValidWithTheExampleEnvironment() throws Exception {
+        Result r = compose("--env-file", ROOT.resolve("docker/.env.example").toString(), "config", "-q");
+        assertEquals(0, r.exit(), r.output());
+    }
+
+    @Test
+    void refusesToStartWithoutSecrets() throws Exception {
+        Path empty = Files.createTempFile("empty", ".env");
+        try {
+            Result r = compose("--env-file", empty.toString(), "config", "-q");
+            assertNotEquals(0, r.exit(), "passwords and tokens have no defaults");
+            assertTrue(r.output().contains("set INFLUX") || r.output().contains("set GRAFANA"), r.output());
+        } finally {
+            Files.delete(empty);
+        }
+    }
+
+    @Test
+    void theJobsArgumentsAreOptionsOfTheJobAndPointAtTheStack() throws Exception {
+        JsonNode services = resolved().get("services");
+        List<String> command = new ArrayList<>();
+        services.get("jobmanager").get("command").forEach(a -> command.add(a.asText()));
+        assertEquals(List.of("standalone-job", "--job-classname", "dev.pilotspc.flink.job.SpcJob"), command.subList(0, 3));
+        Options job = RunCommand.options().parse(command.subList(3, command.size()).toArray(new String[0]));
+        assertEquals("kafka:9092", job.get("bootstrap-servers"));
+        assertTrue(services.get("kafka").get("environment").get("KAFKA_ADVERTISED_LISTENERS").asText()
+                .contains("PLAINTEXT://kafka:9092"));
+        assertEquals("http://influxdb:8086", job.get("influx-url"));
+        JsonNode influxEnv = services.get("influxdb").get("environment");
+        assertEquals(influxEnv.get("DOCKER_INFLUXDB_INIT_ORG").asText(), job.get("influx-org"));
+        assertEquals(influxEnv.get("DOCKER_INFLUXDB_INIT_BUCKET").asText(), job.get("influx-bucket"));
+        assertEquals(influxEnv.get("DOCKER_INFLUXDB_INIT_ADMIN_TOKEN").asText(),
+                services.get("jobmanager").get("environment").get("INFLUX_TOKEN").asText(), "the job's token is the admin's");
+    }
+
+    @Test
+    void topicInitCreatesTheTopicsTheJobUses() throws Exception {
+        String init = resolved().get("services").get("kafka-init").get("command").get(0).asText();
+        Options defaults = RunCommand.options().parse(new String[0]);
+        for (String option : List.of("topic-measurements", "topic-features", "topic-alerts", "topic-dlq")) {
+            assertTrue(init.contains("--topic " + defaults.get(option) + " "), option + " created: " + init);
+        }
+        assertTrue(init.contains("--topic spc.features --partitions 1 --replication-factor 1 --config cleanup.policy=compact"),
+                "definitions are compacted");
+    }
+
+    @Test
+    void grafanaReadsTheStacksInfluxDb() throws Exception {
+        JsonNode services = resolved().get("services");
+        JsonNode datasource = YAML.readTree(ROOT.resolve("grafana/provisioning/datasources/influxdb.yaml").toFile())
+                .get("datasources").get(0);
+        assertEquals("spc-influxdb", datasource.get("uid").asText());
+        assertEquals("http://influxdb:8086", datasource.get("url").asText());
+        assertTrue(services.get("influxdb").get("ports").toString().contains("8086"));
+        assertEquals("${INFLUX_BUCKET}", datasource.get("jsonData").get("dbName").asText(),
+                "Grafana expands it from its environment");
+        assertTrue(services.get("grafana").get("environment").has("INFLUX_BUCKET"));
+        assertTrue(services.get("grafana").get("volumes").toString().contains("/etc/grafana/provisioning"));
+    }
+}
