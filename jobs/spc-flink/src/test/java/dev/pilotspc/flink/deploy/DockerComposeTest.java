@@ -110,5 +110,9 @@ class DockerComposeTest {
                 "Grafana expands it from its environment");
         assertTrue(services.get("grafana").get("environment").has("INFLUX_BUCKET"));
         assertTrue(services.get("grafana").get("volumes").toString().contains("/etc/grafana/provisioning"));
+        JsonNode contact = YAML.readTree(ROOT.resolve("grafana/provisioning/alerting/contact-points.yaml").toFile());
+        assertEquals("${ALERT_WEBHOOK_URL}",
+                contact.get("contactPoints").get(0).get("receivers").get(0).get("settings").get("url").asText());
+        assertTrue(services.get("grafana").get("environment").has("ALERT_WEBHOOK_URL"), "the contact point's URL is wired");
     }
 }
