@@ -47,7 +47,7 @@ public final class ReplayCommand {
     private ReplayCommand() {
     }
 
-    static int run(String[] args) throws Exception {
+    public static int run(String[] args) throws Exception {
         Options o = options().parse(args);
         if (o.helpRequested()) {
             System.out.println(o.usage());

@@ -1,0 +1,164 @@
+package dev.pilotspc.flink.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pilotspc.flink.cli.ReplayCommand;
+import dev.pilotspc.flink.sim.Scenario;
+import dev.pilotspc.flink.sim.Simulator;
+import dev.pilotspc.flink.testing.InfluxServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every query of every provisioned dashboard runs against a real InfluxDB (1.6.7, InfluxQL) loaded
+ * with a replay of the tool-wear scenario, with template variables substituted as Grafana does,
+ * and returns the series its panel draws.
+ */
+class DashboardQueriesITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension();
+
+    private static final Path DASHBOARDS = Path.of("../../grafana/dashboards").toAbsolutePath().normalize();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BATCH = "PB-TW-01";
+    private static final String FEATURE = "housing.bore_diameter";
+
+    @TempDir
+    static Path dir;
+
+    static InfluxServer influx;
+
+    @BeforeAll
+    static void loadTheScenario() throws Exception {
+        influx = InfluxServer.start("spc");
+        Scenario scenario = Scenario.load("tool-wear");
+        StringBuilder records = new StringBuilder();
+        Simulator.generate(scenario, Simulator.DEFAULT_T0).forEach(r -> records.append(r.value()).append('\n'));
+        Path input = Files.writeString(dir.resolve("tool-wear.jsonl"), records);
+        StringBuilder features = new StringBuilder();
+        scenario.features.forEach(f -> features.append("- ").append(f.definitionJson()).append('\n'));
+        Path featuresFile = Files.writeString(dir.resolve("features.yaml"), features);
+        assertEquals(0, ReplayCommand.run(new String[] {"--features", featuresFile.toString(), "--input",
+            input.toString(), "--influx-url", influx.url(), "--influx-db", "spc", "--output", dir.resolve("r.lp").toString()}));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        influx.close();
+    }
+
+    /** Grafana's substitution: variables in a regex match are regex-escaped; $timeFilter is the range. */
+    private static String substitute(String query) {
+        long from = Simulator.DEFAULT_T0 - 3_600_000L;
+        long to = Simulator.DEFAULT_T0 + 86_400_000L;
+        return query.replace("$timeFilter", "time >= " + from + "ms and time <= " + to + "ms")
+                .replace("/^$batch$/", "/^" + regexEscape(BATCH) + "$/")
+                .replace("/^$feature$/", "/^" + regexEscape(FEATURE) + "$/")
+                .replace("$__interval", "1s");
+    }
+
+    /** As Grafana escapes a variable's value inside a regex. */
+    private static String regexEscape(String value) {
+        return value.replaceAll("([\\\\^$.|?*+()\\[\\]{}/])", "\\\\$1");
+    }
+
+    private static List<Path> dashboards() throws Exception {
+        try (Stream<Path> files = Files.list(DASHBOARDS)) {
+            return files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+    }
+
+    private static JsonNode run(String query) throws Exception {
+        JsonNode result = influx.query("spc", substitute(query)).path("results").path(0);
+        assertFalse(result.has("error"), query + " -> " + result);
+        return result;
+    }
+
+    private static List<String> selected(String query) {
+        Matcher m = Pattern.compile("SELECT (.*?) FROM").matcher(query);
+        assertTrue(m.find(), query);
+        List<String> names = new ArrayList<>();
+        for (String part : m.group(1).split(",")) {
+            Matcher as = Pattern.compile("AS \"([^\"]+)\"").matcher(part);
+            names.add(as.find() ? as.group(1) : part.trim().replace("\"", ""));
+        }
+        return names;
+    }
+
+    @Test
+    void everyPanelQueryReturnsTheSeriesItDraws() throws Exception {
+        int queries = 0;
+        for (Path file : dashboards()) {
+            for (JsonNode panel : JSON.readTree(file.toFile()).path("panels")) {
+                for (JsonNode target : panel.path("targets")) {
+                    String query = target.get("query").asText();
+                    JsonNode series = run(query).path("series");
+                    assertTrue(series.size() > 0, file.getFileName() + " / " + panel.get("title").asText() + ": no data for "
+                            + substitute(query));
+                    List<String> columns = new ArrayList<>();
+                    series.get(0).get("columns").forEach(c -> columns.add(c.asText()));
+                    assertTrue(columns.containsAll(selected(query)), panel.get("title") + ": " + columns);
+                    queries++;
+                }
+            }
+        }
+        assertTrue(queries >= 7, "queries run: " + queries);
+    }
+
+    @Test
+    void outOfControlPointsShowWhereTheDriftWasInjected() throws Exception {
+        JsonNode chart = JSON.readTree(DASHBOARDS.resolve("feature-control-chart.json").toFile());
+        String ooc = chart.get("panels").get(0).get("targets").get(1).get("query").asText();
+        JsonNode values = run(ooc).path("series").get(0).get("values");
+        assertTrue(values.size() > 20, "the drift from part 60 is flagged: " + values.size() + " points");
+    }
+
+    @Test
+    void variablesAndAnnotationsResolveFromTheData() throws Exception {
+        for (Path file : dashboards()) {
+            JsonNode dashboard = JSON.readTree(file.toFile());
+            for (JsonNode variable : dashboard.path("templating").path("list")) {
+                JsonNode values = run(variable.get("query").asText()).path("series").get(0).get("values");
+                List<String> found = new ArrayList<>();
+                values.forEach(v -> found.add(v.get(1).asText()));
+                assertTrue(found.contains(variable.get("name").asText().equals("batch") ? BATCH : FEATURE),
+                        variable.get("name") + ": " + found);
+            }
+            for (JsonNode annotation : dashboard.path("annotations").path("list")) {
+                assertTrue(run(annotation.get("target").get("query").asText()).path("series").size() > 0);
+            }
+        }
+    }
+
+    @Test
+    void everyQueryUsesTheProvisionedDatasource() throws Exception {
+        for (Path file : dashboards()) {
+            String text = Files.readString(file);
+            Matcher uids = Pattern.compile("\"uid\"\\s*:\\s*\"([^\"]+)\"").matcher(text);
+            while (uids.find()) {
+                String uid = uids.group(1);
+                assertTrue(uid.equals("spc-influxdb") || uid.startsWith("spc-"), file + ": " + uid);
+            }
+            JsonNode dashboard = JSON.readTree(file.toFile());
+            for (JsonNode panel : dashboard.path("panels")) {
+                assertEquals("spc-influxdb", panel.path("datasource").path("uid").asText(), panel.get("title").asText());
+            }
+        }
+    }
+}
