@@ -12,6 +12,9 @@ import * as schema from '@grafana/schema';
 const STRING_ENUMS = [
   { enumName: 'FieldColorModeId', where: (keys) => keys.at(-1) === 'mode' && keys.at(-2) === 'color' },
   { enumName: 'ThresholdsMode', where: (keys) => keys.at(-1) === 'mode' && keys.at(-2) === 'thresholds' },
+  // value mappings, in field defaults or as an override's value
+  { enumName: 'MappingType',
+    where: (keys) => keys.at(-1) === 'type' && keys.at(-2) === '[]' && ['mappings', 'value'].includes(keys.at(-3)) },
 ];
 
 /** The dashboard as a TypeScript literal, string enum values written as enum members. */
