@@ -45,17 +45,57 @@ class DashboardQueriesITCase {
     static InfluxServer influx;
 
     @BeforeAll
-    static void loadTheScenario() throws Exception {
+    static void loadTheScenarios() throws Exception {
         influx = InfluxServer.start("spc");
-        Scenario scenario = Scenario.load("tool-wear");
-        StringBuilder records = new StringBuilder();
-        Simulator.generate(scenario, Simulator.DEFAULT_T0).forEach(r -> records.append(r.value()).append('\n'));
-        Path input = Files.writeString(dir.resolve("tool-wear.jsonl"), records);
-        StringBuilder features = new StringBuilder();
-        scenario.features.forEach(f -> features.append("- ").append(f.definitionJson()).append('\n'));
-        Path featuresFile = Files.writeString(dir.resolve("features.yaml"), features);
-        assertEquals(0, ReplayCommand.run(new String[] {"--features", featuresFile.toString(), "--input",
-            input.toString(), "--influx-url", influx.url(), "--influx-db", "spc", "--output", dir.resolve("r.lp").toString()}));
+        for (String name : List.of("tool-wear", "stable")) {
+            Scenario scenario = Scenario.load(name);
+            StringBuilder records = new StringBuilder();
+            Simulator.generate(scenario, Simulator.DEFAULT_T0).forEach(r -> records.append(r.value()).append('\n'));
+            Path input = Files.writeString(dir.resolve(name + ".jsonl"), records);
+            StringBuilder features = new StringBuilder();
+            scenario.features.forEach(f -> features.append("- ").append(f.definitionJson()).append('\n'));
+            Path featuresFile = Files.writeString(dir.resolve(name + ".yaml"), features);
+            assertEquals(0, ReplayCommand.run(new String[] {"--features", featuresFile.toString(), "--input",
+                input.toString(), "--influx-url", influx.url(), "--influx-db", "spc", "--output",
+                dir.resolve(name + ".lp").toString()}));
+        }
+    }
+
+    /**
+     * Each alert rule's query (Grafana's own $$ escape undone, $timeFilter over the batches), reduced
+     * to the last value per series and compared with the rule's threshold: the rules that fire, by
+     * rule uid, batch and feature.
+     */
+    private static java.util.Set<String> firing() throws Exception {
+        JsonNode rules = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(
+                Files.readString(DASHBOARDS.resolve("../provisioning/alerting/rules.yaml")).replace("$$", "$"));
+        java.util.Set<String> fired = new java.util.TreeSet<>();
+        for (JsonNode rule : rules.get("groups").get(0).get("rules")) {
+            JsonNode data = rule.get("data");
+            assertEquals("spc-influxdb", data.get(0).get("datasourceUid").asText());
+            JsonNode condition = data.get(2).get("model").get("conditions").get(0).get("evaluator");
+            double threshold = condition.get("params").get(0).asDouble();
+            for (JsonNode series : run(data.get(0).get("model").get("query").asText()).path("series")) {
+                JsonNode values = series.get("values");
+                double last = values.get(values.size() - 1).get(1).asDouble();
+                boolean fires = condition.get("type").asText().equals("gt") ? last > threshold : last < threshold;
+                if (fires) {
+                    fired.add(rule.get("uid").asText() + " " + series.get("tags").get("batch").asText() + " "
+                            + series.get("tags").get("feature").asText());
+                }
+            }
+        }
+        return fired;
+    }
+
+    @Test
+    void alertRulesFireOnTheInjectedFaultsAndNotOnTheStableBatch() throws Exception {
+        java.util.Set<String> fired = firing();
+        assertTrue(fired.contains("spc-out-of-control PB-TW-01 housing.bore_diameter"), fired.toString());
+        assertTrue(fired.contains("spc-out-of-control PB-TW-01 shaft.length"), fired.toString());
+        assertTrue(fired.contains("spc-drift PB-TW-01 housing.bore_diameter"), fired.toString());
+        assertTrue(fired.contains("spc-capability-low PB-TW-01 housing.bore_diameter"), fired.toString());
+        assertTrue(fired.stream().noneMatch(f -> f.contains("PB-STABLE-01")), "the stable batch raises nothing: " + fired);
     }
 
     @AfterAll
