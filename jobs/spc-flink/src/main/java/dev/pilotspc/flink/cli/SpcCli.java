@@ -33,6 +33,7 @@ public final class SpcCli {
                 case "bench" -> bench(rest);
                 case "demo" -> dev.pilotspc.flink.sim.DemoCommand.run(rest);
                 case "simulate" -> dev.pilotspc.flink.sim.SimulateCommand.run(rest, System.out);
+                case "report" -> dev.pilotspc.flink.report.ReportCommand.run(rest, System.out);
                 default -> {
                     System.err.println("spc: unknown command '" + command + "'");
                     yield 2;

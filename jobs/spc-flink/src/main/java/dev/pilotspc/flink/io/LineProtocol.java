@@ -309,6 +309,11 @@ public final class LineProtocol {
         }
     }
 
+    /** A float as the line protocol writes it (15 significant digits, integral values without a fraction). */
+    public static String formatFloat(double v) {
+        return formatDouble(v);
+    }
+
     /** Test access to the number format. */
     static String formatDouble(double v) {
         LineProtocol lp = new LineProtocol();

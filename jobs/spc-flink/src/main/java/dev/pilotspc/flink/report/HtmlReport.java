@@ -1,0 +1,204 @@
+package dev.pilotspc.flink.report;
+
+import dev.pilotspc.flink.report.LineProtocolReader.Line;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The pilot-batch review report: one self-contained HTML page (inline CSS and SVG, printable on
+ * A4) with the batch verdict, each feature's verdict and reasons, control and dispersion charts,
+ * histogram with the spec limits and fitted normal curve, capability with bounds, drift findings and
+ * the data's provenance. Every number comes from the results as they are.
+ */
+public final class HtmlReport {
+
+    /** What the results say about one feature of the batch. */
+    static final class Feature {
+        final String name;
+        final List<Line> points = new ArrayList<>();
+        final List<Line> violations = new ArrayList<>();
+        final List<Line> drifts = new ArrayList<>();
+        Line capability;
+        Line readiness;
+        Line limits;
+
+        Feature(String name) {
+            this.name = name;
+        }
+    }
+
+    private HtmlReport() {
+    }
+
+    /** The batches present in the results. */
+    public static TreeSet<String> batches(List<Line> results) {
+        TreeSet<String> batches = new TreeSet<>();
+        results.forEach(l -> {
+            if (l.tags().get("batch") != null) {
+                batches.add(l.tags().get("batch"));
+            }
+        });
+        return batches;
+    }
+
+    public static String render(List<Line> results, String batch, String source) {
+        Map<String, Feature> features = new TreeMap<>();
+        Line batchVerdict = null;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        TreeSet<String> stations = new TreeSet<>();
+        for (Line l : results) {
+            if (!batch.equals(l.tags().get("batch"))) {
+                continue;
+            }
+            String name = l.tags().get("feature");
+            if ("*".equals(name)) {
+                batchVerdict = l;
+                continue;
+            }
+            Feature f = features.computeIfAbsent(name, Feature::new);
+            switch (l.measurement()) {
+                case "spc_point" -> {
+                    f.points.add(l);
+                    first = Math.min(first, l.tsNanos());
+                    last = Math.max(last, l.tsNanos());
+                    if (l.tags().get("station") != null) {
+                        stations.add(l.tags().get("station"));
+                    }
+                }
+                case "spc_violation" -> f.violations.add(l);
+                case "spc_drift" -> f.drifts.add(l);
+                case "spc_capability" -> f.capability = l;
+                case "spc_readiness" -> f.readiness = l;
+                case "spc_limits" -> f.limits = l;
+                default -> {
+                }
+            }
+        }
+        StringBuilder h = new StringBuilder(64 * 1024);
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Pilot batch review: ")
+                .append(esc(batch)).append("</title>\n<style>").append(CSS).append("</style></head><body>\n");
+        h.append("<h1>Pilot batch review — ").append(esc(batch)).append("</h1>\n");
+        String verdict = batchVerdict == null ? "insufficient_data" : batchVerdict.text("verdict");
+        h.append("<p class=\"verdict ").append(esc(verdict)).append("\">Batch verdict: <b>").append(esc(verdict))
+                .append("</b>").append(batchVerdict == null ? "" : " — " + esc(batchVerdict.text("reasons"))).append("</p>\n");
+        h.append("<h2>Features</h2>\n<table class=\"verdicts\"><tr><th>feature</th><th>verdict</th><th>stable</th>"
+                + "<th>capable</th><th>reasons</th></tr>\n");
+        for (Feature f : features.values()) {
+            Line r = f.readiness;
+            h.append("<tr><td>").append(esc(f.name)).append("</td><td class=\"").append(r == null ? "" : esc(r.text("verdict")))
+                    .append("\">").append(r == null ? "-" : esc(r.text("verdict"))).append("</td><td>")
+                    .append(r == null ? "-" : r.text("stable")).append("</td><td>").append(r == null ? "-" : r.text("capable"))
+                    .append("</td><td>").append(r == null ? "" : esc(r.text("reasons"))).append("</td></tr>\n");
+        }
+        h.append("</table>\n");
+        for (Feature f : features.values()) {
+            feature(h, f);
+        }
+        h.append("<h2>Provenance</h2>\n<ul>");
+        h.append("<li>results: ").append(esc(source)).append("</li>");
+        if (first <= last) {
+            h.append("<li>time span: ").append(Instant.ofEpochSecond(0, first)).append(" — ")
+                    .append(Instant.ofEpochSecond(0, last)).append("</li>");
+        }
+        for (Feature f : features.values()) {
+            Line p = f.points.isEmpty() ? null : f.points.get(f.points.size() - 1);
+            h.append("<li>").append(esc(f.name)).append(": ").append(f.capability == null ? "?" : num(f.capability, "n"))
+                    .append(" measurements, ").append(f.points.size()).append(" chart points, chart ")
+                    .append(p == null ? "?" : esc(p.tags().get("chart"))).append(", spec ")
+                    .append(p == null ? "" : spec(p)).append(f.limits == null ? "" : ", limits from "
+                            + esc(f.limits.text("source")) + " (m = " + num(f.limits, "m") + ", excluded "
+                            + num(f.limits, "excluded") + ")").append("</li>");
+        }
+        if (!stations.isEmpty()) {
+            h.append("<li>stations / gauges: ").append(esc(String.join(", ", stations))).append("</li>");
+        }
+        h.append("</ul>\n<p class=\"small\">Generated by pilot-spc from the results above; every number is as "
+                + "the job computed it.</p>\n</body></html>\n");
+        return h.toString();
+    }
+
+    private static void feature(StringBuilder h, Feature f) {
+        h.append("<section class=\"feature\"><h2>").append(esc(f.name)).append("</h2>\n");
+        if (!f.points.isEmpty()) {
+            h.append(Svg.controlChart(f.points, "x", "cl", "ucl", "lcl", true, "X / X̄ chart"));
+            h.append(Svg.controlChart(f.points, "disp", "disp_cl", "disp_ucl", "disp_lcl", false, "dispersion chart"));
+            h.append(Svg.histogram(f.points, f.capability));
+        }
+        if (f.capability != null) {
+            capabilityTable(h, f.capability, "n", "mean", "sigma_within", "sigma_overall", "cp", "cp_lcl", "cpm");
+            capabilityTable(h, f.capability, "cpk", "cpk_lcl", "pp", "ppk", "ppk_lcl", "ppm_expected", "ppm_observed");
+        }
+        h.append("<h3>Drift findings</h3>\n");
+        if (f.drifts.isEmpty()) {
+            h.append("<p>No drift alarm.</p>\n");
+        } else {
+            h.append("<ul class=\"drift\">");
+            for (Line d : f.drifts) {
+                h.append("<li>").append(esc(d.text("part") == null ? "" : d.text("part") + ": ")).append(esc(d.text("message")))
+                        .append("</li>");
+            }
+            h.append("</ul>\n");
+        }
+        h.append("<p class=\"small\">").append(f.violations.size()).append(" rule violation(s)</p></section>\n");
+    }
+
+    private static void capabilityTable(StringBuilder h, Line capability, String... names) {
+        h.append("<table class=\"capability\"><tr>");
+        for (String n : names) {
+            h.append("<th>").append(n).append("</th>");
+        }
+        h.append("</tr><tr>");
+        for (String n : names) {
+            Object v = capability.fields().get(n);
+            h.append("<td data-field=\"").append(n).append("\" data-value=\"").append(num(capability, n)).append("\">")
+                    .append(v instanceof Double d ? round(d) : num(capability, n)).append("</td>");
+        }
+        h.append("</tr></table>\n");
+    }
+
+    private static String spec(Line p) {
+        return "LSL " + num(p, "lsl") + " / target " + num(p, "target") + " / USL " + num(p, "usl");
+    }
+
+    /** The value as the results hold it (a field absent there shows as "-"). */
+    static String num(Line l, String field) {
+        Object v = l.fields().get(field);
+        if (v == null) {
+            return "-";
+        }
+        return v instanceof Double d ? dev.pilotspc.flink.io.LineProtocol.formatFloat(d) : v.toString();
+    }
+
+    private static String round(double v) {
+        if (Double.isNaN(v)) {
+            return "-";
+        }
+        double abs = Math.abs(v);
+        return abs != 0 && (abs < 0.001 || abs >= 1e6) ? String.format(Locale.ROOT, "%.3g", v)
+                : String.format(Locale.ROOT, abs >= 100 ? "%.1f" : "%.4g", v);
+    }
+
+    static String esc(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static final String CSS = String.join("\n",
+            "@page { size: A4; margin: 14mm; }",
+            "body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 10pt; color: #222; max-width: 190mm; margin: auto; }",
+            "h1 { font-size: 16pt; } h2 { font-size: 13pt; margin-top: 14pt; } h3 { font-size: 11pt; }",
+            "table { border-collapse: collapse; margin: 6pt 0; } th, td { border: 1px solid #bbb; padding: 2pt 4pt; text-align: left; }",
+            ".capability td, .capability th { font-size: 8pt; }",
+            ".verdict { font-size: 12pt; padding: 6pt; border-radius: 4pt; }",
+            ".ready { background: #d9f2d9; } .not_ready { background: #f8d7d7; } .insufficient_data { background: #dde8f7; }",
+            "section.feature { page-break-inside: avoid; } svg { display: block; margin: 4pt 0; }",
+            ".small { font-size: 8pt; color: #666; }");
+}

@@ -1,0 +1,186 @@
+package dev.pilotspc.flink.report;
+
+import dev.pilotspc.flink.report.LineProtocolReader.Line;
+import java.util.List;
+import java.util.Locale;
+
+/** Inline SVG charts of the report: control charts with step-line limits, and a histogram with the spec. */
+final class Svg {
+
+    private static final int WIDTH = 680;
+    private static final int HEIGHT = 170;
+    private static final int LEFT = 60;
+    private static final int RIGHT = 10;
+    private static final int TOP = 18;
+    private static final int BOTTOM = 22;
+
+    private Svg() {
+    }
+
+    /** A chart of {@code field} by point index with centre line and limits as steps; spec limits on the X chart. */
+    static String controlChart(List<Line> points, String field, String cl, String ucl, String lcl, boolean xChart,
+            String title) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        String[] fields = xChart ? new String[] {field, ucl, lcl, "lsl", "usl"} : new String[] {field, ucl, lcl};
+        for (Line p : points) {
+            for (String f : fields) {
+                double v = p.number(f);
+                if (!Double.isNaN(v)) {
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
+            }
+        }
+        if (!(min <= max)) {
+            return "";
+        }
+        double pad = (max - min) * 0.05 + 1e-12;
+        Scale y = new Scale(min - pad, max + pad, HEIGHT - BOTTOM, TOP);
+        Scale x = new Scale(1, Math.max(2, points.size()), LEFT, WIDTH - RIGHT);
+        StringBuilder s = open(title + " (" + points.size() + " points)", y);
+        if (xChart) {
+            for (String spec : new String[] {"lsl", "usl"}) {
+                double v = points.get(points.size() - 1).number(spec);
+                if (!Double.isNaN(v)) {
+                    s.append(String.format(Locale.ROOT, "<line class=\"spec\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" "
+                            + "stroke=\"orange\" stroke-dasharray=\"2 3\"/><text x=\"%d\" y=\"%.1f\" font-size=\"8\" "
+                            + "fill=\"orange\">%s</text>", LEFT, WIDTH - RIGHT, y.of(v), y.of(v), WIDTH - RIGHT - 22, y.of(v) - 2,
+                            spec.toUpperCase(Locale.ROOT)));
+                }
+            }
+        }
+        s.append(step(points, cl, x, y, "green", "cl"));
+        s.append(step(points, ucl, x, y, "red", "limit"));
+        s.append(step(points, lcl, x, y, "red", "limit"));
+        StringBuilder line = new StringBuilder();
+        StringBuilder marks = new StringBuilder();
+        for (int i = 0; i < points.size(); i++) {
+            double v = points.get(i).number(field);
+            if (Double.isNaN(v)) {
+                continue;
+            }
+            line.append(String.format(Locale.ROOT, "%.1f,%.1f ", x.of(i + 1), y.of(v)));
+            boolean ooc = xChart ? Boolean.TRUE.equals(points.get(i).fields().get("ooc"))
+                    : String.valueOf(points.get(i).text("rules")).contains("D1");
+            marks.append(String.format(Locale.ROOT, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\"/>",
+                    ooc ? "ooc" : "pt", x.of(i + 1), y.of(v), ooc ? "3.2" : "1.6", ooc ? "red" : "#1f4e99"));
+        }
+        s.append("<polyline class=\"data\" fill=\"none\" stroke=\"#1f4e99\" stroke-width=\"1\" points=\"")
+                .append(line.toString().trim()).append("\"/>").append(marks);
+        return s.append("</svg>\n").toString();
+    }
+
+    private static String step(List<Line> points, String field, Scale x, Scale y, String color, String cls) {
+        StringBuilder path = new StringBuilder();
+        boolean drawing = false;
+        for (int i = 0; i < points.size(); i++) {
+            double v = points.get(i).number(field);
+            if (Double.isNaN(v)) {
+                drawing = false;
+                continue;
+            }
+            double x0 = x.of(i + 0.5 < 1 ? 1 : i + 0.5);
+            double x1 = x.of(Math.min(points.size(), i + 1.5));
+            path.append(String.format(Locale.ROOT, "%s%.1f %.1f H%.1f ", drawing ? "L" : "M", x0, y.of(v), x1));
+            drawing = true;
+        }
+        return path.length() == 0 ? "" : "<path class=\"" + cls + "\" fill=\"none\" stroke=\"" + color
+                + "\" stroke-dasharray=\"5 3\" d=\"" + path.toString().trim() + "\"/>";
+    }
+
+    /** Histogram of the plotted values with the spec limits and the normal curve of the overall mean and sigma. */
+    static String histogram(List<Line> points, Line capability) {
+        double[] values = points.stream().mapToDouble(p -> p.number("x")).filter(v -> !Double.isNaN(v)).toArray();
+        if (values.length < 2) {
+            return "";
+        }
+        Line lastPoint = points.get(points.size() - 1);
+        double lsl = lastPoint.number("lsl");
+        double usl = lastPoint.number("usl");
+        double min = java.util.Arrays.stream(values).min().getAsDouble();
+        double max = java.util.Arrays.stream(values).max().getAsDouble();
+        if (!Double.isNaN(lsl)) {
+            min = Math.min(min, lsl);
+        }
+        if (!Double.isNaN(usl)) {
+            max = Math.max(max, usl);
+        }
+        double pad = (max - min) * 0.05 + 1e-12;
+        min -= pad;
+        max += pad;
+        int bins = 24;
+        int[] counts = new int[bins];
+        double width = (max - min) / bins;
+        for (double v : values) {
+            counts[Math.min(bins - 1, (int) ((v - min) / width))]++;
+        }
+        int top = java.util.Arrays.stream(counts).max().getAsInt();
+        double mean = capability == null ? Double.NaN : capability.number("mean");
+        double sigma = capability == null ? Double.NaN : capability.number("sigma_overall");
+        double peak = Double.isNaN(sigma) || sigma <= 0 ? 0 : values.length * width / (sigma * Math.sqrt(2 * Math.PI));
+        Scale x = new Scale(min, max, LEFT, WIDTH - RIGHT);
+        Scale y = new Scale(0, Math.max(top, peak) * 1.1, HEIGHT - BOTTOM, TOP);
+        StringBuilder s = open("histogram with spec limits and fitted normal curve (" + values.length + " values)", null);
+        for (int b = 0; b < bins; b++) {
+            if (counts[b] > 0) {
+                s.append(String.format(Locale.ROOT, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                        + "fill=\"#9db8e0\" stroke=\"#1f4e99\" stroke-width=\"0.5\"/>", x.of(min + b * width), y.of(counts[b]),
+                        x.of(min + (b + 1) * width) - x.of(min + b * width), y.of(0) - y.of(counts[b])));
+            }
+        }
+        if (peak > 0) {
+            StringBuilder curve = new StringBuilder();
+            for (int i = 0; i <= 120; i++) {
+                double v = min + (max - min) * i / 120;
+                double z = (v - mean) / sigma;
+                curve.append(String.format(Locale.ROOT, "%.1f,%.1f ", x.of(v), y.of(peak * Math.exp(-0.5 * z * z))));
+            }
+            s.append("<polyline class=\"normal\" fill=\"none\" stroke=\"#333\" stroke-width=\"1.2\" points=\"")
+                    .append(curve.toString().trim()).append("\"/>");
+        }
+        for (String spec : new String[] {"lsl", "usl"}) {
+            double v = lastPoint.number(spec);
+            if (!Double.isNaN(v)) {
+                s.append(String.format(Locale.ROOT, "<line class=\"spec\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" "
+                        + "stroke=\"red\" stroke-width=\"1.5\"/><text x=\"%.1f\" y=\"%d\" font-size=\"8\" fill=\"red\">%s %s</text>",
+                        x.of(v), x.of(v), TOP, HEIGHT - BOTTOM, x.of(v) + 2, TOP + 8, spec.toUpperCase(Locale.ROOT),
+                        HtmlReport.num(lastPoint, spec)));
+            }
+        }
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"8\">%s</text>", LEFT, HEIGHT - 6,
+                fmt(min)));
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"8\" text-anchor=\"end\">%s</text>",
+                WIDTH - RIGHT, HEIGHT - 6, fmt(max)));
+        return s.append("</svg>\n").toString();
+    }
+
+    private static StringBuilder open(String title, Scale y) {
+        StringBuilder s = new StringBuilder(8192);
+        s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"%d\" "
+                + "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\"><title>%s</title>", WIDTH, HEIGHT, WIDTH, HEIGHT,
+                HtmlReport.esc(title)));
+        s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#fafafa\" "
+                + "stroke=\"#ccc\"/><text x=\"%d\" y=\"12\" font-size=\"10\" font-weight=\"bold\">%s</text>", LEFT, TOP,
+                WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM, LEFT, HtmlReport.esc(title)));
+        if (y != null) {
+            for (int i = 0; i <= 4; i++) {
+                double v = y.lo + (y.hi - y.lo) * i / 4;
+                s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" font-size=\"8\" text-anchor=\"end\">%s</text>",
+                        LEFT - 4, y.of(v) + 3, fmt(v)));
+            }
+        }
+        return s;
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.5g", v);
+    }
+
+    /** A linear map from data to pixels. */
+    private record Scale(double lo, double hi, double from, double to) {
+        double of(double v) {
+            return from + (v - lo) / (hi - lo) * (to - from);
+        }
+    }
+}

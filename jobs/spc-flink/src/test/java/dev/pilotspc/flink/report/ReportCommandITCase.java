@@ -1,0 +1,168 @@
+package dev.pilotspc.flink.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pilotspc.flink.cli.ReplayCommand;
+import dev.pilotspc.flink.report.LineProtocolReader.Line;
+import dev.pilotspc.flink.sim.Scenario;
+import dev.pilotspc.flink.sim.Simulator;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The review report of a replayed scenario: its structure, its numbers, and its rendering in Chromium. */
+class ReportCommandITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension();
+
+    @TempDir
+    static Path dir;
+
+    static Path results;
+    static Path report;
+    static String html;
+
+    @BeforeAll
+    static void replayAndReport() throws Exception {
+        Scenario scenario = Scenario.load("tool-wear");
+        StringBuilder records = new StringBuilder();
+        Simulator.generate(scenario, Simulator.DEFAULT_T0).forEach(r -> records.append(r.value()).append('\n'));
+        StringBuilder features = new StringBuilder();
+        scenario.features.forEach(f -> features.append("- ").append(f.definitionJson()).append('\n'));
+        results = dir.resolve("tool-wear.lp");
+        assertEquals(0, ReplayCommand.run(new String[] {"--features",
+            Files.writeString(dir.resolve("f.yaml"), features).toString(), "--input",
+            Files.writeString(dir.resolve("m.jsonl"), records).toString(), "--output", results.toString()}));
+        report = dir.resolve("report.html");
+        assertEquals(0, ReportCommand.run(new String[] {"--input", results.toString(), "--output", report.toString()},
+                new PrintStream(new ByteArrayOutputStream())));
+        html = Files.readString(report);
+    }
+
+    @Test
+    void isOneSelfContainedPageWithWellFormedCharts() throws Exception {
+        assertTrue(html.startsWith("<!DOCTYPE html>") && html.trim().endsWith("</html>"));
+        assertFalse(html.contains("<script") || html.contains("src=\"http") || html.contains("href=\"http")
+                || html.contains("@import"), "no external scripts, fonts or stylesheets");
+        Matcher svg = Pattern.compile("<svg.*?</svg>", Pattern.DOTALL).matcher(html);
+        int charts = 0;
+        while (svg.find()) {
+            DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                    .parse(new ByteArrayInputStream(svg.group().getBytes(StandardCharsets.UTF_8)));
+            charts++;
+        }
+        assertEquals(2 * 3, charts, "X chart, dispersion chart and histogram for each of the 2 features");
+        assertEquals(countOf("<table"), countOf("</table>"));
+        assertEquals(countOf("<section"), countOf("</section>"));
+        assertTrue(html.contains("Batch verdict: <b>not_ready</b>"));
+        assertTrue(html.contains("class=\"ooc\""), "out-of-control points are marked");
+    }
+
+    private static int countOf(String s) {
+        return html.split(Pattern.quote(s), -1).length - 1;
+    }
+
+    @Test
+    void capabilityNumbersAreThoseOfTheResults() throws Exception {
+        List<Line> lines = LineProtocolReader.read(results);
+        for (String feature : List.of("housing.bore_diameter", "shaft.length")) {
+            Line last = lines.stream().filter(l -> l.measurement().equals("spc_capability")
+                    && feature.equals(l.tags().get("feature"))).reduce((a, b) -> b).orElseThrow();
+            String section = html.substring(html.indexOf("<h2>" + feature + "</h2>"));
+            for (String field : List.of("cpk", "cpk_lcl", "ppk", "ppk_lcl", "ppm_expected", "n")) {
+                Matcher m = Pattern.compile("data-field=\"" + field + "\" data-value=\"([^\"]*)\"").matcher(section);
+                assertTrue(m.find(), field);
+                String inResults = Files.readAllLines(results).stream()
+                        .filter(l -> l.startsWith("spc_capability,") && l.matches(".*,feature=" + Pattern.quote(feature) + "[, ].*")
+                                && l.endsWith(" " + last.tsNanos()))
+                        .findFirst().orElseThrow().replaceAll(".*[ ,]" + field + "=([^, ]+).*", "$1").replaceAll("i$", "");
+                assertEquals(inResults, m.group(1), feature + " " + field);
+            }
+        }
+    }
+
+    @Test
+    void readsTheSameResultsBackFromInfluxDb() throws Exception {
+        try (dev.pilotspc.flink.testing.InfluxServer influx = dev.pilotspc.flink.testing.InfluxServer.start("spc")) {
+            StringBuilder body = new StringBuilder();
+            Files.readAllLines(results).forEach(l -> body.append(l).append('\n'));
+            var http = java.net.http.HttpClient.newHttpClient();
+            var response = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(influx.url() + "/write?db=spc&precision=ns"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(204, response.statusCode(), response.body());
+            Path fromInflux = dir.resolve("from-influx.html");
+            assertEquals(0, ReportCommand.run(new String[] {"--influx-url", influx.url(), "--influx-db", "spc",
+                "--batch", "PB-TW-01", "--output", fromInflux.toString()}, new PrintStream(new ByteArrayOutputStream())));
+            String other = Files.readString(fromInflux);
+            assertEquals(values(html), values(other), "the same capability numbers");
+            assertEquals(html.split("<svg", -1).length, other.split("<svg", -1).length);
+            assertTrue(other.contains("Batch verdict: <b>not_ready</b>"));
+        }
+    }
+
+    private static List<String> values(String page) {
+        List<String> values = new java.util.ArrayList<>();
+        Matcher m = Pattern.compile("data-field=\"[^\"]+\" data-value=\"[^\"]*\"").matcher(page);
+        while (m.find()) {
+            values.add(m.group());
+        }
+        assertTrue(values.size() >= 28, "14 capability fields per feature: " + values.size());
+        return values;
+    }
+
+    @Test
+    void rendersInHeadlessChromiumToAPageThatIsNotBlank() throws Exception {
+        Path png = Path.of("target/report-tool-wear.png").toAbsolutePath(); // kept as a test artifact
+        Files.createDirectories(png.getParent());
+        Files.deleteIfExists(png);
+        Process chromium;
+        try {
+            chromium = new ProcessBuilder("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--user-data-dir=" + dir.resolve("chromium-profile"), "--window-size=900,2400",
+                    "--screenshot=" + png, report.toUri().toString()).redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("Debian's chromium is needed (apt-get install chromium)", e);
+        }
+        chromium.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        assertTrue(chromium.waitFor(90, TimeUnit.SECONDS), "chromium finished");
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertEquals(900, image.getWidth());
+        long colours = 0;
+        long nonWhite = 0;
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int y = 0; y < image.getHeight(); y += 3) {
+            for (int x = 0; x < image.getWidth(); x += 3) {
+                int rgb = image.getRGB(x, y) & 0xffffff;
+                if (rgb != 0xffffff) {
+                    nonWhite++;
+                }
+                if (seen.add(rgb)) {
+                    colours++;
+                }
+            }
+        }
+        assertTrue(nonWhite > 5000, "the page has content: " + nonWhite + " non-white samples");
+        assertTrue(colours > 20, "charts in colour: " + colours);
+    }
+}
