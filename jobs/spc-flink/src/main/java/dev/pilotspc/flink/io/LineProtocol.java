@@ -287,19 +287,23 @@ public final class LineProtocol {
             scaled /= 10;
             decimals--;
         }
-        int start = sb.length();
-        sb.append(scaled);
-        int digits = sb.length() - start;
-        if (decimals > 0) {
-            if (digits > decimals) {
-                sb.insert(sb.length() - decimals, '.');
-            } else {
-                sb.insert(start, ZEROS, 0, decimals - digits + 2).setCharAt(start + 1, '.');
+        // digits right to left into a scratch buffer: no String per number, no insert shifting
+        char[] buf = digits;
+        int pos = buf.length;
+        int written = 0;
+        do {
+            if (written == decimals && decimals > 0) {
+                buf[--pos] = '.';
             }
-        }
+            buf[--pos] = (char) ('0' + scaled % 10);
+            scaled /= 10;
+            written++;
+        } while (scaled > 0 || written <= decimals);
+        sb.append(buf, pos, buf.length - pos);
     }
 
-    private static final char[] ZEROS = "0000000000000000000000000".toCharArray();
+    /** Scratch space for one number's digits (at most 15 significant, 21 places, a point). */
+    private final char[] digits = new char[48];
 
     private static final double[] POWERS = new double[22];
 
