@@ -257,8 +257,9 @@ public class FeatureMonitor {
         if (hits != 0) {
             emitViolations(ts, tags, part, x, points, size, hits, out);
         }
-        CapabilityResult capabilityResult = capability.result(ts, tags, withinSigma(), config.target, config.lsl,
-                config.usl);
+        // CONTRACT §4: capability once at least 2 points exist (for subgroup charts: 2 subgroups)
+        CapabilityResult capabilityResult = points < 2 ? null
+                : capability.result(ts, tags, withinSigma(), config.target, config.lsl, config.usl);
         if (capabilityResult != null) {
             out.add(capabilityResult);
         }

@@ -251,6 +251,22 @@ class FeatureMonitorTest {
     }
 
     @Test
+    void capabilityStartsOnceTwoPointsExist() {
+        FeatureConfig individuals = imr("f");
+        individuals.lsl = 0;
+        individuals.usl = 4;
+        List<SpcResult> out = run(new FeatureMonitor(individuals), 1, 2, 3);
+        assertEquals(List.of(2L, 3L), ofType(out, dev.pilotspc.core.result.CapabilityResult.class).stream()
+                .map(c -> c.n()).toList());
+        FeatureConfig subgroups = subgroups("f", ChartType.XBAR_R, 3, 5);
+        subgroups.lsl = 0;
+        subgroups.usl = 4;
+        List<SpcResult> sub = run(new FeatureMonitor(subgroups), 1, 2, 3, 1, 2, 3, 1);
+        assertEquals(List.of(6L), ofType(sub, dev.pilotspc.core.result.CapabilityResult.class).stream()
+                .map(c -> c.n()).toList(), "n counts measurements, from the 2nd subgroup on");
+    }
+
+    @Test
     void ruleIdsListEveryViolatedRule() {
         FeatureConfig config = imr("f");
         config.knownMean = 0;

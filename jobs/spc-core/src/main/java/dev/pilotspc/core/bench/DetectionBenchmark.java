@@ -51,8 +51,8 @@ public final class DetectionBenchmark {
                             + "  --json FILE  also write the rows as a JSON list");
                     return;
                 }
-                case "--runs" -> runs = Integer.parseInt(value(args, ++i));
-                case "--seed" -> seed = Long.parseLong(value(args, ++i));
+                case "--runs" -> runs = (int) number(args, ++i);
+                case "--seed" -> seed = number(args, ++i);
                 case "--json" -> json = value(args, ++i);
                 default -> {
                     System.err.println("spc bench detection: unknown option '" + args[i] + "' (see --help)");
@@ -202,6 +202,21 @@ public final class DetectionBenchmark {
 
     private static String num(double v) {
         return Double.isNaN(v) ? "null" : Double.toString(v);
+    }
+
+    private static long number(String[] args, int i) {
+        String v = value(args, i);
+        try {
+            long n = Long.parseLong(v);
+            if (n > 0 || args[i - 1].equals("--seed")) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        System.err.println("spc bench detection: option '" + args[i - 1] + "' needs a positive integer, got '" + v + "'");
+        System.exit(2);
+        return 0;
     }
 
     private static String value(String[] args, int i) {
