@@ -9,7 +9,39 @@ public final class SpcCli {
     }
 
     public static void main(String[] args) {
+        removeLocalClusterLeftoversAtExit();
         System.exit(run(args));
+    }
+
+    /**
+     * Flink's local mini cluster leaves its working directories (minicluster_*, flink-rpc-*) in the
+     * temp dir; a local run removes the ones it created when the JVM exits, Ctrl-C included.
+     */
+    private static void removeLocalClusterLeftoversAtExit() {
+        java.io.File tmp = new java.io.File(System.getProperty("java.io.tmpdir"));
+        java.util.Set<String> before = new java.util.HashSet<>(Arrays.asList(leftovers(tmp)));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (String name : leftovers(tmp)) {
+                if (!before.contains(name)) {
+                    deleteTree(new java.io.File(tmp, name));
+                }
+            }
+        }, "spc-cleanup"));
+    }
+
+    private static String[] leftovers(java.io.File tmp) {
+        String[] names = tmp.list((dir, name) -> name.startsWith("minicluster_") || name.startsWith("flink-rpc-"));
+        return names == null ? new String[0] : names;
+    }
+
+    private static void deleteTree(java.io.File file) {
+        java.io.File[] children = file.listFiles();
+        if (children != null) {
+            for (java.io.File child : children) {
+                deleteTree(child);
+            }
+        }
+        file.delete();
     }
 
     private static int bench(String[] args) throws Exception {
