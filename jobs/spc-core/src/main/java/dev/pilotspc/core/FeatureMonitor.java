@@ -147,13 +147,6 @@ public class FeatureMonitor {
         }
     }
 
-    /** Charts an incomplete subgroup, e.g. at the end of a bounded input; no-op for I-MR. */
-    public void flush(List<SpcResult> out) {
-        if (subCount > 0) {
-            closeSubgroup(new Tags(config.feature, batch, subLine, subStation), out);
-        }
-    }
-
     /** Re-baselines from the next point on (a limits revision requested by the user). */
     public void requestRevision() {
         limitsReady = false;
@@ -177,11 +170,6 @@ public class FeatureMonitor {
                 || previous.phLambda != newConfig.phLambda) {
             resetDrift();
         }
-    }
-
-    /** Whether limits are in force (phase II). */
-    public boolean monitoring() {
-        return limitsReady;
     }
 
     private void resetChart() {

@@ -38,11 +38,8 @@ public final class DemoCommand {
     }
 
     static Options options() {
-        return new Options("demo", "Runs a simulated pilot batch through the real job and shows it live.")
-                .option("scenario", "bundled scenario (" + String.join(", ", Scenario.BUNDLED) + ") or a YAML file",
-                        null, "tool-wear")
-                .option("parts", "parts to simulate (default: the scenario's)")
-                .option("rate", "parts per second (default: the scenario's)")
+        return Scenario.options(new Options("demo", "Runs a simulated pilot batch through the real job and shows it live."),
+                        "parts per second (default: the scenario's)")
                 .option("results-dir", "where the line-protocol results go", null, "results")
                 .flag("follow", "keep the job and broker running after the scenario, until Ctrl-C")
                 .flag("plain", "print the view as plain text every few seconds (no screen refresh)")
@@ -59,16 +56,7 @@ public final class DemoCommand {
             out.println(o.usage());
             return 0;
         }
-        Scenario scenario;
-        try {
-            scenario = Scenario.load(o.get("scenario"));
-            if (o.has("parts") || o.has("rate")) {
-                scenario = scenario.with(o.has("parts") ? o.getInt("parts") : null,
-                        o.has("rate") ? Double.parseDouble(o.get("rate")) : null);
-            }
-        } catch (IllegalArgumentException e) {
-            throw new Options.UsageException(e.getMessage());
-        }
+        Scenario scenario = Scenario.from(o);
         Path resultsDir = Path.of(o.get("results-dir"));
         Files.createDirectories(resultsDir);
         Path results = resultsDir.resolve(scenario.name + ".lp");

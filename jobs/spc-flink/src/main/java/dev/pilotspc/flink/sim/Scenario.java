@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.pilotspc.core.config.DefinitionException;
 import dev.pilotspc.core.config.FeatureDefinitions;
+import dev.pilotspc.flink.cli.Options;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -62,8 +63,11 @@ public final class Scenario {
     public final List<Feature> features;
     public final List<Fault> faults;
     public final Delivery delivery;
+    /** The scenario as read, for variants with another part count or rate. */
+    private final ObjectNode root;
 
     private Scenario(JsonNode root, String source) {
+        this.root = ((ObjectNode) root).deepCopy();
         name = text(root, "name", source);
         description = root.path("description").asText("");
         seed = root.path("seed").asLong(1);
@@ -140,53 +144,35 @@ public final class Scenario {
         }
     }
 
-    /** The scenario with another part count and rate. */
+    /** The scenario with another part count and rate (null keeps the scenario's). */
     public Scenario with(Integer newParts, Double newRate) {
-        ObjectNode root;
-        try {
-            root = (ObjectNode) YAML.readTree(YAML.writeValueAsString(this.source()));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        ObjectNode copy = root.deepCopy();
         if (newParts != null) {
-            root.put("parts", newParts);
+            copy.put("parts", newParts);
         }
         if (newRate != null) {
-            root.put("rate", newRate);
+            copy.put("rate", newRate);
         }
-        return new Scenario(root, name);
+        return new Scenario(copy, name);
     }
 
-    private ObjectNode source() {
-        ObjectNode root = YAML.createObjectNode();
-        root.put("name", name).put("description", description).put("seed", seed).put("batch", batch)
-                .put("parts", parts).put("rate", rate);
-        if (line != null) {
-            root.put("line", line);
+    /** The options that choose a scenario, shared by the commands that play one. */
+    public static Options options(Options o, String rateHelp) {
+        return o.option("scenario", "bundled scenario (" + String.join(", ", BUNDLED) + ") or a YAML file", null, "tool-wear")
+                .option("parts", "parts to simulate (default: the scenario's)")
+                .option("rate", rateHelp);
+    }
+
+    /** The scenario the options choose, with their part count and a positive rate applied. */
+    public static Scenario from(Options o) {
+        try {
+            double rate = o.has("rate") ? Double.parseDouble(o.get("rate")) : 0;
+            return load(o.get("scenario")).with(o.has("parts") ? o.getInt("parts") : null, rate > 0 ? rate : null);
+        } catch (NumberFormatException e) {
+            throw new Options.UsageException("option --rate needs a number, got '" + o.get("rate") + "'");
+        } catch (IllegalArgumentException e) {
+            throw new Options.UsageException(e.getMessage());
         }
-        stations.forEach(root.putArray("stations")::add);
-        var fs = root.putArray("features");
-        for (Feature f : features) {
-            try {
-                ObjectNode node = (ObjectNode) YAML.readTree(f.definitionJson());
-                node.put("mean", f.mean()).put("sigma", f.sigma()).put("resolution", f.resolution()).put("skew", f.skew());
-                fs.add(node);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        var ft = root.putArray("faults");
-        for (Fault f : faults) {
-            ObjectNode n = ft.addObject().put("type", f.type()).put("feature", f.feature()).put("from_part", f.fromPart())
-                    .put("size", f.size()).put("per_part", f.perPart()).put("factor", f.factor()).put("rate", f.rate());
-            if (f.station() != null) {
-                n.put("station", f.station());
-            }
-        }
-        root.putObject("delivery").put("malformed", delivery.malformed()).put("missing_field", delivery.missingField())
-                .put("non_finite", delivery.nonFinite()).put("duplicates", delivery.duplicates())
-                .put("out_of_order", delivery.outOfOrder()).put("late", delivery.late());
-        return root;
     }
 
     private static String text(JsonNode node, String key, String source) {

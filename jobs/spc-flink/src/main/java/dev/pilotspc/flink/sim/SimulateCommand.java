@@ -24,16 +24,13 @@ public final class SimulateCommand {
     }
 
     static Options options() {
-        return new Options("simulate", "The gauge simulator: a scenario's records to Kafka or to a JSON-lines file.")
-                .option("scenario", "bundled scenario (" + String.join(", ", Scenario.BUNDLED) + ") or a YAML file",
-                        null, "tool-wear")
+        return Scenario.options(new Options("simulate", "The gauge simulator: a scenario's records to Kafka or to a JSON-lines file."),
+                        "parts per second (default: the scenario's); 0 = as fast as possible")
                 .option("bootstrap-servers", "Kafka bootstrap servers", "KAFKA_BOOTSTRAP_SERVERS", null)
                 .option("topic", "measurements topic", null, "spc.measurements")
                 .option("features-topic", "where the scenario's feature definitions are published", null, "spc.features")
                 .option("output", "write the records as JSON lines to this file instead of Kafka")
                 .option("truth", "write the ground truth (faults and where they start) as JSON to this file")
-                .option("parts", "parts to simulate (default: the scenario's)")
-                .option("rate", "parts per second (default: the scenario's); 0 = as fast as possible")
                 .option("t0", "event time of part 1, epoch milliseconds", null, Long.toString(Simulator.DEFAULT_T0));
     }
 
@@ -43,15 +40,8 @@ public final class SimulateCommand {
             out.println(o.usage());
             return 0;
         }
-        Scenario scenario;
-        double rate;
-        try {
-            scenario = Scenario.load(o.get("scenario"));
-            rate = o.has("rate") ? Double.parseDouble(o.get("rate")) : scenario.rate;
-            scenario = scenario.with(o.has("parts") ? o.getInt("parts") : null, rate > 0 ? rate : null);
-        } catch (IllegalArgumentException e) {
-            throw new Options.UsageException(e.getMessage());
-        }
+        Scenario scenario = Scenario.from(o);
+        boolean paced = !"0".equals(o.get("rate"));
         List<Simulator.Record> records = Simulator.generate(scenario, Long.parseLong(o.get("t0")));
         if (o.has("truth")) {
             Files.writeString(Path.of(o.get("truth")), truth(scenario));
@@ -76,7 +66,7 @@ public final class SimulateCommand {
             long start = System.currentTimeMillis();
             for (Simulator.Record r : records) {
                 long wait = start + r.sendAtMs() - System.currentTimeMillis();
-                if (rate > 0 && wait > 0) {
+                if (paced && wait > 0) {
                     producer.flush();
                     Thread.sleep(wait);
                 }
