@@ -16,6 +16,7 @@ import dev.pilotspc.core.drift.PageHinkleyAlarm;
 import dev.pilotspc.core.drift.TrendAlarm;
 import dev.pilotspc.core.drift.TrendDetector;
 import dev.pilotspc.core.readiness.ReadinessPolicy;
+import dev.pilotspc.core.readiness.ReasonsCache;
 import dev.pilotspc.core.result.CapabilityResult;
 import dev.pilotspc.core.result.DriftResult;
 import dev.pilotspc.core.result.LimitsResult;
@@ -37,6 +38,13 @@ public class FeatureMonitor {
 
     private static final String LIMITS_BASELINE = "baseline";
     private static final String LIMITS_HISTORY = "history";
+
+    /** "WE1: 1 point beyond 3 sigma" and so on, by rule ordinal: the start of each violation message. */
+    private static final String[] MESSAGE_PREFIX = java.util.Arrays.stream(Rule.values())
+            .map(r -> r.name() + ": " + r.description()).toArray(String[]::new);
+
+    private static final int LIMIT_MEMO_BITS = 4;
+    private static final int LIMIT_MEMO_SLOTS = 1 << LIMIT_MEMO_BITS;
 
     public FeatureConfig config;
     public String batch;
@@ -95,6 +103,12 @@ public class FeatureMonitor {
     public String lastMonitorOocText;
     public long lastDriftPoint = -1;
     public String lastDriftText;
+
+    /** Reuse of the readiness text; derived from the fields above, so transient (not state). */
+    public transient ReasonsCache reasonsCache;
+    /** Memo of formatted limits for violation messages (see fmtLimit); derived, so transient. */
+    public transient long[] limitBits;
+    public transient String[] limitTexts;
 
     public FeatureMonitor() {
     }
@@ -241,7 +255,8 @@ public class FeatureMonitor {
             phase = PointResult.BASELINE;
             hits = qHits | addToBaseline(ts, tags, part, x, disp, size, out);
         }
-        emitPoint(ts, tags, part, x, disp, size, phase, hits, qValue, out);
+        String ruleIds = Rule.ids(hits);
+        emitPoint(ts, tags, part, x, disp, size, phase, hits, ruleIds, qValue, out);
         if (hits != 0) {
             emitViolations(ts, tags, part, x, points, size, hits, out);
         }
@@ -251,11 +266,11 @@ public class FeatureMonitor {
         if (capabilityResult != null) {
             out.add(capabilityResult);
         }
-        out.add(status(ts, tags, hits));
+        out.add(status(ts, tags, hits, ruleIds));
         if (hits != 0 && PointResult.MONITOR.equals(phase)) {
             monitorOocPoints++;
             lastMonitorOocPoint = points;
-            lastMonitorOocText = Rule.ids(hits) + (part == null ? "" : " at part " + part);
+            lastMonitorOocText = part == null ? ruleIds : ruleIds + " at part " + part;
         }
         out.add(readiness(ts, tags, capabilityResult));
     }
@@ -270,17 +285,54 @@ public class FeatureMonitor {
     /** The scale-up verdict after this point, with every reason in words. */
     private ReadinessResult readiness(long ts, Tags tags, CapabilityResult capability) {
         ReadinessPolicy policy = readiness;
-        List<String> reasons = new java.util.ArrayList<>(3);
         boolean enough = measurements >= policy.minParts && limitsReady;
+        boolean oocRecent = lastMonitorOocPoint >= 0 && (policy.window == 0 || points - lastMonitorOocPoint < policy.window);
+        boolean driftRecent = lastDriftPoint >= 0 && (policy.window == 0 || points - lastDriftPoint < policy.window);
+        boolean stable = limitsReady && !oocRecent && !driftRecent;
+        boolean known = capability != null && (capability.ppk() != null || capability.cpk() != null);
+        boolean overall = known && capability.ppk() != null;
+        double estimate = !known ? Double.NaN : overall ? capability.ppk() : capability.cpk();
+        Double bound = !known ? null : overall ? capability.ppkLcl() : capability.cpkLcl();
+        boolean capable = known && (policy.pointEstimate || bound == null ? estimate : bound) >= policy.minIndex;
+        String verdict = !enough ? ReadinessResult.INSUFFICIENT_DATA
+                : stable && capable ? ReadinessResult.READY : ReadinessResult.NOT_READY;
+        String reasons;
+        if (!enough) {
+            // the text quotes counts that move on every point: nothing to reuse
+            reasons = reasons(policy, oocRecent, driftRecent, known, overall, estimate, bound, capable, verdict);
+        } else {
+            // With enough data the text is a function of these inputs alone; the estimate and bound
+            // enter as fmt2 shows them, so a Ppk moving in its third decimal keeps the text.
+            int flags = (oocRecent ? 1 : 0) | (driftRecent ? 2 : 0) | (known ? 4 : 0) | (overall ? 8 : 0)
+                    | (bound != null ? 16 : 0) | (capable ? 32 : 0) | (config.hasLsl() || config.hasUsl() ? 64 : 0);
+            long oocPoints = oocRecent ? monitorOocPoints : -1;
+            String oocText = oocRecent ? lastMonitorOocText : null;
+            String driftText = driftRecent ? lastDriftText : null;
+            long estimateKey = known ? hundredths(estimate) : 0;
+            long boundKey = bound != null ? hundredths(bound) : 0;
+            long minIndexBits = Double.doubleToRawLongBits(policy.minIndex);
+            if (reasonsCache == null) {
+                reasonsCache = new ReasonsCache();
+            }
+            reasons = reasonsCache.get(flags, oocPoints, oocText, driftText, estimateKey, boundKey, minIndexBits);
+            if (reasons == null) {
+                reasons = reasonsCache.put(flags, oocPoints, oocText, driftText, estimateKey, boundKey, minIndexBits,
+                        reasons(policy, oocRecent, driftRecent, known, overall, estimate, bound, capable, verdict));
+            }
+        }
+        return new ReadinessResult(ts, tags, verdict, stable, capable, reasons);
+    }
+
+    /** The readiness reasons in words, joined with "; " (built afresh; see readiness for reuse). */
+    private String reasons(ReadinessPolicy policy, boolean oocRecent, boolean driftRecent,
+            boolean known, boolean overall, double estimate, Double bound, boolean capable, String verdict) {
+        List<String> reasons = new java.util.ArrayList<>(3);
         if (measurements < policy.minParts) {
             reasons.add(measurements + " of " + policy.minParts + " parts measured");
         }
         if (!limitsReady) {
             reasons.add("control limits not established yet (baseline " + baseCount + " of " + config.baseline + ")");
         }
-        boolean oocRecent = lastMonitorOocPoint >= 0 && (policy.window == 0 || points - lastMonitorOocPoint < policy.window);
-        boolean driftRecent = lastDriftPoint >= 0 && (policy.window == 0 || points - lastDriftPoint < policy.window);
-        boolean stable = limitsReady && !oocRecent && !driftRecent;
         if (oocRecent) {
             reasons.add(monitorOocPoints + " out-of-control point" + (monitorOocPoints == 1 ? "" : "s")
                     + " in the monitor phase, last " + lastMonitorOocText);
@@ -288,36 +340,35 @@ public class FeatureMonitor {
         if (driftRecent) {
             reasons.add(lastDriftText);
         }
-        boolean capable = false;
-        if (capability == null || (capability.ppk() == null && capability.cpk() == null)) {
+        if (!known) {
             reasons.add(!config.hasLsl() && !config.hasUsl() ? "no specification limits: capability cannot be judged"
                     : "capability not known yet");
-        } else {
-            boolean overall = capability.ppk() != null;
+        } else if (!capable || reasons.isEmpty()) {
             String name = overall ? "Ppk" : "Cpk";
-            double estimate = overall ? capability.ppk() : capability.cpk();
-            Double bound = overall ? capability.ppkLcl() : capability.cpkLcl();
-            double judged = policy.pointEstimate || bound == null ? estimate : bound;
-            capable = judged >= policy.minIndex;
-            String text = name + " " + fmt2(estimate) + (bound == null ? "" : " (95 % lower bound " + fmt2(bound) + ")")
-                    + (capable ? " at least " : " below ") + fmt2(policy.minIndex);
-            if (!capable || reasons.isEmpty()) {
-                reasons.add(text);
-            }
+            reasons.add(name + " " + fmt2(estimate) + (bound == null ? "" : " (95 % lower bound " + fmt2(bound) + ")")
+                    + (capable ? " at least " : " below ") + fmt2(policy.minIndex));
         }
-        String verdict = !enough ? ReadinessResult.INSUFFICIENT_DATA
-                : stable && capable ? ReadinessResult.READY : ReadinessResult.NOT_READY;
         if (ReadinessResult.READY.equals(verdict)) {
             reasons.add(0, "stable");
         }
-        return new ReadinessResult(ts, tags, verdict, stable, capable, String.join("; ", reasons));
+        return String.join("; ", reasons);
     }
 
     /** Two decimals, as indices are quoted, without java.util.Formatter (this runs on every point). */
     static String fmt2(double v) {
-        long hundredths = Math.round(Math.abs(v) * 100);
+        long signed = hundredths(v);
+        long hundredths = Math.abs(signed);
         long fraction = hundredths % 100;
-        return (v < 0 && hundredths != 0 ? "-" : "") + hundredths / 100 + (fraction < 10 ? ".0" : ".") + fraction;
+        return (signed < 0 ? "-" : "") + hundredths / 100 + (fraction < 10 ? ".0" : ".") + fraction;
+    }
+
+    /**
+     * |v| rounded to hundredths, negated when fmt2 shows a minus sign (v < 0 and not rounding to 0):
+     * fmt2's text is a function of this number alone.
+     */
+    static long hundredths(double v) {
+        long hundredths = Math.round(Math.abs(v) * 100);
+        return v < 0 ? -hundredths : hundredths;
     }
 
     private int monitorHits(double x, double disp, int size) {
@@ -478,7 +529,7 @@ public class FeatureMonitor {
     }
 
     private void emitPoint(long ts, Tags tags, String part, double x, double disp, int size, String phase, int hits,
-            double qValue, List<SpcResult> out) {
+            String ruleIds, double qValue, List<SpcResult> out) {
         Double clOut = null;
         Double ucl = null;
         Double lcl = null;
@@ -515,7 +566,7 @@ public class FeatureMonitor {
             }
         }
         out.add(new PointResult(ts, tags, config.chart.id(), x, points, phase, clOut, ucl, lcl,
-                Double.isNaN(disp) ? null : disp, dispCl, dispUcl, dispLcl, sigmaOut, hits != 0, Rule.ids(hits),
+                Double.isNaN(disp) ? null : disp, dispCl, dispUcl, dispLcl, sigmaOut, hits != 0, ruleIds,
                 part, orNull(config.target), orNull(config.lsl), orNull(config.usl), ewmaValue, ewmaUcl, ewmaLcl,
                 cusumHi, cusumLo, cusumH, Double.isNaN(qValue) ? null : qValue));
     }
@@ -531,23 +582,45 @@ public class FeatureMonitor {
 
     private String message(Rule rule, double x, int size) {
         String unit = config.unit == null ? "" : " " + config.unit;
-        String base = rule.name() + ": " + rule.description();
+        String base = MESSAGE_PREFIX[rule.ordinal()];
         switch (rule) {
             case D1:
-                return base + " (" + fmt(Dispersion.lower(config.chart, size, sigma)) + " .. "
-                        + fmt(Dispersion.upper(config.chart, size, sigma)) + unit + ")";
+                return base + " (" + fmtLimit(Dispersion.lower(config.chart, size, sigma)) + " .. "
+                        + fmtLimit(Dispersion.upper(config.chart, size, sigma)) + unit + ")";
             case EWMA:
-                return base + " (EWMA " + fmt(ewma.z) + unit + ", limits " + fmt(ewma.lcl) + " .. " + fmt(ewma.ucl) + ")";
+                return base + " (EWMA " + fmt(ewma.z) + unit + ", limits " + fmtLimit(ewma.lcl) + " .. "
+                        + fmtLimit(ewma.ucl) + ")";
             case CUSUM:
                 return base + " (C+ " + fmt(cusum.hi) + ", C- " + fmt(cusum.lo) + ", H "
-                        + fmt(cusum.h * sigma / Math.sqrt(size)) + unit + ")";
+                        + fmtLimit(cusum.h * sigma / Math.sqrt(size)) + unit + ")";
             case Q1:
                 return base + " at x = " + fmt(x) + unit;
             default:
                 double sigmaX = sigma / Math.sqrt(size);
-                return base + " at x = " + fmt(x) + unit + " (CL " + fmt(cl) + ", UCL " + fmt(cl + 3 * sigmaX)
-                        + ", LCL " + fmt(cl - 3 * sigmaX) + ")";
+                return base + " at x = " + fmt(x) + unit + " (CL " + fmtLimit(cl) + ", UCL " + fmtLimit(cl + 3 * sigmaX)
+                        + ", LCL " + fmtLimit(cl - 3 * sigmaX) + ")";
         }
+    }
+
+    /**
+     * fmt of a limit quoted in a violation message. Limits stay the same from one violation to the
+     * next (until revised), and formatting a double is most of a message's cost, so the texts are
+     * memoised by exact value in a small direct-mapped table.
+     */
+    String fmtLimit(double v) {
+        if (limitTexts == null) {
+            limitBits = new long[LIMIT_MEMO_SLOTS];
+            limitTexts = new String[LIMIT_MEMO_SLOTS];
+        }
+        long bits = Double.doubleToRawLongBits(v);
+        int slot = (Long.hashCode(bits) * 0x9E3779B9) >>> (Integer.SIZE - LIMIT_MEMO_BITS);
+        String text = limitTexts[slot];
+        if (text == null || limitBits[slot] != bits) {
+            text = fmt(v);
+            limitBits[slot] = bits;
+            limitTexts[slot] = text;
+        }
+        return text;
     }
 
     private void checkDrift(Measurement m, Tags tags, double x, List<SpcResult> out) {
@@ -580,11 +653,11 @@ public class FeatureMonitor {
         }
     }
 
-    private StatusResult status(long ts, Tags tags, int hits) {
+    private StatusResult status(long ts, Tags tags, int hits, String ruleIds) {
         String state;
         if (hits != 0) {
             oocCount++;
-            lastRule = Rule.ids(hits);
+            lastRule = ruleIds;
             state = StatusResult.OUT_OF_CONTROL;
         } else if (measurements - lastDriftAt < config.driftWindow) {
             state = StatusResult.DRIFTING;

@@ -16,7 +16,7 @@ public class PointHistory {
 
     public void push(double x) {
         values[head] = x;
-        head = (head + 1) % CAPACITY;
+        head = head + 1 == CAPACITY ? 0 : head + 1; // no division: run rules read the history on every point
         if (size < CAPACITY) {
             size++;
         }
@@ -24,7 +24,8 @@ public class PointHistory {
 
     /** The k-th most recent value, k = 0 being the newest; k < size. */
     public double get(int k) {
-        return values[(head - 1 - k + 2 * CAPACITY) % CAPACITY];
+        int i = head - 1 - k;
+        return values[i < 0 ? i + CAPACITY : i];
     }
 
     public void clear() {

@@ -27,9 +27,12 @@ public enum Rule {
     /** Rules that can be selected for the X / X-bar chart. */
     public static final int RUN_RULES_MASK;
 
+    // values() clones its array on every call, and ids() runs for every out-of-control point.
+    private static final Rule[] VALUES = values();
+
     static {
         int mask = 0;
-        for (Rule r : values()) {
+        for (Rule r : VALUES) {
             if (r.isRunRule()) {
                 mask |= r.bit();
             }
@@ -82,8 +85,12 @@ public enum Rule {
         if (mask == 0) {
             return "";
         }
+        int lowest = Integer.numberOfTrailingZeros(mask);
+        if (mask == 1 << lowest && lowest < VALUES.length) {
+            return VALUES[lowest].name(); // one rule, the usual case: no builder
+        }
         StringBuilder sb = new StringBuilder();
-        for (Rule r : values()) {
+        for (Rule r : VALUES) {
             if (r.in(mask)) {
                 if (sb.length() > 0) {
                     sb.append(',');
@@ -95,7 +102,7 @@ public enum Rule {
     }
 
     public static Rule fromId(String id) {
-        for (Rule r : values()) {
+        for (Rule r : VALUES) {
             if (r.name().equals(id)) {
                 return r;
             }
