@@ -1,9 +1,11 @@
 package dev.pilotspc.flink.bench;
 
 import dev.pilotspc.flink.records.MeasurementRecord;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -19,16 +21,16 @@ final class FloorJob {
     private FloorJob() {
     }
 
-    static DataStream<String> define(DataStream<MeasurementRecord> measurements) {
+    static DataStream<byte[]> define(DataStream<MeasurementRecord> measurements) {
         return measurements
                 .keyBy(r -> r.feature, Types.STRING)
                 .process(new CountPerFeature())
-                .returns(Types.STRING)
+                .returns(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
                 .uid("floor-count").name("floor-count");
     }
 
     /** Per-feature count in keyed POJO state and one output line per measurement. */
-    static final class CountPerFeature extends KeyedProcessFunction<String, MeasurementRecord, String> {
+    static final class CountPerFeature extends KeyedProcessFunction<String, MeasurementRecord, byte[]> {
         private static final long serialVersionUID = 1L;
         private transient ValueState<Counter> state;
         private transient StringBuilder sb;
@@ -40,7 +42,7 @@ final class FloorJob {
         }
 
         @Override
-        public void processElement(MeasurementRecord r, Context ctx, Collector<String> out) throws Exception {
+        public void processElement(MeasurementRecord r, Context ctx, Collector<byte[]> out) throws Exception {
             if (!r.isValid()) {
                 return;
             }
@@ -54,7 +56,7 @@ final class FloorJob {
             sb.setLength(0);
             sb.append("spc_point,batch=").append(r.batch).append(",feature=").append(r.feature)
                     .append(" n=").append(c.n).append("i,x=").append(r.value).append(' ').append(r.tsNanos).append('\n');
-            out.collect(sb.toString());
+            out.collect(sb.toString().getBytes(StandardCharsets.UTF_8));
         }
     }
 

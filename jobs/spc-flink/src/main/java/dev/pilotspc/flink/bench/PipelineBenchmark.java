@@ -214,7 +214,8 @@ public final class PipelineBenchmark {
         env.setParallelism(parallelism);
         Options o = jobOptions(bootstrap, features, TOPIC, "job-" + round + "-" + System.nanoTime(), true, bench);
         TimingSink.reset();
-        RunCommand.define(env, o).results().sinkTo(new TimingSink(work.resolve("job").toString())).name("results-file");
+        RunCommand.define(env, o).sinkLines(() -> new TimingSink(work.resolve("job").toString()), "results-file",
+                "results-file");
         env.execute("spc-bench-job");
         return rate(records);
     }
@@ -252,7 +253,8 @@ public final class PipelineBenchmark {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
         Options o = jobOptions(bootstrap, features, LATENCY_TOPIC, "latency-" + System.nanoTime(), false, bench);
-        RunCommand.define(env, o).results().sinkTo(new TimingSink(features.getParent().resolve("latency").toString()));
+        RunCommand.define(env, o).sinkLines(() -> new TimingSink(features.getParent().resolve("latency").toString()),
+                "results-file", "results-file");
         JobClient job = env.executeAsync("spc-bench-latency");
         List<Long> latencies = new ArrayList<>();
         AtomicBoolean producing = new AtomicBoolean(true);

@@ -1,20 +1,20 @@
 package dev.pilotspc.flink.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * The benchmark's file sink: writes line protocol to a local file like the job's file sink, and
+ * The benchmark's file sink: writes line protocol (UTF-8) to a local file like the job's file sink, and
  * notes when the first and last element arrived (the jobs run in this JVM's mini cluster).
  */
-final class TimingSink implements Sink<String> {
+final class TimingSink implements Sink<byte[]> {
 
     private static final long serialVersionUID = 1L;
 
@@ -35,12 +35,13 @@ final class TimingSink implements Sink<String> {
     }
 
     @Override
-    public SinkWriter<String> createWriter(WriterInitContext context) throws IOException {
-        BufferedWriter out = Files.newBufferedWriter(Path.of(path + "-" + context.getTaskInfo().getIndexOfThisSubtask()),
-                StandardCharsets.UTF_8);
+    public SinkWriter<byte[]> createWriter(WriterInitContext context) throws IOException {
+        // a job may have several sinks on one path (chart and batch results): a file each
+        OutputStream out = new BufferedOutputStream(Files.newOutputStream(Files.createTempFile(Path.of(path).getParent(),
+                Path.of(path).getFileName() + "-" + context.getTaskInfo().getIndexOfThisSubtask() + "-", ".lp")), 1 << 16);
         return new SinkWriter<>() {
             @Override
-            public void write(String element, Context ctx) throws IOException {
+            public void write(byte[] element, Context ctx) throws IOException {
                 long now = System.nanoTime();
                 FIRST.compareAndSet(0, now);
                 LAST.set(now);

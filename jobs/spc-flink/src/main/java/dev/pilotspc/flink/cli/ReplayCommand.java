@@ -9,6 +9,7 @@ import dev.pilotspc.flink.io.SortedResultsSink;
 import dev.pilotspc.flink.io.TextFileSink;
 import dev.pilotspc.flink.io.influx.InfluxLineSink;
 import dev.pilotspc.flink.io.influx.InfluxOptions;
+import dev.pilotspc.flink.records.Alert;
 import dev.pilotspc.flink.records.DefinitionUpdate;
 import dev.pilotspc.flink.records.MeasurementRecord;
 import dev.pilotspc.flink.workflow.EventTime;
@@ -94,15 +95,15 @@ public final class ReplayCommand {
         SpcWorkflow.Outputs outputs = SpcWorkflow.define(measurements, noUpdates, definitionsText,
                 featuresFile.toString(), Duration.ZERO, Duration.ZERO, o.readinessPolicy());
         if (output != null) {
-            outputs.batches().sinkTo(new SortedResultsSink(output)).name("results-file").uid("results-file");
+            outputs.allResults().sinkTo(new SortedResultsSink(output)).name("results-file").uid("results-file");
         }
         if (influx != null) {
-            outputs.results().sinkTo(new InfluxLineSink(influx)).name("influxdb").uid("influx-sink");
+            outputs.sinkLines(() -> new InfluxLineSink(influx), "influxdb", "influx-sink");
         }
-        outputs.deadLetters().sinkTo(new TextFileSink<>(deadLetters, DeadLetterJson::toJson, true))
+        outputs.deadLetters().sinkTo(TextFileSink.text(deadLetters, DeadLetterJson::toJson))
                 .name("dead-letters-file").uid("dead-letters-file");
         if (o.has("alerts")) {
-            outputs.alerts().sinkTo(new TextFileSink<>(o.get("alerts"), a -> a.json, true))
+            outputs.alerts().sinkTo(TextFileSink.<Alert>text(o.get("alerts"), a -> a.json))
                     .name("alerts-file").uid("alerts-file");
         }
         env.execute("pilot-spc replay " + inputFile.getFileName());

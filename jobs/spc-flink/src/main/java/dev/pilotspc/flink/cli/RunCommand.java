@@ -115,10 +115,10 @@ public final class RunCommand {
         SpcWorkflow.Outputs outputs = SpcWorkflow.define(measurements, definitions, definitionsText,
                 definitionsSource, o.getDuration("state-ttl"), o.getDuration("max-wait"), o.readinessPolicy());
         if (influx != null) {
-            outputs.results().sinkTo(new InfluxLineSink(influx)).name("influxdb").uid("influx-sink");
+            outputs.sinkLines(() -> new InfluxLineSink(influx), "influxdb", "influx-sink");
         }
         if (o.has("output")) {
-            outputs.results().sinkTo(TextFileSink.lines(o.get("output"))).setParallelism(1)
+            outputs.allResults().sinkTo(TextFileSink.lines(o.get("output"))).setParallelism(1)
                     .name("results-file").uid("results-file");
         }
         outputs.alerts().sinkTo(KafkaIo.alerts(kafka, o.get("topic-alerts"))).name("alerts").uid("alerts-sink");

@@ -101,9 +101,7 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
             sorted.put(e.getKey(), e.getValue());
         }
         ReadinessResult result = verdict(v.tsNanos, v.batch, sorted.values());
-        StringBuilder sb = new StringBuilder(256);
-        LineProtocol.append(sb, result);
-        out.collect(new ResultBatch(v.tsNanos, BATCH_FEATURE + '\u001f' + v.batch, sb.toString()));
+        out.collect(new ResultBatch(v.tsNanos, BATCH_FEATURE + '\u001f' + v.batch, LineProtocol.toBytes(result)));
         String previous = lastVerdict.value();
         if (!result.verdict().equals(previous)) {
             lastVerdict.update(result.verdict());

@@ -64,7 +64,6 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
     private transient Map<String, FeatureConfig> fileDefinitions;
     private transient ValueState<KeyState> keyState;
     private transient List<SpcResult> results;
-    private transient StringBuilder lines;
     private transient LineProtocol lineProtocol;
     private transient MetricGroup deadLetterMetrics;
     private transient Map<String, Counter> deadLetterCounters;
@@ -114,7 +113,6 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         }
         keyState = getRuntimeContext().getState(stateDescriptor);
         results = new ArrayList<>(16);
-        lines = new StringBuilder(4096);
         lineProtocol = new LineProtocol();
         MetricGroup spc = getRuntimeContext().getMetricGroup().addGroup("spc");
         deadLetterMetrics = spc.addGroup("dead_letters");
@@ -229,10 +227,10 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
 
     private void emit(MeasurementRecord r, KeyState state, FeatureConfig config, ReadOnlyContext ctx,
             Collector<ResultBatch> out) {
-        lines.setLength(0);
+        lineProtocol.reset();
         AlertJson.Limits limits = AlertJson.Limits.NONE;
         for (SpcResult result : results) {
-            lineProtocol.write(lines, result);
+            lineProtocol.write(result);
             if (result instanceof PointResult p) {
                 if (p.cl() != null) {
                     limits = new AlertJson.Limits(p.cl(), p.ucl(), p.lcl());
@@ -260,8 +258,8 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                 ctx.output(ALERTS, new Alert(r.feature, AlertJson.drift(d, config.lsl, config.usl)));
             }
         }
-        if (lines.length() > 0) {
-            out.collect(new ResultBatch(r.tsNanos, r.chartKey(), lines.toString()));
+        if (lineProtocol.size() > 0) {
+            out.collect(new ResultBatch(r.tsNanos, ctx.getCurrentKey(), lineProtocol.toByteArray()));
         }
     }
 

@@ -9,339 +9,722 @@ import dev.pilotspc.core.result.SpcResult;
 import dev.pilotspc.core.result.StatusResult;
 import dev.pilotspc.core.result.Tags;
 import dev.pilotspc.core.result.ViolationResult;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * Results as InfluxDB line protocol (CONTRACT.md §4), written straight into a StringBuilder: tags
- * and fields in key order (as influxdb-client's Point writes them), escaping per the line protocol
- * reference, absent values left out, timestamps in nanoseconds.
+ * Results as InfluxDB line protocol (CONTRACT.md §4), written as UTF-8 straight into a reusable
+ * byte buffer: tags and fields in key order (as influxdb-client's Point writes them), escaping per
+ * the line protocol reference, absent values left out, timestamps in nanoseconds. A measurement's
+ * results are ~45 fields, so this is the job's hottest code: no String or char[] per value.
  */
 public final class LineProtocol {
 
-    private StringBuilder sb;
+    // Tag sets seen recently, already escaped and encoded; bounded, so many batches can't grow it.
+    private static final int MAX_CACHED_TAG_SETS = 10_000;
+
+    private byte[] buf;
+    private int size;
     private boolean firstField;
-    // The results of one measurement share their Tags: escape them once.
+    private final Map<Tags, byte[][]> tagCache = new HashMap<>();
+    // The results of one measurement share their Tags object: look them up once.
     private Tags lastTags;
-    private String batchTag;
-    private String featureTag;
-    private String lineTag;
-    private String stationTag;
+    private byte[][] lastTagBytes;
+    private long lastTs;
+    private byte[] lastTsText;
 
-    /** A writer that can be reused for many results (one per thread). */
+    /** A writer that can be reused for many results (one per thread), with caches for repeated values. */
     public LineProtocol() {
+        this(true);
     }
 
-    /** Appends one line (with a trailing newline) for {@code result}. */
-    public static void append(StringBuilder sb, SpcResult result) {
-        new LineProtocol().write(sb, result);
-    }
-
-    /** Appends one line (with a trailing newline) for {@code result}. */
-    public void write(StringBuilder out, SpcResult result) {
-        sb = out;
-        LineProtocol lp = this;
-        if (result instanceof PointResult p) {
-            lp.point(p);
-        } else if (result instanceof CapabilityResult c) {
-            lp.capability(c);
-        } else if (result instanceof StatusResult s) {
-            lp.status(s);
-        } else if (result instanceof ViolationResult v) {
-            lp.violation(v);
-        } else if (result instanceof LimitsResult l) {
-            lp.limits(l);
-        } else if (result instanceof DriftResult d) {
-            lp.drift(d);
-        } else if (result instanceof ReadinessResult r) {
-            lp.readiness(r);
+    private LineProtocol(boolean caching) {
+        buf = new byte[caching ? 4096 : 256];
+        if (caching) {
+            cachedBits = new long[1 << CACHE_BITS];
+            cachedText = new byte[1 << CACHE_BITS][];
+            cachedString = new String[1 << CACHE_BITS];
+            cachedStringText = new byte[1 << CACHE_BITS][];
         }
-        sb.append(' ').append(result.tsNanos()).append('\n');
     }
 
+    /** Appends one line (with a trailing newline) for {@code result}. */
+    public void write(SpcResult result) {
+        if (result instanceof PointResult p) {
+            point(p);
+        } else if (result instanceof CapabilityResult c) {
+            capability(c);
+        } else if (result instanceof StatusResult s) {
+            status(s);
+        } else if (result instanceof ViolationResult v) {
+            violation(v);
+        } else if (result instanceof LimitsResult l) {
+            limits(l);
+        } else if (result instanceof DriftResult d) {
+            drift(d);
+        } else if (result instanceof ReadinessResult r) {
+            readiness(r);
+        }
+        putTimestamp(result.tsNanos());
+    }
+
+    /** " ts\n"; the results of one measurement share their timestamp, so its text is kept. */
+    private void putTimestamp(long ts) {
+        if (ts != lastTs || lastTsText == null) {
+            int start = size;
+            put((byte) ' ');
+            putLong(ts);
+            put((byte) '\n');
+            lastTs = ts;
+            lastTsText = Arrays.copyOfRange(buf, start, size);
+            return;
+        }
+        put(lastTsText);
+    }
+
+    /** Bytes written since the last {@link #reset()}. */
+    public int size() {
+        return size;
+    }
+
+    /** A copy of the lines written since the last {@link #reset()}. */
+    public byte[] toByteArray() {
+        return Arrays.copyOf(buf, size);
+    }
+
+    public void reset() {
+        size = 0;
+    }
+
+    /** One result's line, without the newline. */
     public static String toLine(SpcResult result) {
-        StringBuilder sb = new StringBuilder(256);
-        new LineProtocol().write(sb, result);
-        sb.setLength(sb.length() - 1);
-        return sb.toString();
+        LineProtocol lp = new LineProtocol(false);
+        lp.write(result);
+        return new String(lp.buf, 0, lp.size - 1, StandardCharsets.UTF_8);
+    }
+
+    /** One result's line with its newline, as UTF-8. */
+    public static byte[] toBytes(SpcResult result) {
+        LineProtocol lp = new LineProtocol(false);
+        lp.write(result);
+        return lp.toByteArray();
     }
 
     private void point(PointResult p) {
-        head(p.measurement(), p.tags(), "chart", p.chart());
-        field("cl", p.cl());
-        field("cusum_h", p.cusumH());
-        field("cusum_hi", p.cusumHi());
-        field("cusum_lo", p.cusumLo());
-        field("disp", p.disp());
-        field("disp_cl", p.dispCl());
-        field("disp_lcl", p.dispLcl());
-        field("disp_ucl", p.dispUcl());
-        field("ewma", p.ewma());
-        field("ewma_lcl", p.ewmaLcl());
-        field("ewma_ucl", p.ewmaUcl());
-        field("lcl", p.lcl());
-        field("lsl", p.lsl());
-        field("n", p.n());
-        field("ooc", p.ooc());
-        field("part", p.part());
-        field("phase", p.phase());
-        field("q", p.q());
-        field("rules", p.rules());
-        field("sigma", p.sigma());
-        field("target", p.target());
-        field("ucl", p.ucl());
-        field("usl", p.usl());
-        field("x", p.x());
+        head(SPC_POINT, p.tags(), CHART, p.chart());
+        repeatedField(CL, p.cl());
+        repeatedField(CUSUM_H, p.cusumH());
+        field(CUSUM_HI, p.cusumHi());
+        field(CUSUM_LO, p.cusumLo());
+        field(DISP, p.disp());
+        repeatedField(DISP_CL, p.dispCl());
+        repeatedField(DISP_LCL, p.dispLcl());
+        repeatedField(DISP_UCL, p.dispUcl());
+        field(EWMA, p.ewma());
+        repeatedField(EWMA_LCL, p.ewmaLcl()); // constant once the exact limits reach the asymptotic ones
+        repeatedField(EWMA_UCL, p.ewmaUcl());
+        repeatedField(LCL, p.lcl());
+        repeatedField(LSL, p.lsl());
+        field(N, p.n());
+        field(OOC, p.ooc());
+        field(PART, p.part());
+        repeatedField(PHASE, p.phase());
+        field(Q, p.q());
+        repeatedField(RULES, p.rules());
+        repeatedField(SIGMA, p.sigma());
+        repeatedField(TARGET, p.target());
+        repeatedField(UCL, p.ucl());
+        repeatedField(USL, p.usl());
+        field(X, p.x());
     }
 
     private void limits(LimitsResult l) {
-        head(l.measurement(), l.tags(), "chart", l.chart());
-        field("cl", l.cl());
-        field("disp_cl", l.dispCl());
-        field("disp_lcl", l.dispLcl());
-        field("disp_ucl", l.dispUcl());
-        field("excluded", (long) l.excluded());
-        field("lcl", l.lcl());
-        field("m", (long) l.m());
-        field("sigma", l.sigma());
-        field("source", l.source());
-        field("ucl", l.ucl());
+        head(SPC_LIMITS, l.tags(), CHART, l.chart());
+        field(CL, l.cl());
+        field(DISP_CL, l.dispCl());
+        field(DISP_LCL, l.dispLcl());
+        field(DISP_UCL, l.dispUcl());
+        field(EXCLUDED, (long) l.excluded());
+        field(LCL, l.lcl());
+        field(M, (long) l.m());
+        field(SIGMA, l.sigma());
+        repeatedField(SOURCE, l.source());
+        field(UCL, l.ucl());
     }
 
     private void violation(ViolationResult v) {
-        head(v.measurement(), v.tags(), "rule", v.rule());
-        field("message", v.message());
-        field("n", v.n());
-        field("part", v.part());
-        field("x", v.x());
+        head(SPC_VIOLATION, v.tags(), RULE, v.rule());
+        field(MESSAGE, v.message());
+        field(N, v.n());
+        field(PART, v.part());
+        field(X, v.x());
     }
 
     private void capability(CapabilityResult c) {
-        head(c.measurement(), c.tags(), null, null);
-        field("cp", c.cp());
-        field("cp_lcl", c.cpLcl());
-        field("cpk", c.cpk());
-        field("cpk_lcl", c.cpkLcl());
-        field("cpl", c.cpl());
-        field("cpm", c.cpm());
-        field("cpu", c.cpu());
-        field("mean", c.mean());
-        field("n", c.n());
-        field("pp", c.pp());
-        field("ppk", c.ppk());
-        field("ppk_lcl", c.ppkLcl());
-        field("ppm_expected", c.ppmExpected());
-        field("ppm_expected_within", c.ppmExpectedWithin());
-        field("ppm_observed", c.ppmObserved());
-        field("sigma_overall", c.sigmaOverall());
-        field("sigma_within", c.sigmaWithin());
+        head(SPC_CAPABILITY, c.tags(), null, null);
+        field(CP, c.cp());
+        field(CP_LCL, c.cpLcl());
+        field(CPK, c.cpk());
+        field(CPK_LCL, c.cpkLcl());
+        field(CPL, c.cpl());
+        field(CPM, c.cpm());
+        field(CPU, c.cpu());
+        field(MEAN, c.mean());
+        field(N, c.n());
+        field(PP, c.pp());
+        field(PPK, c.ppk());
+        field(PPK_LCL, c.ppkLcl());
+        field(PPM_EXPECTED, c.ppmExpected());
+        field(PPM_EXPECTED_WITHIN, c.ppmExpectedWithin());
+        field(PPM_OBSERVED, c.ppmObserved());
+        field(SIGMA_OVERALL, c.sigmaOverall());
+        field(SIGMA_WITHIN, c.sigmaWithin());
     }
 
     private void drift(DriftResult d) {
-        head(d.measurement(), d.tags(), "detector", d.detector());
-        field("direction", d.direction());
-        field("message", d.message());
-        field("n", d.n());
-        field("p_value", d.pValue());
-        field("part", d.part());
-        field("parts_to_limit", d.partsToLimit());
-        field("shift", d.shift());
-        field("slope", d.slope());
-        field("x", d.x());
+        head(SPC_DRIFT, d.tags(), DETECTOR, d.detector());
+        repeatedField(DIRECTION, d.direction());
+        field(MESSAGE, d.message());
+        field(N, d.n());
+        field(P_VALUE, d.pValue());
+        field(PART, d.part());
+        field(PARTS_TO_LIMIT, d.partsToLimit());
+        field(SHIFT, d.shift());
+        field(SLOPE, d.slope());
+        field(X, d.x());
     }
 
     private void status(StatusResult s) {
-        head(s.measurement(), s.tags(), null, null);
-        field("last_rule", s.lastRule());
-        field("ooc_count", s.oocCount());
-        field("points", s.points());
-        field("state", s.state());
+        head(SPC_STATUS, s.tags(), null, null);
+        repeatedField(LAST_RULE, s.lastRule());
+        field(OOC_COUNT, s.oocCount());
+        field(POINTS, s.points());
+        repeatedField(STATE, s.state());
     }
 
     private void readiness(ReadinessResult r) {
-        head(r.measurement(), r.tags(), null, null);
-        field("capable", r.capable());
-        field("reasons", r.reasons());
-        field("stable", r.stable());
-        field("verdict", r.verdict());
+        head(SPC_READINESS, r.tags(), null, null);
+        field(CAPABLE, r.capable());
+        repeatedField(REASONS, r.reasons());
+        field(STABLE, r.stable());
+        repeatedField(VERDICT, r.verdict());
     }
 
+    // ---- measurement and tags
+
+    private static final int BATCH_TAG = 0;
+    private static final int FEATURE_TAG = 1;
+    private static final int LINE_TAG = 2;
+    private static final int STATION_TAG = 3;
+    private static final byte[] CHART = ascii(",chart=");
+    private static final byte[] DETECTOR = ascii(",detector=");
+    private static final byte[] RULE = ascii(",rule=");
+
     /**
-     * Measurement and tags in key order: batch, then the extra tag where it sorts (chart, detector,
-     * rule), feature, line, station.
+     * Measurement and tags in key order: batch, the extra tag where it sorts (chart and detector
+     * before feature, rule after line), feature, line, station.
      */
-    private void head(String measurement, Tags tags, String extraKey, String extraValue) {
-        if (tags != lastTags) {
-            lastTags = tags;
-            batchTag = tagText("batch", tags.batch());
-            featureTag = tagText("feature", tags.feature());
-            lineTag = tagText("line", tags.line());
-            stationTag = tagText("station", tags.station());
+    private void head(byte[] measurement, Tags tags, byte[] extraKey, String extraValue) {
+        byte[][] t = tagBytes(tags);
+        put(measurement);
+        put(t[BATCH_TAG]);
+        boolean hasExtra = extraValue != null && !extraValue.isEmpty();
+        if (hasExtra && extraKey != RULE) {
+            put(extraKey);
+            escapeTag(extraValue);
         }
-        sb.append(measurement); // our own names: nothing to escape
-        sb.append(batchTag);
-        if (extraKey != null && extraKey.compareTo("feature") < 0) {
-            sb.append(tagText(extraKey, extraValue));
+        put(t[FEATURE_TAG]);
+        put(t[LINE_TAG]);
+        if (hasExtra && extraKey == RULE) {
+            put(extraKey);
+            escapeTag(extraValue);
         }
-        sb.append(featureTag).append(lineTag);
-        if (extraKey != null && extraKey.compareTo("feature") > 0 && extraKey.compareTo("station") < 0) {
-            sb.append(tagText(extraKey, extraValue));
-        }
-        sb.append(stationTag).append(' ');
+        put(t[STATION_TAG]);
+        put((byte) ' ');
         firstField = true;
     }
 
-    /** ",key=value" escaped, or "" for an absent value (line protocol has no empty tag values). */
-    private String tagText(String key, String value) {
-        if (value == null || value.isEmpty()) {
-            return "";
+    private byte[][] tagBytes(Tags tags) {
+        if (tags == lastTags) {
+            return lastTagBytes;
         }
-        StringBuilder out = sb;
-        sb = new StringBuilder(key.length() + value.length() + 8);
-        sb.append(',').append(key).append('=');
-        escape(value, true);
-        String text = sb.toString();
-        sb = out;
-        return text;
+        byte[][] bytes = tagCache.get(tags);
+        if (bytes == null) {
+            if (tagCache.size() >= MAX_CACHED_TAG_SETS) {
+                tagCache.clear();
+            }
+            bytes = new byte[][] {tagText(",batch=", tags.batch()), tagText(",feature=", tags.feature()),
+                    tagText(",line=", tags.line()), tagText(",station=", tags.station())};
+            tagCache.put(tags, bytes);
+        }
+        lastTags = tags;
+        lastTagBytes = bytes;
+        return bytes;
     }
+
+    /** ",key=value" escaped, or nothing for an absent value (line protocol has no empty tag values). */
+    private static byte[] tagText(String keyPart, String value) {
+        if (value == null || value.isEmpty()) {
+            return new byte[0];
+        }
+        LineProtocol scratch = new LineProtocol(false);
+        scratch.put(ascii(keyPart));
+        scratch.escapeTag(value);
+        return scratch.toByteArray();
+    }
+
+    private void escapeTag(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case ' ', ',', '=' -> {
+                    put((byte) '\\');
+                    put((byte) c);
+                }
+                case '\n' -> putAscii("\\n");
+                case '\r' -> putAscii("\\r");
+                case '\t' -> putAscii("\\t");
+                default -> putChar(s, i, c);
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            }
+        }
+    }
+
+    // ---- fields
 
     /** Field keys are this class's own constants: nothing to escape. */
-    private void key(String key) {
+    private void key(byte[] key) {
         if (!firstField) {
-            sb.append(',');
+            put((byte) ',');
         }
         firstField = false;
-        sb.append(key).append('=');
+        put(key);
     }
 
-    private void field(String key, Double value) {
-        if (value != null && Double.isFinite(value)) {
+    private void field(byte[] key, Double value) {
+        if (value != null) {
             field(key, value.doubleValue());
         }
     }
 
-    private void field(String key, double value) {
-        if (Double.isFinite(value)) {
+    /** A value that usually repeats from the chart's previous point (limits, specification). */
+    private void repeatedField(byte[] key, Double value) {
+        if (value != null && Double.isFinite(value)) {
             key(key);
-            appendDouble(value);
+            putRepeatedDouble(value);
         }
     }
 
-    private void field(String key, long value) {
-        key(key);
-        sb.append(value).append('i');
+    private void field(byte[] key, double value) {
+        if (Double.isFinite(value)) {
+            key(key);
+            putDouble(value);
+        }
     }
 
-    private void field(String key, boolean value) {
+    private void field(byte[] key, long value) {
         key(key);
-        sb.append(value);
+        putLong(value);
+        put((byte) 'i');
     }
 
-    private void field(String key, String value) {
+    private void field(byte[] key, boolean value) {
+        key(key);
+        put(value ? TRUE : FALSE);
+    }
+
+    private void field(byte[] key, String value) {
+        if (value != null) {
+            key(key);
+            putQuoted(value);
+        }
+    }
+
+    /** A text that usually repeats from the chart's previous point (phase, state, verdict, reasons). */
+    private void repeatedField(byte[] key, String value) {
         if (value == null) {
             return;
         }
         key(key);
-        sb.append('"');
+        if (cachedString == null) {
+            putQuoted(value);
+            return;
+        }
+        int slot = value.hashCode() & (1 << CACHE_BITS) - 1;
+        byte[] text = cachedStringText[slot];
+        if (text != null && value.equals(cachedString[slot])) {
+            put(text);
+            return;
+        }
+        int start = size;
+        putQuoted(value);
+        cachedString[slot] = value;
+        cachedStringText[slot] = Arrays.copyOfRange(buf, start, size);
+    }
+
+    /** A string field value: quoted, with '"', '\\' and newlines escaped, UTF-8. */
+    private void putQuoted(String value) {
+        ensure(value.length() + 2);
+        buf[size++] = '"';
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                sb.append('\\');
-            }
-            if (c == '\n') {
-                sb.append("\\n");
+            if (c < 0x80 && c != '"' && c != '\\' && c != '\n') {
+                if (size == buf.length) {
+                    ensure(1);
+                }
+                buf[size++] = (byte) c;
+            } else if (c == '"' || c == '\\') {
+                put((byte) '\\');
+                put((byte) c);
+            } else if (c == '\n') {
+                putAscii("\\n");
             } else {
-                sb.append(c);
+                putChar(value, i, c);
+                if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                        && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                }
             }
         }
-        sb.append('"');
+        put((byte) '"');
+    }
+
+    // ---- numbers
+
+    private static final long[] LONG_POWERS = new long[19];
+    private static final double[] POWERS = new double[22];
+    private static final double[] NEGATIVE_POWERS = new double[22];
+    private static final double LOG10_2 = 0.30102999566398119521;
+
+    static {
+        LONG_POWERS[0] = 1;
+        for (int i = 1; i < LONG_POWERS.length; i++) {
+            LONG_POWERS[i] = LONG_POWERS[i - 1] * 10;
+        }
+        for (int i = 0; i < POWERS.length; i++) {
+            POWERS[i] = Math.pow(10, i);
+            NEGATIVE_POWERS[i] = 1 / POWERS[i];
+        }
     }
 
     /**
-     * A float field with 15 significant digits (all a double holds reliably, so a value parsed from
-     * text comes back as written), trailing zeros dropped. Java 17's Double.toString costs ~150 ns
-     * and a point has ~40 of these, so plain values take a fast path through a scaled long.
+     * A float with 15 significant digits (all a double holds reliably, so a value parsed from text
+     * comes back as written), trailing zeros dropped, integral values without a fraction; outside
+     * 1e-6..1e15 Java's own notation. Java 17's Double.toString costs ~150 ns, too much for ~35
+     * numbers per measurement, so plain values go through a scaled long; limits and specification
+     * values repeat on every point of a chart and come from a small cache of their text.
      */
-    void appendDouble(double v) {
+    void putDouble(double v) {
         double abs = Math.abs(v);
         if (v == Math.rint(v) && abs < 1e15) {
-            sb.append((long) v);
+            putLong((long) v);
             return;
         }
         if (abs < 1e-6 || abs >= 1e15) {
-            sb.append(v);
+            putAscii(Double.toString(v));
             return;
         }
-        int exponent = (int) Math.floor(Math.log10(abs));
-        if (abs < (exponent >= 0 ? POWERS[exponent] : 1 / POWERS[-exponent])) {
-            exponent--; // log10 rounded up to a power of ten
-        }
+        int exponent = decimalExponent(abs);
         int decimals = 14 - exponent; // digits after the point for 15 significant digits
         long scaled = Math.round(abs * POWERS[decimals]);
-        if (scaled >= 1_000_000_000_000_000L) { // log10 rounded down across a power of ten
+        if (scaled >= LONG_POWERS[15]) { // rounded up across a power of ten
             decimals--;
-            scaled = Math.round(abs * POWERS[decimals]);
+            scaled = Math.round(decimals >= 0 ? abs * POWERS[decimals] : abs / 10);
         }
         if (v < 0) {
-            sb.append('-');
+            put((byte) '-');
         }
-        while (decimals > 0 && scaled % 10 == 0) {
-            scaled /= 10;
-            decimals--;
+        if (decimals <= 0) {
+            putLong(scaled * LONG_POWERS[-decimals]);
+            return;
         }
-        // digits right to left into a scratch buffer: no String per number, no insert shifting
-        char[] buf = digits;
-        int pos = buf.length;
-        int written = 0;
-        do {
-            if (written == decimals && decimals > 0) {
-                buf[--pos] = '.';
+        // integral part and fraction: the quotient by 10^decimals from a double (exact below 2^53,
+        // corrected by one), as C2 compiles long division to a slow idiv
+        long integral = 0;
+        long fraction = scaled;
+        if (decimals <= 18) {
+            long power = LONG_POWERS[decimals];
+            integral = (long) (scaled * NEGATIVE_POWERS[decimals]);
+            fraction = scaled - integral * power;
+            if (fraction < 0) {
+                integral--;
+                fraction += power;
+            } else if (fraction >= power) {
+                integral++;
+                fraction -= power;
             }
-            buf[--pos] = (char) ('0' + scaled % 10);
-            scaled /= 10;
-            written++;
-        } while (scaled > 0 || written <= decimals);
-        sb.append(buf, pos, buf.length - pos);
+        }
+        putLong(integral);
+        put((byte) '.');
+        putDigits(fraction, decimals);
+        while (buf[size - 1] == '0') {
+            size--;
+        }
+        if (buf[size - 1] == '.') {
+            size--;
+        }
     }
 
-    /** Scratch space for one number's digits (at most 15 significant, 21 places, a point). */
-    private final char[] digits = new char[48];
+    /** {@link #putDouble} through a direct-mapped cache: for values that repeat point after point. */
+    void putRepeatedDouble(double v) {
+        if (cachedBits == null) {
+            putDouble(v);
+            return;
+        }
+        long bits = Double.doubleToRawLongBits(v);
+        int slot = (int) ((bits * 0x9E3779B97F4A7C15L) >>> (64 - CACHE_BITS));
+        byte[] text = cachedText[slot];
+        if (text != null && cachedBits[slot] == bits) {
+            put(text);
+            return;
+        }
+        int start = size;
+        putDouble(v);
+        cachedBits[slot] = bits;
+        cachedText[slot] = Arrays.copyOfRange(buf, start, size);
+    }
 
-    private static final double[] POWERS = new double[22];
+    private static final int CACHE_BITS = 12;
+    private long[] cachedBits;
+    private byte[][] cachedText;
+    private String[] cachedString;
+    private byte[][] cachedStringText;
+
+    /** floor(log10(abs)) for 1e-6 <= abs < 1e15, from the binary exponent and one or two comparisons. */
+    private static int decimalExponent(double abs) {
+        int e = (int) Math.floor(Math.getExponent(abs) * LOG10_2);
+        while (abs >= pow10(e + 1)) {
+            e++;
+        }
+        while (abs < pow10(e)) {
+            e--;
+        }
+        return e;
+    }
+
+    private static double pow10(int e) {
+        return e >= 0 ? POWERS[e] : NEGATIVE_POWERS[-e];
+    }
+
+    void putLongForTest(long v) {
+        putLong(v);
+    }
+
+    private void putLong(long v) {
+        if (v < 0) {
+            if (v == Long.MIN_VALUE) {
+                putAscii(Long.toString(v));
+                return;
+            }
+            put((byte) '-');
+            v = -v;
+        }
+        putDigits(v, digitCount(v));
+    }
+
+    /** Decimal digits of {@code v} >= 0 (1 for 0). */
+    private static int digitCount(long v) {
+        int digits = 1;
+        while (digits < 19 && v >= LONG_POWERS[digits]) {
+            digits++;
+        }
+        return digits;
+    }
+
+    /** The last {@code width} decimal digits of {@code v} (v >= 0), with leading zeros. */
+    private void putDigits(long v, int width) {
+        ensure(width);
+        byte[] b = buf;
+        int pos = size + width;
+        // eight digits at a time in int arithmetic: C2 compiles long division by a constant to a
+        // slow idiv, so below 2^53 the quotient comes from a double (exact, corrected by one)
+        while (pos - size > 8 && v >= 100_000_000) {
+            long q = v >= 1L << 53 ? v / 100_000_000 : (long) (v * 1e-8);
+            long r = v - q * 100_000_000;
+            if (r < 0) {
+                q--;
+                r += 100_000_000;
+            } else if (r >= 100_000_000) {
+                q++;
+                r -= 100_000_000;
+            }
+            putEightDigits(b, pos, (int) r);
+            pos -= 8;
+            v = q;
+        }
+        int x = (int) v; // < 10^8 here, or only zeros remain to be written
+        while (pos - size >= 2) {
+            int q = x / 100;
+            int pair = x - q * 100;
+            b[--pos] = DIGIT_ONES[pair];
+            b[--pos] = DIGIT_TENS[pair];
+            x = q;
+        }
+        if (pos > size) {
+            b[--pos] = (byte) ('0' + x % 10);
+        }
+        size += width;
+    }
+
+    private static void putEightDigits(byte[] b, int end, int x) {
+        for (int i = 0; i < 4; i++) {
+            int q = x / 100;
+            int pair = x - q * 100;
+            b[--end] = DIGIT_ONES[pair];
+            b[--end] = DIGIT_TENS[pair];
+            x = q;
+        }
+    }
+
+    private static final byte[] DIGIT_TENS = new byte[100];
+    private static final byte[] DIGIT_ONES = new byte[100];
 
     static {
-        for (int i = 0; i < POWERS.length; i++) {
-            POWERS[i] = Math.pow(10, i);
+        for (int i = 0; i < 100; i++) {
+            DIGIT_TENS[i] = (byte) ('0' + i / 10);
+            DIGIT_ONES[i] = (byte) ('0' + i % 10);
         }
     }
 
     /** A float as the line protocol writes it (15 significant digits, integral values without a fraction). */
     public static String formatFloat(double v) {
-        return formatDouble(v);
+        LineProtocol lp = new LineProtocol(false);
+        lp.putDouble(v);
+        return new String(lp.buf, 0, lp.size, StandardCharsets.US_ASCII);
     }
 
     /** Test access to the number format. */
     static String formatDouble(double v) {
-        LineProtocol lp = new LineProtocol();
-        lp.sb = new StringBuilder();
-        lp.appendDouble(v);
-        return lp.sb.toString();
+        return formatFloat(v);
     }
 
-    private void escape(String s, boolean escapeEquals) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case ' ', ',' -> sb.append('\\').append(c);
-                case '=' -> {
-                    if (escapeEquals) {
-                        sb.append('\\');
-                    }
-                    sb.append(c);
-                }
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> sb.append(c);
-            }
+    // ---- bytes
+
+    private void ensure(int more) {
+        if (size + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
         }
     }
+
+    private void put(byte b) {
+        ensure(1);
+        buf[size++] = b;
+    }
+
+    private void put(byte[] bytes) {
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, buf, size, bytes.length);
+        size += bytes.length;
+    }
+
+    private void putAscii(String s) {
+        ensure(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            buf[size++] = (byte) s.charAt(i);
+        }
+    }
+
+    /** The UTF-8 bytes of {@code c} at {@code s[i]} (a surrogate pair as one code point; a lone surrogate as '?'). */
+    private void putChar(String s, int i, char c) {
+        if (c < 0x80) {
+            put((byte) c);
+        } else if (c < 0x800) {
+            ensure(2);
+            buf[size++] = (byte) (0xC0 | (c >> 6));
+            buf[size++] = (byte) (0x80 | (c & 0x3F));
+        } else if (Character.isSurrogate(c)) {
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(i + 1));
+                ensure(4);
+                buf[size++] = (byte) (0xF0 | (cp >> 18));
+                buf[size++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                buf[size++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                buf[size++] = (byte) (0x80 | (cp & 0x3F));
+            } else {
+                put((byte) '?');
+            }
+        } else {
+            ensure(3);
+            buf[size++] = (byte) (0xE0 | (c >> 12));
+            buf[size++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+            buf[size++] = (byte) (0x80 | (c & 0x3F));
+        }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static final byte[] TRUE = ascii("true");
+    private static final byte[] FALSE = ascii("false");
+
+    private static final byte[] SPC_POINT = ascii("spc_point");
+    private static final byte[] SPC_LIMITS = ascii("spc_limits");
+    private static final byte[] SPC_VIOLATION = ascii("spc_violation");
+    private static final byte[] SPC_CAPABILITY = ascii("spc_capability");
+    private static final byte[] SPC_DRIFT = ascii("spc_drift");
+    private static final byte[] SPC_STATUS = ascii("spc_status");
+    private static final byte[] SPC_READINESS = ascii("spc_readiness");
+
+    private static final byte[] CAPABLE = ascii("capable=");
+    private static final byte[] CL = ascii("cl=");
+    private static final byte[] CP = ascii("cp=");
+    private static final byte[] CP_LCL = ascii("cp_lcl=");
+    private static final byte[] CPK = ascii("cpk=");
+    private static final byte[] CPK_LCL = ascii("cpk_lcl=");
+    private static final byte[] CPL = ascii("cpl=");
+    private static final byte[] CPM = ascii("cpm=");
+    private static final byte[] CPU = ascii("cpu=");
+    private static final byte[] CUSUM_H = ascii("cusum_h=");
+    private static final byte[] CUSUM_HI = ascii("cusum_hi=");
+    private static final byte[] CUSUM_LO = ascii("cusum_lo=");
+    private static final byte[] DIRECTION = ascii("direction=");
+    private static final byte[] DISP = ascii("disp=");
+    private static final byte[] DISP_CL = ascii("disp_cl=");
+    private static final byte[] DISP_LCL = ascii("disp_lcl=");
+    private static final byte[] DISP_UCL = ascii("disp_ucl=");
+    private static final byte[] EWMA = ascii("ewma=");
+    private static final byte[] EWMA_LCL = ascii("ewma_lcl=");
+    private static final byte[] EWMA_UCL = ascii("ewma_ucl=");
+    private static final byte[] EXCLUDED = ascii("excluded=");
+    private static final byte[] LAST_RULE = ascii("last_rule=");
+    private static final byte[] LCL = ascii("lcl=");
+    private static final byte[] LSL = ascii("lsl=");
+    private static final byte[] M = ascii("m=");
+    private static final byte[] MEAN = ascii("mean=");
+    private static final byte[] MESSAGE = ascii("message=");
+    private static final byte[] N = ascii("n=");
+    private static final byte[] OOC = ascii("ooc=");
+    private static final byte[] OOC_COUNT = ascii("ooc_count=");
+    private static final byte[] P_VALUE = ascii("p_value=");
+    private static final byte[] PART = ascii("part=");
+    private static final byte[] PARTS_TO_LIMIT = ascii("parts_to_limit=");
+    private static final byte[] PHASE = ascii("phase=");
+    private static final byte[] POINTS = ascii("points=");
+    private static final byte[] PP = ascii("pp=");
+    private static final byte[] PPK = ascii("ppk=");
+    private static final byte[] PPK_LCL = ascii("ppk_lcl=");
+    private static final byte[] PPM_EXPECTED = ascii("ppm_expected=");
+    private static final byte[] PPM_EXPECTED_WITHIN = ascii("ppm_expected_within=");
+    private static final byte[] PPM_OBSERVED = ascii("ppm_observed=");
+    private static final byte[] Q = ascii("q=");
+    private static final byte[] REASONS = ascii("reasons=");
+    private static final byte[] RULES = ascii("rules=");
+    private static final byte[] SHIFT = ascii("shift=");
+    private static final byte[] SIGMA = ascii("sigma=");
+    private static final byte[] SIGMA_OVERALL = ascii("sigma_overall=");
+    private static final byte[] SIGMA_WITHIN = ascii("sigma_within=");
+    private static final byte[] SLOPE = ascii("slope=");
+    private static final byte[] SOURCE = ascii("source=");
+    private static final byte[] STABLE = ascii("stable=");
+    private static final byte[] STATE = ascii("state=");
+    private static final byte[] TARGET = ascii("target=");
+    private static final byte[] UCL = ascii("ucl=");
+    private static final byte[] USL = ascii("usl=");
+    private static final byte[] VERDICT = ascii("verdict=");
+    private static final byte[] X = ascii("x=");
 }

@@ -1,13 +1,8 @@
 package dev.pilotspc.flink.io;
 
 import dev.pilotspc.flink.records.ResultBatch;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -46,18 +41,9 @@ public class SortedResultsSink implements Sink<ResultBatch> {
                     return;
                 }
                 held.sort(Comparator.<ResultBatch>comparingLong(b -> b.tsNanos).thenComparing(b -> b.chartKey));
-                Writer out = TextFileSink.STDOUT.equals(path)
-                        ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16)
-                        : Files.newBufferedWriter(Path.of(path), StandardCharsets.UTF_8);
-                try {
+                try (OutputStream out = TextFileSink.open(path)) {
                     for (ResultBatch b : held) {
                         out.write(b.lines);
-                    }
-                } finally {
-                    if (TextFileSink.STDOUT.equals(path)) {
-                        out.flush();
-                    } else {
-                        out.close();
                     }
                 }
                 held.clear();

@@ -1,9 +1,9 @@
 package dev.pilotspc.flink.io;
 
-import java.io.BufferedWriter;
+import dev.pilotspc.flink.records.ResultBatch;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +14,8 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.util.function.SerializableFunction;
 
 /**
- * Writes each element as text to one local file (or stdout for {@code -}), flushed on checkpoints
- * and at the end of input; run it with parallelism 1. For local runs and replays.
+ * Writes each element as UTF-8 text to one local file (or stdout for {@code -}), flushed on
+ * checkpoints and at the end of input; run it with parallelism 1. For local runs and replays.
  */
 public class TextFileSink<T> implements Sink<T> {
 
@@ -24,72 +24,59 @@ public class TextFileSink<T> implements Sink<T> {
     public static final String STDOUT = "-";
 
     private final String path;
-    private final SerializableFunction<T, String> format;
-    private final boolean newlineAfterEach;
+    private final SerializableFunction<T, byte[]> encode;
 
-    /**
-     * @param newlineAfterEach append a newline after each element (false when elements already end with one)
-     */
-    public TextFileSink(String path, SerializableFunction<T, String> format, boolean newlineAfterEach) {
+    private TextFileSink(String path, SerializableFunction<T, byte[]> encode) {
         this.path = path;
-        this.format = format;
-        this.newlineAfterEach = newlineAfterEach;
+        this.encode = encode;
     }
 
-    /** Line-protocol text that already ends with newlines. */
-    public static TextFileSink<String> lines(String path) {
-        return new TextFileSink<>(path, s -> s, false);
+    /** One line of text per element. */
+    public static <T> TextFileSink<T> text(String path, SerializableFunction<T, String> format) {
+        return new TextFileSink<>(path, e -> (format.apply(e) + '\n').getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Line-protocol results, which already end with newlines. */
+    public static TextFileSink<ResultBatch> lines(String path) {
+        return new TextFileSink<>(path, b -> b.lines);
+    }
+
+    /** The file (created, truncated) or stdout, buffered; closing stdout's stream only flushes it. */
+    static OutputStream open(String path) throws IOException {
+        if (STDOUT.equals(path)) {
+            return new BufferedOutputStream(System.out, 1 << 16) {
+                @Override
+                public void close() throws IOException {
+                    flush();
+                }
+            };
+        }
+        Path file = Path.of(path);
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        return new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), 1 << 16);
     }
 
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
-        Writer writer;
-        if (STDOUT.equals(path)) {
-            writer = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
-        } else {
-            Path file = Path.of(path);
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
+        OutputStream out = open(path);
+        return new SinkWriter<>() {
+            @Override
+            public void write(T element, Context ctx) throws IOException {
+                out.write(encode.apply(element));
             }
-            writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-        }
-        return new Writer2<>(writer, format, newlineAfterEach, !STDOUT.equals(path));
-    }
 
-    private static final class Writer2<T> implements SinkWriter<T> {
-        private final Writer writer;
-        private final SerializableFunction<T, String> format;
-        private final boolean newline;
-        private final boolean closeOnEnd;
-
-        Writer2(Writer writer, SerializableFunction<T, String> format, boolean newline, boolean closeOnEnd) {
-            this.writer = writer;
-            this.format = format;
-            this.newline = newline;
-            this.closeOnEnd = closeOnEnd;
-        }
-
-        @Override
-        public void write(T element, Context context) throws IOException {
-            writer.write(format.apply(element));
-            if (newline) {
-                writer.write('\n');
+            @Override
+            public void flush(boolean endOfInput) throws IOException {
+                out.flush();
             }
-        }
 
-        @Override
-        public void flush(boolean endOfInput) throws IOException {
-            writer.flush();
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (closeOnEnd) {
-                writer.close();
-            } else {
-                writer.flush();
+            @Override
+            public void close() throws IOException {
+                out.close();
             }
-        }
+        };
     }
 }

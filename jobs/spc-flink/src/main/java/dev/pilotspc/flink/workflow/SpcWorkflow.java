@@ -10,10 +10,13 @@ import dev.pilotspc.flink.records.DefinitionUpdate;
 import dev.pilotspc.flink.records.MeasurementRecord;
 import dev.pilotspc.flink.records.ResultBatch;
 import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import java.util.function.Supplier;
 
 /**
  * The job graph, with sources and sinks passed in: measurements (parsed or rejected) and feature
@@ -23,11 +26,33 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class SpcWorkflow {
 
     /**
-     * What the graph produces; the caller attaches sinks. {@code batches} are the results of each
-     * charted measurement with its event time and chart key; {@code results} the same as text.
+     * What the graph produces; the caller attaches sinks. {@code chartResults} are the results of each
+     * charted measurement, {@code batchResults} the batch verdicts ({@code feature=*}), each as
+     * line-protocol bytes with its event time and chart key.
      */
-    public record Outputs(DataStream<ResultBatch> batches, DataStream<String> results, DataStream<Alert> alerts,
-            DataStream<DeadLetter> deadLetters) {
+    public record Outputs(DataStream<ResultBatch> chartResults, DataStream<ResultBatch> batchResults,
+            DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters) {
+
+        /** Every result in one stream, for a sink that runs with parallelism 1 (a file). */
+        public DataStream<ResultBatch> allResults() {
+            return chartResults.union(batchResults);
+        }
+
+        /**
+         * Attaches a line-protocol sink to each result stream. Each sink runs chained to the operator
+         * that formats the lines (a union in front of it would break the chain and copy ~1.5 KB of
+         * text per measurement between tasks), so there are two sink operators: {@code uid} and
+         * {@code uid-batches}.
+         */
+        public void sinkLines(Supplier<Sink<byte[]>> sink, String name, String uid) {
+            lines(chartResults).sinkTo(sink.get()).name(name).uid(uid);
+            lines(batchResults).sinkTo(sink.get()).name(name + "-batches").uid(uid + "-batches");
+        }
+
+        private static DataStream<byte[]> lines(DataStream<ResultBatch> results) {
+            return results.map(b -> b.lines).returns(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                    .name("line-protocol");
+        }
     }
 
     private SpcWorkflow() {
@@ -45,6 +70,9 @@ public final class SpcWorkflow {
     public static Outputs define(DataStream<MeasurementRecord> measurements, DataStream<DefinitionUpdate> definitions,
             String definitionsText, String definitionsSource, Duration stateTtl, Duration maxWait,
             ReadinessPolicy readiness) {
+        // Every function here emits new objects and keeps only records that crossed a network
+        // edge (deserialised copies): chained operators can pass records on without copying them.
+        measurements.getExecutionEnvironment().getConfig().enableObjectReuse();
         SingleOutputStreamOperator<MeasurementRecord> valid = measurements
                 .process(new RouteRejected())
                 .returns(Types.POJO(MeasurementRecord.class))
@@ -61,12 +89,10 @@ public final class SpcWorkflow {
                 .process(new BatchReadinessFunction(maxWait))
                 .returns(Types.POJO(ResultBatch.class))
                 .uid("batch-readiness").name("batch-readiness");
-        DataStream<ResultBatch> batches = charted.union(batchVerdicts);
-        DataStream<String> results = batches.map(b -> b.lines).returns(Types.STRING).name("line-protocol");
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(MonitorFunction.DEAD_LETTERS)
                 .union(charted.getSideOutput(MonitorFunction.DEAD_LETTERS));
         DataStream<Alert> alerts = charted.getSideOutput(MonitorFunction.ALERTS)
                 .union(batchVerdicts.getSideOutput(BatchReadinessFunction.ALERTS));
-        return new Outputs(batches, results, alerts, deadLetters);
+        return new Outputs(charted, batchVerdicts, alerts, deadLetters);
     }
 }

@@ -54,6 +54,55 @@ class LineProtocolTest {
         assertEquals(7, kinds.size(), "all result kinds covered: " + kinds);
     }
 
+    @Test
+    void writesNonAsciiTextAsUtf8LikeTheInfluxClientPoint() throws Exception {
+        FeatureConfig c = new FeatureConfig();
+        c.feature = "Bohrung Ø12, 直径 \uD83D\uDE00";
+        c.lsl = 9.9;
+        c.usl = 10.1;
+        c.baseline = 5;
+        FeatureMonitor monitor = new FeatureMonitor(c);
+        List<SpcResult> results = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            monitor.update(new Measurement(1_764_000_000_000_000_000L + i, c.feature, "Charge=ä 1", 10 + 0.01 * (i % 3),
+                    "SN \"ü\" \uD83D\uDE00 " + i, null, null, "Zelle ß", null, null), results);
+        }
+        for (SpcResult r : results) {
+            assertSameLine(parse(reference(r)), parse(LineProtocol.toLine(r)), r.toString());
+        }
+    }
+
+    @Test
+    void aReusedWriterWithItsCachesWritesWhatFreshWritersWrite() {
+        FeatureConfig c = new FeatureConfig();
+        c.feature = "f";
+        c.lsl = 9.9;
+        c.usl = 10.1;
+        c.baseline = 20;
+        c.ewmaLambda = 0.2;
+        c.ewmaSigmas = 2.962;
+        c.cusumK = 0.5;
+        c.cusumH = 5;
+        FeatureMonitor[] monitors = {new FeatureMonitor(c), new FeatureMonitor(c)};
+        LineProtocol reused = new LineProtocol();
+        Random random = new Random(5);
+        List<SpcResult> results = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            results.clear();
+            double shift = i > 1500 ? 0.03 : 0;
+            monitors[i % 2].update(new Measurement(1_764_000_000_000_000_000L + i, c.feature, "B" + i % 2,
+                    10 + shift + 0.02 * random.nextGaussian(), "P" + i, null, null, null, null, null), results);
+            reused.reset();
+            java.io.ByteArrayOutputStream fresh = new java.io.ByteArrayOutputStream();
+            for (SpcResult r : results) {
+                reused.write(r);
+                fresh.writeBytes(LineProtocol.toBytes(r));
+            }
+            assertEquals(fresh.toString(java.nio.charset.StandardCharsets.UTF_8),
+                    new String(reused.toByteArray(), java.nio.charset.StandardCharsets.UTF_8), "measurement " + i);
+        }
+    }
+
     /** Equal keys and values; floats to the 15 significant digits the writer keeps. */
     private static void assertSameLine(Map<String, Object> expected, Map<String, Object> actual, String what) {
         assertEquals(expected.keySet(), actual.keySet(), what);

@@ -6,6 +6,7 @@ import com.influxdb.client.InfluxDBClientOptions;
 import com.influxdb.client.WriteApiBlocking;
 import com.influxdb.client.domain.WritePrecision;
 import com.influxdb.exceptions.InfluxException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import okhttp3.OkHttpClient;
@@ -45,9 +46,10 @@ final class ClientV2Transport implements LineTransport {
     }
 
     @Override
-    public void write(List<String> lines) throws WriteFailure, InterruptedException {
+    public void write(byte[] body, int length) throws WriteFailure, InterruptedException {
         try {
-            writeApi.writeRecords(bucket, org, WritePrecision.NS, lines);
+            // the lines go as one record: the client only joins records with newlines
+            writeApi.writeRecord(bucket, org, WritePrecision.NS, new String(body, 0, length - 1, StandardCharsets.UTF_8));
         } catch (InfluxException e) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("interrupted while writing to InfluxDB");

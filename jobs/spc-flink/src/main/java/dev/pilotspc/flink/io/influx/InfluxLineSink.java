@@ -6,14 +6,14 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * At-least-once InfluxDB sink for line protocol: each element holds one or more '\n'-separated, already escaped lines.
+ * At-least-once InfluxDB sink for line protocol: each element holds one or more '\n'-separated, already escaped lines (UTF-8).
  *
  * <p>Lines are sent in batches of {@link InfluxOptions#batchSize()}, when a partial batch is older than
  * {@link InfluxOptions#flushInterval()}, and on every checkpoint and at end of input ({@code flush}). Replays after a
  * restart rewrite the same points (same series and timestamp), which InfluxDB overwrites rather than duplicates.
  * Metrics: {@code numLinesWritten}, {@code numWriteRetries}, {@code numWriteFailures}.
  */
-public final class InfluxLineSink implements Sink<String> {
+public final class InfluxLineSink implements Sink<byte[]> {
     private static final long serialVersionUID = 1L;
 
     private final InfluxOptions options;
@@ -23,7 +23,7 @@ public final class InfluxLineSink implements Sink<String> {
     }
 
     @Override
-    public SinkWriter<String> createWriter(WriterInitContext context) {
+    public SinkWriter<byte[]> createWriter(WriterInitContext context) {
         return new InfluxLineWriter(options, LineTransport.open(options), context.getProcessingTimeService(),
                 context.metricGroup());
     }

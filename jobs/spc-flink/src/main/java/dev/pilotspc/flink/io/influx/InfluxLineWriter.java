@@ -2,8 +2,7 @@ package dev.pilotspc.flink.io.influx;
 
 import dev.pilotspc.flink.io.influx.LineTransport.WriteFailure;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
@@ -11,8 +10,8 @@ import org.apache.flink.metrics.MetricGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Batches line-protocol lines and writes them synchronously, retrying transient failures with backoff. */
-final class InfluxLineWriter implements SinkWriter<String> {
+/** Batches line-protocol lines (UTF-8) and writes them synchronously, retrying transient failures with backoff. */
+final class InfluxLineWriter implements SinkWriter<byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(InfluxLineWriter.class);
     // A server may ask for a long pause; beyond this we would rather fail and let Flink restart.
     private static final long MAX_RETRY_AFTER_MILLIS = 5 * 60_000L;
@@ -23,7 +22,10 @@ final class InfluxLineWriter implements SinkWriter<String> {
     private final Counter linesWritten;
     private final Counter writeRetries;
     private final Counter writeFailures;
-    private final List<String> batch;
+    /** The request body being collected: whole lines, each ending with '\n'. */
+    private byte[] body = new byte[1 << 16];
+    private int bodySize;
+    private int batchLines;
     private long batchStartedAt;
     private boolean timerPending;
 
@@ -35,36 +37,41 @@ final class InfluxLineWriter implements SinkWriter<String> {
         this.linesWritten = metrics.counter("numLinesWritten");
         this.writeRetries = metrics.counter("numWriteRetries");
         this.writeFailures = metrics.counter("numWriteFailures");
-        this.batch = new ArrayList<>(Math.min(options.batchSize(), 10_000));
     }
 
+    /** An element holds one or more lines; blank lines are skipped, a missing last newline added. */
     @Override
-    public void write(String element, Context context) throws IOException, InterruptedException {
+    public void write(byte[] element, Context context) throws IOException, InterruptedException {
         int start = 0;
-        int length = element.length();
-        while (start < length) {
-            int end = element.indexOf('\n', start);
-            if (end < 0) {
-                end = length;
+        while (start < element.length) {
+            int end = start;
+            while (end < element.length && element[end] != '\n') {
+                end++;
             }
-            int stop = end > start && element.charAt(end - 1) == '\r' ? end - 1 : end;
+            int stop = end > start && element[end - 1] == '\r' ? end - 1 : end;
             if (stop > start) {
-                add(element.substring(start, stop));
+                add(element, start, stop - start);
             }
             start = end + 1;
         }
-        if (!batch.isEmpty() && now() - batchStartedAt >= options.flushInterval().toMillis()) {
+        if (batchLines > 0 && now() - batchStartedAt >= options.flushInterval().toMillis()) {
             send();
         }
     }
 
-    private void add(String line) throws IOException, InterruptedException {
-        if (batch.isEmpty()) {
+    private void add(byte[] line, int offset, int length) throws IOException, InterruptedException {
+        if (batchLines == 0) {
             batchStartedAt = now();
             scheduleFlush();
         }
-        batch.add(line);
-        if (batch.size() >= options.batchSize()) {
+        if (bodySize + length + 1 > body.length) {
+            body = Arrays.copyOf(body, Math.max(body.length * 2, bodySize + length + 1));
+        }
+        System.arraycopy(line, offset, body, bodySize, length);
+        bodySize += length;
+        body[bodySize++] = '\n';
+        batchLines++;
+        if (batchLines >= options.batchSize()) {
             send();
         }
     }
@@ -88,7 +95,7 @@ final class InfluxLineWriter implements SinkWriter<String> {
         timerPending = true;
         timers.registerTimer(batchStartedAt + options.flushInterval().toMillis(), time -> {
             timerPending = false;
-            if (batch.isEmpty()) {
+            if (batchLines == 0) {
                 return;
             }
             if (time - batchStartedAt >= options.flushInterval().toMillis()) {
@@ -104,13 +111,13 @@ final class InfluxLineWriter implements SinkWriter<String> {
     }
 
     private void send() throws IOException, InterruptedException {
-        if (batch.isEmpty()) {
+        if (batchLines == 0) {
             return;
         }
-        int lines = batch.size();
+        int lines = batchLines;
         for (int attempt = 0; ; attempt++) {
             try {
-                transport.write(batch);
+                transport.write(body, bodySize);
                 break;
             } catch (WriteFailure f) {
                 if (!f.retryable()) {
@@ -133,7 +140,8 @@ final class InfluxLineWriter implements SinkWriter<String> {
             }
         }
         linesWritten.inc(lines);
-        batch.clear();
+        bodySize = 0;
+        batchLines = 0;
     }
 
     private long backoff(int attempt) {

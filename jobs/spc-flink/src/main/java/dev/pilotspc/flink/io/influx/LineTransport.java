@@ -1,12 +1,11 @@
 package dev.pilotspc.flink.io.influx;
 
-import java.util.List;
 
 /** One blocking write of a batch of line-protocol lines; failures say whether a retry may help. */
 interface LineTransport extends AutoCloseable {
 
-    /** Sends the lines as one request; returns once the server accepted them. */
-    void write(List<String> lines) throws WriteFailure, InterruptedException;
+    /** Sends {@code body[0, length)} (whole lines, UTF-8) as one request; returns once the server accepted them. */
+    void write(byte[] body, int length) throws WriteFailure, InterruptedException;
 
     @Override
     void close();

@@ -28,6 +28,7 @@ import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.metrics.Counter;
@@ -95,7 +96,9 @@ class InfluxLineSinkITCase {
     private static JobExecutionResult run(List<String> elements, InfluxOptions options, int parallelism) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
-        env.fromData(elements).sinkTo(new InfluxLineSink(options)).name("influx-sink").uid("influx-sink");
+        env.fromData(elements).map(e -> e.getBytes(StandardCharsets.UTF_8))
+                .returns(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                .sinkTo(new InfluxLineSink(options)).name("influx-sink").uid("influx-sink");
         return env.execute("influx-sink-itcase");
     }
 

@@ -3,6 +3,7 @@ package dev.pilotspc.flink.io.influx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,8 +21,8 @@ class InfluxLineWriterTest {
     private final List<List<String>> requests = new ArrayList<>();
     private final LineTransport recording = new LineTransport() {
         @Override
-        public void write(List<String> lines) {
-            requests.add(List.copyOf(lines));
+        public void write(byte[] body, int length) {
+            requests.add(List.of(new String(body, 0, length, StandardCharsets.UTF_8).split("\n")));
         }
 
         @Override
@@ -47,10 +48,10 @@ class InfluxLineWriterTest {
     void splitsMultiLineElementsIntoBatchesOfBatchSizeLinesSkippingBlankLines() throws Exception {
         InfluxLineWriter writer = writer(3);
 
-        writer.write("a 1\nb 2", null);
-        writer.write("c 3\nd 4\n", null);
-        writer.write("", null);
-        writer.write("e 5\r\n\nf 6", null);
+        writer.write(bytes("a 1\nb 2"), null);
+        writer.write(bytes("c 3\nd 4\n"), null);
+        writer.write(bytes(""), null);
+        writer.write(bytes("e 5\r\n\nf 6"), null);
 
         assertEquals(List.of(List.of("a 1", "b 2", "c 3"), List.of("d 4", "e 5", "f 6")), requests);
         assertEquals(6, counters.get("numLinesWritten").getCount());
@@ -59,7 +60,7 @@ class InfluxLineWriterTest {
     @Test
     void flushSendsThePartialBatchAndNothingWhenEmpty() throws Exception {
         InfluxLineWriter writer = writer(100);
-        writer.write("a 1\nb 2", null);
+        writer.write(bytes("a 1\nb 2"), null);
 
         writer.flush(false);
         writer.flush(true);
@@ -70,7 +71,7 @@ class InfluxLineWriterTest {
     @Test
     void sendsAPartialBatchOnceFlushIntervalHasPassedWithoutFurtherInput() throws Exception {
         InfluxLineWriter writer = writer(100);
-        writer.write("a 1", null);
+        writer.write(bytes("a 1"), null);
 
         timers.advance(999);
         assertTrue(requests.isEmpty());
@@ -82,12 +83,16 @@ class InfluxLineWriterTest {
     @Test
     void sendsAPartialBatchOnTheNextWriteAfterFlushInterval() throws Exception {
         InfluxLineWriter writer = writer(100);
-        writer.write("a 1", null);
+        writer.write(bytes("a 1"), null);
         timers.now += 1500; // time passes but the timer has not fired yet (mailbox busy)
 
-        writer.write("b 2", null);
+        writer.write(bytes("b 2"), null);
 
         assertEquals(List.of(List.of("a 1", "b 2")), requests);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Processing time under the test's control; callbacks run on advance(), like Flink's mailbox would. */
