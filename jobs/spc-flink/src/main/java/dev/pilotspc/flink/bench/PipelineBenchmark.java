@@ -56,7 +56,7 @@ public final class PipelineBenchmark {
                 .option("features", "distinct features (keys)", null, "1000")
                 .option("partitions", "partitions of the topic", null, "4")
                 .option("parallelism", "Flink parallelism", null, "2")
-                .option("rounds", "timed rounds of each of consumer, floor and job (best counts)", null, "2")
+                .option("rounds", "timed rounds of each of consumer, floor and job (best counts)", null, "3")
                 .option("latency-seconds", "length of the latency phase", null, "10")
                 .option("out-of-orderness", "the job's bounded out-of-orderness", null, "200ms");
     }

@@ -2,10 +2,9 @@ package dev.pilotspc.flink.cli;
 
 import dev.pilotspc.core.config.DefinitionException;
 import dev.pilotspc.core.config.FeatureDefinitions;
-import dev.pilotspc.flink.io.DeadLetterJson;
 import dev.pilotspc.flink.io.MeasurementFiles;
 import dev.pilotspc.flink.io.MeasurementParser;
-import dev.pilotspc.flink.io.SortedResultsSink;
+import dev.pilotspc.flink.io.SortedFileSink;
 import dev.pilotspc.flink.io.TextFileSink;
 import dev.pilotspc.flink.io.influx.InfluxLineSink;
 import dev.pilotspc.flink.io.influx.InfluxOptions;
@@ -95,12 +94,12 @@ public final class ReplayCommand {
         SpcWorkflow.Outputs outputs = SpcWorkflow.define(measurements, noUpdates, definitionsText,
                 featuresFile.toString(), Duration.ZERO, Duration.ZERO, o.readinessPolicy());
         if (output != null) {
-            outputs.allResults().sinkTo(new SortedResultsSink(output)).name("results-file").uid("results-file");
+            outputs.allResults().sinkTo(SortedFileSink.results(output)).name("results-file").uid("results-file");
         }
         if (influx != null) {
             outputs.sinkLines(() -> new InfluxLineSink(influx), "influxdb", "influx-sink");
         }
-        outputs.deadLetters().sinkTo(TextFileSink.text(deadLetters, DeadLetterJson::toJson))
+        outputs.deadLetters().sinkTo(SortedFileSink.deadLetters(deadLetters))
                 .name("dead-letters-file").uid("dead-letters-file");
         if (o.has("alerts")) {
             outputs.alerts().sinkTo(TextFileSink.<Alert>text(o.get("alerts"), a -> a.json))

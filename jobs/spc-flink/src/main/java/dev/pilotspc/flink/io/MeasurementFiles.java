@@ -27,7 +27,9 @@ public final class MeasurementFiles {
             String line;
             String[] header = null;
             Boolean csv = null;
+            long lineNumber = 0;
             while ((line = in.readLine()) != null) {
+                lineNumber++;
                 if (line.isBlank()) {
                     continue;
                 }
@@ -39,6 +41,7 @@ public final class MeasurementFiles {
                     }
                 }
                 MeasurementRecord r = csv ? parser.parseCsv(line, header) : parser.parseJson(line);
+                r.seq = lineNumber;
                 (r.isValid() ? valid : rejected).add(r);
             }
         }

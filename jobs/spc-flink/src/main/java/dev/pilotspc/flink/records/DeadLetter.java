@@ -19,6 +19,8 @@ public class DeadLetter {
     public String detail;
     public String record;
     public String key;
+    /** The record's line in its file (replays); 0 from Kafka. */
+    public long seq;
 
     public DeadLetter() {
     }

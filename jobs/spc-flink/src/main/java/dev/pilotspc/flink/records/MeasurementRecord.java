@@ -25,6 +25,8 @@ public class MeasurementRecord {
     /** Null for a usable measurement, else a {@link DeadLetter} reason. */
     public String rejectReason;
     public String rejectDetail;
+    /** The record's line in its file (replays), which orders the replay's dead letters; 0 from Kafka. */
+    public long seq;
 
     public MeasurementRecord() {
     }
@@ -56,6 +58,8 @@ public class MeasurementRecord {
     }
 
     public DeadLetter toDeadLetter(String reason, String detail) {
-        return new DeadLetter(reason, detail, raw, key);
+        DeadLetter d = new DeadLetter(reason, detail, raw, key);
+        d.seq = seq;
+        return d;
     }
 }
