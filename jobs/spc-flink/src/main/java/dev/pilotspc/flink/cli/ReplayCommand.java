@@ -102,7 +102,7 @@ public final class ReplayCommand {
         outputs.deadLetters().sinkTo(SortedFileSink.deadLetters(deadLetters))
                 .name("dead-letters-file").uid("dead-letters-file");
         if (o.has("alerts")) {
-            outputs.alerts().sinkTo(TextFileSink.<Alert>text(o.get("alerts"), a -> a.json))
+            outputs.allAlerts().sinkTo(TextFileSink.<Alert>text(o.get("alerts"), a -> a.json))
                     .name("alerts-file").uid("alerts-file");
         }
         env.execute("pilot-spc replay " + inputFile.getFileName());

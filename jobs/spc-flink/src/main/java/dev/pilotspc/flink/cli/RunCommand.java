@@ -121,7 +121,7 @@ public final class RunCommand {
             outputs.allResults().sinkTo(TextFileSink.lines(o.get("output"))).setParallelism(1)
                     .name("results-file").uid("results-file");
         }
-        outputs.alerts().sinkTo(KafkaIo.alerts(kafka, o.get("topic-alerts"))).name("alerts").uid("alerts-sink");
+        outputs.sinkAlerts(() -> KafkaIo.alerts(kafka, o.get("topic-alerts")), "alerts", "alerts-sink");
         outputs.deadLetters().sinkTo(KafkaIo.deadLetters(kafka, o.get("topic-dlq")))
                 .name("dead-letters").uid("dead-letters-sink");
         return outputs;

@@ -26,27 +26,38 @@ import java.util.function.Supplier;
 public final class SpcWorkflow {
 
     /**
-     * What the graph produces; the caller attaches sinks. {@code chartResults} are the results of each
-     * charted measurement, {@code batchResults} the batch verdicts ({@code feature=*}), each as
-     * line-protocol bytes with its event time and chart key.
+     * What the graph produces; the caller attaches sinks. Each output comes from the charts (one
+     * (feature, batch) each) and from the batch verdicts ({@code feature=*}): results as
+     * line-protocol bytes with their event time and chart key, and alerts.
      */
     public record Outputs(DataStream<ResultBatch> chartResults, DataStream<ResultBatch> batchResults,
-            DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters) {
+            DataStream<Alert> chartAlerts, DataStream<Alert> batchAlerts, DataStream<DeadLetter> deadLetters) {
 
         /** Every result in one stream, for a sink that runs with parallelism 1 (a file). */
         public DataStream<ResultBatch> allResults() {
             return chartResults.union(batchResults);
         }
 
+        /** Every alert in one stream, for a sink that runs with parallelism 1 (a file). */
+        public DataStream<Alert> allAlerts() {
+            return chartAlerts.union(batchAlerts);
+        }
+
         /**
          * Attaches a line-protocol sink to each result stream. Each sink runs chained to the operator
-         * that formats the lines (a union in front of it would break the chain and copy ~1.5 KB of
+         * that formats the lines (a union in front of it would break the chain and copy ~1.3 KB of
          * text per measurement between tasks), so there are two sink operators: {@code uid} and
          * {@code uid-batches}.
          */
         public void sinkLines(Supplier<Sink<byte[]>> sink, String name, String uid) {
             lines(chartResults).sinkTo(sink.get()).name(name).uid(uid);
             lines(batchResults).sinkTo(sink.get()).name(name + "-batches").uid(uid + "-batches");
+        }
+
+        /** Attaches an alert sink to each alert stream, chained like {@link #sinkLines}. */
+        public void sinkAlerts(Supplier<Sink<Alert>> sink, String name, String uid) {
+            chartAlerts.sinkTo(sink.get()).name(name).uid(uid);
+            batchAlerts.sinkTo(sink.get()).name(name + "-batches").uid(uid + "-batches");
         }
 
         private static DataStream<byte[]> lines(DataStream<ResultBatch> results) {
@@ -91,8 +102,7 @@ public final class SpcWorkflow {
                 .uid("batch-readiness").name("batch-readiness");
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(MonitorFunction.DEAD_LETTERS)
                 .union(charted.getSideOutput(MonitorFunction.DEAD_LETTERS));
-        DataStream<Alert> alerts = charted.getSideOutput(MonitorFunction.ALERTS)
-                .union(batchVerdicts.getSideOutput(BatchReadinessFunction.ALERTS));
-        return new Outputs(charted, batchVerdicts, alerts, deadLetters);
+        return new Outputs(charted, batchVerdicts, charted.getSideOutput(MonitorFunction.ALERTS),
+                batchVerdicts.getSideOutput(BatchReadinessFunction.ALERTS), deadLetters);
     }
 }
