@@ -289,11 +289,12 @@ public class FeatureMonitor {
         boolean oocRecent = lastMonitorOocPoint >= 0 && (policy.window == 0 || points - lastMonitorOocPoint < policy.window);
         boolean driftRecent = lastDriftPoint >= 0 && (policy.window == 0 || points - lastDriftPoint < policy.window);
         boolean stable = limitsReady && !oocRecent && !driftRecent;
-        boolean known = capability != null && (capability.ppk() != null || capability.cpk() != null);
-        boolean overall = known && capability.ppk() != null;
+        boolean known = capability != null && (!Double.isNaN(capability.ppk()) || !Double.isNaN(capability.cpk()));
+        boolean overall = known && !Double.isNaN(capability.ppk());
         double estimate = !known ? Double.NaN : overall ? capability.ppk() : capability.cpk();
-        Double bound = !known ? null : overall ? capability.ppkLcl() : capability.cpkLcl();
-        boolean capable = known && (policy.pointEstimate || bound == null ? estimate : bound) >= policy.minIndex;
+        double bound = !known ? Double.NaN : overall ? capability.ppkLcl() : capability.cpkLcl();
+        boolean hasBound = !Double.isNaN(bound);
+        boolean capable = known && (policy.pointEstimate || !hasBound ? estimate : bound) >= policy.minIndex;
         String verdict = !enough ? ReadinessResult.INSUFFICIENT_DATA
                 : stable && capable ? ReadinessResult.READY : ReadinessResult.NOT_READY;
         String reasons;
@@ -304,12 +305,12 @@ public class FeatureMonitor {
             // With enough data the text is a function of these inputs alone; the estimate and bound
             // enter as fmt2 shows them, so a Ppk moving in its third decimal keeps the text.
             int flags = (oocRecent ? 1 : 0) | (driftRecent ? 2 : 0) | (known ? 4 : 0) | (overall ? 8 : 0)
-                    | (bound != null ? 16 : 0) | (capable ? 32 : 0) | (config.hasLsl() || config.hasUsl() ? 64 : 0);
+                    | (hasBound ? 16 : 0) | (capable ? 32 : 0) | (config.hasLsl() || config.hasUsl() ? 64 : 0);
             long oocPoints = oocRecent ? monitorOocPoints : -1;
             String oocText = oocRecent ? lastMonitorOocText : null;
             String driftText = driftRecent ? lastDriftText : null;
             long estimateKey = known ? hundredths(estimate) : 0;
-            long boundKey = bound != null ? hundredths(bound) : 0;
+            long boundKey = hasBound ? hundredths(bound) : 0;
             long minIndexBits = Double.doubleToRawLongBits(policy.minIndex);
             if (reasonsCache == null) {
                 reasonsCache = new ReasonsCache();
@@ -325,7 +326,7 @@ public class FeatureMonitor {
 
     /** The readiness reasons in words, joined with "; " (built afresh; see readiness for reuse). */
     private String reasons(ReadinessPolicy policy, boolean oocRecent, boolean driftRecent,
-            boolean known, boolean overall, double estimate, Double bound, boolean capable, String verdict) {
+            boolean known, boolean overall, double estimate, double bound, boolean capable, String verdict) {
         List<String> reasons = new java.util.ArrayList<>(3);
         if (measurements < policy.minParts) {
             reasons.add(measurements + " of " + policy.minParts + " parts measured");
@@ -345,7 +346,8 @@ public class FeatureMonitor {
                     : "capability not known yet");
         } else if (!capable || reasons.isEmpty()) {
             String name = overall ? "Ppk" : "Cpk";
-            reasons.add(name + " " + fmt2(estimate) + (bound == null ? "" : " (95 % lower bound " + fmt2(bound) + ")")
+            String boundText = Double.isNaN(bound) ? "" : " (95 % lower bound " + fmt2(bound) + ")";
+            reasons.add(name + " " + fmt2(estimate) + boundText
                     + (capable ? " at least " : " below ") + fmt2(policy.minIndex));
         }
         if (ReadinessResult.READY.equals(verdict)) {
@@ -530,19 +532,20 @@ public class FeatureMonitor {
 
     private void emitPoint(long ts, Tags tags, String part, double x, double disp, int size, String phase, int hits,
             String ruleIds, double qValue, List<SpcResult> out) {
-        Double clOut = null;
-        Double ucl = null;
-        Double lcl = null;
-        Double dispCl = null;
-        Double dispUcl = null;
-        Double dispLcl = null;
-        Double sigmaOut = null;
-        Double ewmaValue = null;
-        Double ewmaUcl = null;
-        Double ewmaLcl = null;
-        Double cusumHi = null;
-        Double cusumLo = null;
-        Double cusumH = null;
+        // NaN marks a value absent from this point (PointResult)
+        double clOut = Double.NaN;
+        double ucl = Double.NaN;
+        double lcl = Double.NaN;
+        double dispCl = Double.NaN;
+        double dispUcl = Double.NaN;
+        double dispLcl = Double.NaN;
+        double sigmaOut = Double.NaN;
+        double ewmaValue = Double.NaN;
+        double ewmaUcl = Double.NaN;
+        double ewmaLcl = Double.NaN;
+        double cusumHi = Double.NaN;
+        double cusumLo = Double.NaN;
+        double cusumH = Double.NaN;
         if (limitsReady) {
             double sigmaX = sigma / Math.sqrt(size);
             clOut = cl;
@@ -566,9 +569,9 @@ public class FeatureMonitor {
             }
         }
         out.add(new PointResult(ts, tags, config.chart.id(), x, points, phase, clOut, ucl, lcl,
-                Double.isNaN(disp) ? null : disp, dispCl, dispUcl, dispLcl, sigmaOut, hits != 0, ruleIds,
-                part, orNull(config.target), orNull(config.lsl), orNull(config.usl), ewmaValue, ewmaUcl, ewmaLcl,
-                cusumHi, cusumLo, cusumH, Double.isNaN(qValue) ? null : qValue));
+                disp, dispCl, dispUcl, dispLcl, sigmaOut, hits != 0, ruleIds,
+                part, config.target, config.lsl, config.usl, ewmaValue, ewmaUcl, ewmaLcl,
+                cusumHi, cusumLo, cusumH, qValue));
     }
 
     private void emitViolations(long ts, Tags tags, String part, double x, long n, int size, int hits,
@@ -629,12 +632,12 @@ public class FeatureMonitor {
         }
         TrendAlarm alarm = trend.update(x);
         if (alarm != null) {
-            Double partsToLimit = alarm.partsToLimit(config.lsl, config.usl);
+            double partsToLimit = alarm.partsToLimit(config.lsl, config.usl);
             String unit = config.unit == null ? "" : " " + config.unit;
             String text = String.format(Locale.ROOT, "trend %s %s%s per part over the last %d parts (p = %.2g)%s",
                     alarm.direction(), signed(alarm.slope()), unit, config.driftWindow, alarm.pValue(),
-                    partsToLimit == null ? "" : ", spec limit reached in ~" + Math.round(partsToLimit) + " parts");
-            out.add(new DriftResult(m.tsNanos(), tags, DriftResult.TREND, alarm.slope(), alarm.pValue(), null,
+                    Double.isNaN(partsToLimit) ? "" : ", spec limit reached in ~" + Math.round(partsToLimit) + " parts");
+            out.add(new DriftResult(m.tsNanos(), tags, DriftResult.TREND, alarm.slope(), alarm.pValue(), Double.NaN,
                     partsToLimit, alarm.direction(), x, measurements, m.part(), text));
             lastDriftAt = measurements;
             noteDrift(text);
@@ -645,8 +648,8 @@ public class FeatureMonitor {
                 String unit = config.unit == null ? "" : " " + config.unit;
                 String text = "mean shifted " + shift.direction() + " by about " + signed(shift.shift()) + unit
                         + " (Page-Hinkley)";
-                out.add(new DriftResult(m.tsNanos(), tags, DriftResult.PAGE_HINKLEY, null, null, shift.shift(), null,
-                        shift.direction(), x, measurements, m.part(), text));
+                out.add(new DriftResult(m.tsNanos(), tags, DriftResult.PAGE_HINKLEY, Double.NaN, Double.NaN,
+                        shift.shift(), Double.NaN, shift.direction(), x, measurements, m.part(), text));
                 lastDriftAt = measurements;
                 noteDrift(text);
             }
@@ -672,10 +675,6 @@ public class FeatureMonitor {
     /** Within-subgroup sigma over the batch so far, NaN before any dispersion exists. */
     public double withinSigma() {
         return sigmaTerms == 0 ? Double.NaN : sigmaSum / sigmaTerms;
-    }
-
-    private static Double orNull(double v) {
-        return Double.isNaN(v) ? null : v;
     }
 
     /** Six significant digits without java.util.Formatter, which costs microseconds per call. */

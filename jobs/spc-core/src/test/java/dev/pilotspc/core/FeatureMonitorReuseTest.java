@@ -115,18 +115,18 @@ class FeatureMonitorReuseTest {
             reasons.add(m.lastDriftText);
         }
         boolean capable = false;
-        if (capability == null || (capability.ppk() == null && capability.cpk() == null)) {
+        if (capability == null || (Double.isNaN(capability.ppk()) && Double.isNaN(capability.cpk()))) {
             reasons.add(!m.config.hasLsl() && !m.config.hasUsl() ? "no specification limits: capability cannot be judged"
                     : "capability not known yet");
         } else {
-            boolean overall = capability.ppk() != null;
+            boolean overall = !Double.isNaN(capability.ppk());
             String name = overall ? "Ppk" : "Cpk";
             double estimate = overall ? capability.ppk() : capability.cpk();
-            Double bound = overall ? capability.ppkLcl() : capability.cpkLcl();
-            double judged = policy.pointEstimate || bound == null ? estimate : bound;
+            double bound = overall ? capability.ppkLcl() : capability.cpkLcl();
+            double judged = policy.pointEstimate || Double.isNaN(bound) ? estimate : bound;
             capable = judged >= policy.minIndex;
             String text = name + " " + originalFmt2(estimate)
-                    + (bound == null ? "" : " (95 % lower bound " + originalFmt2(bound) + ")")
+                    + (Double.isNaN(bound) ? "" : " (95 % lower bound " + originalFmt2(bound) + ")")
                     + (capable ? " at least " : " below ") + originalFmt2(policy.minIndex);
             if (!capable || reasons.isEmpty()) {
                 reasons.add(text);

@@ -67,7 +67,7 @@ public class Capability {
 
     /**
      * Capability after the measurements so far, or null below two; {@code sigmaWithin} is the chart's
-     * estimate (NaN while unknown: within indices null). NaN or infinite limits / target are absent.
+     * estimate (NaN while unknown: within indices NaN). NaN or infinite limits / target are absent.
      */
     public CapabilityResult result(long tsNanos, Tags tags, double sigmaWithin, double target,
                                    double lsl, double usl) {
@@ -79,26 +79,27 @@ public class Capability {
         double sigmaOverall = Math.sqrt(Math.max(m2, 0) / (count - 1));
 
         // Within (short-term) indices: Montgomery, Introduction to SQC, ch. 8 (Cp, Cpu, Cpl, Cpk).
-        Double cpu = hasUsl ? upperIndex(usl, sigmaWithin) : null;
-        Double cpl = hasLsl ? lowerIndex(lsl, sigmaWithin) : null;
-        Double cp = hasLsl && hasUsl ? ratio(usl - lsl, 6 * sigmaWithin) : null;
-        Double cpk = min(cpu, cpl);
+        // Absent indices are NaN (a missing limit or an unusable sigma); present ones are finite.
+        double cpu = hasUsl ? upperIndex(usl, sigmaWithin) : Double.NaN;
+        double cpl = hasLsl ? lowerIndex(lsl, sigmaWithin) : Double.NaN;
+        double cp = hasLsl && hasUsl ? ratio(usl - lsl, 6 * sigmaWithin) : Double.NaN;
+        double cpk = min(cpu, cpl);
         // Overall (long-term) indices: the same with the sample standard deviation (Montgomery ch. 8, Pp/Ppk).
-        Double pp = hasLsl && hasUsl ? ratio(usl - lsl, 6 * sigmaOverall) : null;
-        Double ppk = min(hasUsl ? upperIndex(usl, sigmaOverall) : null,
-                hasLsl ? lowerIndex(lsl, sigmaOverall) : null);
+        double pp = hasLsl && hasUsl ? ratio(usl - lsl, 6 * sigmaOverall) : Double.NaN;
+        double ppk = min(hasUsl ? upperIndex(usl, sigmaOverall) : Double.NaN,
+                hasLsl ? lowerIndex(lsl, sigmaOverall) : Double.NaN);
         // Cpm = (USL − LSL) / 6√(σ² + (µ − T)²): Chan, Cheng & Spiring 1988; Kotz & Johnson 1993.
-        Double cpm = hasLsl && hasUsl && Double.isFinite(target) && usable(sigmaWithin)
-                ? ratio(usl - lsl, 6 * Math.hypot(sigmaWithin, mean - target)) : null;
+        double cpm = hasLsl && hasUsl && Double.isFinite(target) && usable(sigmaWithin)
+                ? ratio(usl - lsl, 6 * Math.hypot(sigmaWithin, mean - target)) : Double.NaN;
 
-        return new CapabilityResult(tsNanos, tags, count, mean, Double.isFinite(sigmaWithin) ? sigmaWithin : null, sigmaOverall,
-                cp, cpk, cpu, cpl, pp, ppk, cpm,
-                cp == null ? null : cpLowerBound(cp, count),
-                cpk == null ? null : bissellLowerBound(cpk, count),
-                ppk == null ? null : bissellLowerBound(ppk, count),
+        return new CapabilityResult(tsNanos, tags, count, mean, Double.isFinite(sigmaWithin) ? sigmaWithin : Double.NaN,
+                sigmaOverall, cp, cpk, cpu, cpl, pp, ppk, cpm,
+                Double.isNaN(cp) ? Double.NaN : cpLowerBound(cp, count),
+                Double.isNaN(cpk) ? Double.NaN : bissellLowerBound(cpk, count),
+                Double.isNaN(ppk) ? Double.NaN : bissellLowerBound(ppk, count),
                 ppmExpected(sigmaOverall, lsl, usl),
                 1e6 * (belowLsl + aboveUsl) / count,
-                sigmaWithin >= 0 && Double.isFinite(sigmaWithin) ? ppmExpected(sigmaWithin, lsl, usl) : null);
+                sigmaWithin >= 0 && Double.isFinite(sigmaWithin) ? ppmExpected(sigmaWithin, lsl, usl) : Double.NaN);
     }
 
     /** Lower end of the two-sided 95 % interval Ĉp·√(χ²_{0.025,n−1}/(n−1)) (Montgomery ch. 8; NIST 6.1.6). */
@@ -170,11 +171,11 @@ public class Capability {
         return sum * Math.exp(-0.5 * z * z - LOG_SQRT_2PI);
     }
 
-    private Double upperIndex(double usl, double sigma) {
+    private double upperIndex(double usl, double sigma) {
         return ratio(usl - mean, 3 * sigma);
     }
 
-    private Double lowerIndex(double lsl, double sigma) {
+    private double lowerIndex(double lsl, double sigma) {
         return ratio(mean - lsl, 3 * sigma);
     }
 
@@ -182,16 +183,17 @@ public class Capability {
         return sigma > 0 && Double.isFinite(sigma);
     }
 
-    /** num/den, or null where the result would be NaN or infinite. */
-    private static Double ratio(double num, double den) {
+    /** num/den, or NaN (absent) where the result would be NaN or infinite. */
+    private static double ratio(double num, double den) {
         double r = num / den;
-        return den > 0 && Double.isFinite(r) ? r : null;
+        return den > 0 && Double.isFinite(r) ? r : Double.NaN;
     }
 
-    private static Double min(Double a, Double b) {
-        if (a == null) {
+    /** The smaller of two indices, ignoring an absent (NaN) one; NaN when both are absent. */
+    private static double min(double a, double b) {
+        if (Double.isNaN(a)) {
             return b;
         }
-        return b == null || a <= b ? a : b;
+        return Double.isNaN(b) || a <= b ? a : b;
     }
 }

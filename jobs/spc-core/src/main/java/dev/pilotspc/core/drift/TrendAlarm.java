@@ -13,16 +13,16 @@ public record TrendAlarm(double slope, double pValue, double fitted, String dire
 
     /**
      * Parts until the fitted line reaches the spec limit it is heading toward (USL for a rising
-     * trend, LSL for a falling one), fractional; 0 when already at or beyond it; null when that
+     * trend, LSL for a falling one), fractional; 0 when already at or beyond it; NaN when that
      * limit is absent (NaN) or the slope is zero.
      */
-    public Double partsToLimit(double lsl, double usl) {
+    public double partsToLimit(double lsl, double usl) {
         if (slope > 0 && !Double.isNaN(usl)) {
             return fitted >= usl ? 0.0 : (usl - fitted) / slope;
         }
         if (slope < 0 && !Double.isNaN(lsl)) {
             return fitted <= lsl ? 0.0 : (lsl - fitted) / slope;
         }
-        return null;
+        return Double.NaN;
     }
 }

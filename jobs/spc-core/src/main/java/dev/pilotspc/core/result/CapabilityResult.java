@@ -2,29 +2,29 @@ package dev.pilotspc.core.result;
 
 /**
  * Process capability over the batch so far ({@code spc_capability}); indices that need a missing
- * spec limit are null. {@code ppmExpected} uses the overall sigma, {@code ppmExpectedWithin} the
- * within sigma (null while the chart has none).
+ * spec limit are absent. {@code ppmExpected} uses the overall sigma, {@code ppmExpectedWithin} the
+ * within sigma (absent while the chart has none). Absent values are NaN.
  */
 public record CapabilityResult(
         long tsNanos,
         Tags tags,
         long n,
         double mean,
-        Double sigmaWithin,
+        double sigmaWithin,
         double sigmaOverall,
-        Double cp,
-        Double cpk,
-        Double cpu,
-        Double cpl,
-        Double pp,
-        Double ppk,
-        Double cpm,
-        Double cpLcl,
-        Double cpkLcl,
-        Double ppkLcl,
+        double cp,
+        double cpk,
+        double cpu,
+        double cpl,
+        double pp,
+        double ppk,
+        double cpm,
+        double cpLcl,
+        double cpkLcl,
+        double ppkLcl,
         double ppmExpected,
         double ppmObserved,
-        Double ppmExpectedWithin) implements SpcResult {
+        double ppmExpectedWithin) implements SpcResult {
 
     @Override
     public String measurement() {

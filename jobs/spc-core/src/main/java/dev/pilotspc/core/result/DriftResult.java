@@ -2,17 +2,17 @@ package dev.pilotspc.core.result;
 
 /**
  * A drift alarm ({@code spc_drift}): from the trend detector (slope per part, p-value) or the
- * Page-Hinkley mean-change detector (estimated shift); {@code partsToLimit} is null when no spec
- * limit lies ahead. Values a detector does not produce are null.
+ * Page-Hinkley mean-change detector (estimated shift); {@code partsToLimit} is absent when no spec
+ * limit lies ahead, as are values a detector does not produce. Absent values are NaN.
  */
 public record DriftResult(
         long tsNanos,
         Tags tags,
         String detector,
-        Double slope,
-        Double pValue,
-        Double shift,
-        Double partsToLimit,
+        double slope,
+        double pValue,
+        double shift,
+        double partsToLimit,
         String direction,
         double x,
         long n,

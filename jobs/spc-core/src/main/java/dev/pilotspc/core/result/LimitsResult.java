@@ -1,6 +1,9 @@
 package dev.pilotspc.core.result;
 
-/** Control limits established or revised ({@code spc_limits}); {@code source} is baseline or history. */
+/**
+ * Control limits established or revised ({@code spc_limits}); {@code source} is baseline or history.
+ * Absent values are NaN.
+ */
 public record LimitsResult(
         long tsNanos,
         Tags tags,
@@ -8,9 +11,9 @@ public record LimitsResult(
         double cl,
         double ucl,
         double lcl,
-        Double dispCl,
-        Double dispUcl,
-        Double dispLcl,
+        double dispCl,
+        double dispUcl,
+        double dispLcl,
         double sigma,
         int m,
         int excluded,

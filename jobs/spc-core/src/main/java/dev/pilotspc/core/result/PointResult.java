@@ -2,7 +2,7 @@ package dev.pilotspc.core.result;
 
 /**
  * One charted point ({@code spc_point}): the individual or subgroup mean with the limits in force,
- * the dispersion statistic, rule hits, and EWMA / CUSUM / Q values where enabled. Absent values are null.
+ * the dispersion statistic, rule hits, and EWMA / CUSUM / Q values where enabled. Absent values are NaN.
  */
 public record PointResult(
         long tsNanos,
@@ -11,27 +11,27 @@ public record PointResult(
         double x,
         long n,
         String phase,
-        Double cl,
-        Double ucl,
-        Double lcl,
-        Double disp,
-        Double dispCl,
-        Double dispUcl,
-        Double dispLcl,
-        Double sigma,
+        double cl,
+        double ucl,
+        double lcl,
+        double disp,
+        double dispCl,
+        double dispUcl,
+        double dispLcl,
+        double sigma,
         boolean ooc,
         String rules,
         String part,
-        Double target,
-        Double lsl,
-        Double usl,
-        Double ewma,
-        Double ewmaUcl,
-        Double ewmaLcl,
-        Double cusumHi,
-        Double cusumLo,
-        Double cusumH,
-        Double q) implements SpcResult {
+        double target,
+        double lsl,
+        double usl,
+        double ewma,
+        double ewmaUcl,
+        double ewmaLcl,
+        double cusumHi,
+        double cusumLo,
+        double cusumH,
+        double q) implements SpcResult {
 
     public static final String BASELINE = "baseline";
     public static final String MONITOR = "monitor";

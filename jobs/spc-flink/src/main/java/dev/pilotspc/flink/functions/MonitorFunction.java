@@ -232,7 +232,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         for (SpcResult result : results) {
             lineProtocol.write(result);
             if (result instanceof PointResult p) {
-                if (p.cl() != null) {
+                if (!Double.isNaN(p.cl())) {
                     limits = new AlertJson.Limits(p.cl(), p.ucl(), p.lcl());
                 }
                 state.lastX = p.x();

@@ -45,10 +45,10 @@ public final class AlertJson {
             g.writeNumberField("n", d.n());
             optional(g, "part", d.part());
             g.writeStringField("direction", d.direction());
-            number(g, "slope", d.slope() == null ? Double.NaN : d.slope());
-            number(g, "p_value", d.pValue() == null ? Double.NaN : d.pValue());
-            number(g, "shift", d.shift() == null ? Double.NaN : d.shift());
-            number(g, "parts_to_limit", d.partsToLimit() == null ? Double.NaN : d.partsToLimit());
+            number(g, "slope", d.slope());
+            number(g, "p_value", d.pValue());
+            number(g, "shift", d.shift());
+            number(g, "parts_to_limit", d.partsToLimit());
             number(g, "lsl", lsl);
             number(g, "usl", usl);
         });

@@ -305,20 +305,15 @@ public final class LineProtocol {
         put(key);
     }
 
-    private void field(byte[] key, Double value) {
-        if (value != null) {
-            field(key, value.doubleValue());
-        }
-    }
-
-    /** A value that usually repeats from the chart's previous point (limits, specification). */
-    private void repeatedField(byte[] key, Double value) {
-        if (value != null && Double.isFinite(value)) {
+    /** A value that usually repeats from the chart's previous point (limits, specification); left out unless finite. */
+    private void repeatedField(byte[] key, double value) {
+        if (Double.isFinite(value)) {
             key(key);
             putRepeatedDouble(value);
         }
     }
 
+    /** Left out unless finite: absent values are NaN, and the line protocol has no NaN or infinity. */
     private void field(byte[] key, double value) {
         if (Double.isFinite(value)) {
             key(key);

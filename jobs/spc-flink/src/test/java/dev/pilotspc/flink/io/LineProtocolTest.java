@@ -118,11 +118,14 @@ class LineProtocolTest {
 
     @Test
     void leavesOutAbsentValuesAndEmptyTags() {
-        PointResult p = new PointResult(5, new Tags("f", "b", null, ""), "imr", 1.5, 1, "baseline", null, null, null,
-                null, null, null, null, null, false, "", null, null, null, null, null, null, null, null, null, null, null);
+        double absent = Double.NaN;
+        PointResult p = new PointResult(5, new Tags("f", "b", null, ""), "imr", 1.5, 1, "baseline", absent, absent,
+                absent, absent, absent, absent, absent, absent, false, "", null, absent, absent, absent, absent, absent,
+                absent, absent, absent, absent, absent);
         String line = LineProtocol.toLine(p);
         assertEquals("spc_point,batch=b,chart=imr,feature=f n=1i,ooc=false,phase=\"baseline\",rules=\"\",x=1.5 5", line);
         assertFalse(line.contains("null"));
+        assertFalse(line.contains("NaN"));
     }
 
     @Test
