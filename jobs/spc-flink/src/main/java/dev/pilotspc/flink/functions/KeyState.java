@@ -39,6 +39,9 @@ public class KeyState {
 
     /** Whether an identical measurement (same ts, part and value) was charted recently. */
     public boolean isDuplicate(MeasurementRecord r) {
+        if (r.tsNanos > lastChartedTs) {
+            return false; // newer than everything charted (the usual case)
+        }
         long bits = Double.doubleToLongBits(r.value);
         for (int k = 0; k < recentSize; k++) {
             int i = (recentHead - 1 - k + RECENT) % RECENT;

@@ -186,7 +186,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         }
         ReadOnlyBroadcastState<String, DefinitionEntry> definitions = ctx.getBroadcastState(DEFINITIONS);
         int due = 0;
-        while (due < state.pendingCount && state.pending[due].tsMillis() <= watermark) {
+        while (due < state.pendingCount && state.pending[due].isAtOrBefore(watermark)) {
             chart(state.pending[due], ctx, state, definitions, out);
             due++;
         }

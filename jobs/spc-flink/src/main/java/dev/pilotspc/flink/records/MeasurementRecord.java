@@ -48,6 +48,20 @@ public class MeasurementRecord {
         return Math.floorDiv(tsNanos, 1_000_000L);
     }
 
+    /**
+     * Whether the event time is at or before {@code watermarkMillis}, as {@code tsMillis() <=
+     * watermarkMillis} but without a long division per waiting measurement.
+     */
+    public boolean isAtOrBefore(long watermarkMillis) {
+        if (watermarkMillis >= Long.MAX_VALUE / 1_000_000L) {
+            return true;
+        }
+        if (watermarkMillis <= Long.MIN_VALUE / 1_000_000L) {
+            return tsMillis() <= watermarkMillis;
+        }
+        return tsNanos < (watermarkMillis + 1) * 1_000_000L;
+    }
+
     /** The key a chart is kept under: (feature, batch). */
     public String chartKey() {
         return feature + '\u001f' + batch;
