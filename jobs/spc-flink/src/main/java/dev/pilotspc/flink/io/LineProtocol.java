@@ -34,6 +34,12 @@ public final class LineProtocol {
     private byte[][] lastTagBytes;
     private long lastTs;
     private byte[] lastTsText;
+    // Direct-mapped caches of the text of repeated numbers (by bits) and strings (by hash), or null.
+    private static final int CACHE_BITS = 12;
+    private long[] cachedBits;
+    private byte[][] cachedText;
+    private String[] cachedString;
+    private byte[][] cachedStringText;
 
     /** A writer that can be reused for many results (one per thread), with caches for repeated values. */
     public LineProtocol() {
@@ -483,11 +489,6 @@ public final class LineProtocol {
         cachedText[slot] = Arrays.copyOfRange(buf, start, size);
     }
 
-    private static final int CACHE_BITS = 12;
-    private long[] cachedBits;
-    private byte[][] cachedText;
-    private String[] cachedString;
-    private byte[][] cachedStringText;
 
     /** floor(log10(abs)) for 1e-6 <= abs < 1e15, from the binary exponent and one or two comparisons. */
     private static int decimalExponent(double abs) {
@@ -503,10 +504,6 @@ public final class LineProtocol {
 
     private static double pow10(int e) {
         return e >= 0 ? POWERS[e] : NEGATIVE_POWERS[-e];
-    }
-
-    void putLongForTest(long v) {
-        putLong(v);
     }
 
     private void putLong(long v) {
