@@ -1,6 +1,5 @@
 package dev.pilotspc.flink.io.influx;
 
-
 /** One blocking write of a batch of line-protocol lines; failures say whether a retry may help. */
 interface LineTransport extends AutoCloseable {
 
