@@ -9,6 +9,9 @@ import dev.pilotspc.core.result.SpcResult;
 import dev.pilotspc.core.result.StatusResult;
 import dev.pilotspc.core.result.Tags;
 import dev.pilotspc.core.result.ViolationResult;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -527,60 +530,52 @@ public final class LineProtocol {
         return digits;
     }
 
-    /** The last {@code width} decimal digits of {@code v} (v >= 0), with leading zeros. */
+    /** The last {@code width} (1..19) decimal digits of {@code v} (v >= 0), with leading zeros. */
     private void putDigits(long v, int width) {
-        ensure(width);
-        byte[] b = buf;
-        int pos = size + width;
-        // eight digits at a time in int arithmetic: C2 compiles long division by a constant to a
-        // slow idiv, so below 2^53 the quotient comes from a double (exact, corrected by one)
-        while (pos - size > 8 && v >= 100_000_000) {
-            long q = v >= 1L << 53 ? v / 100_000_000 : (long) (v * 1e-8);
-            long r = v - q * 100_000_000;
-            if (r < 0) {
-                q--;
-                r += 100_000_000;
-            } else if (r >= 100_000_000) {
-                q++;
-                r -= 100_000_000;
+        ensure(width + 8); // the 8-byte stores below may run past the digits
+        if (width > 16) {
+            long top = v / 10_000_000_000_000_000L; // one real division, for 17 to 19 digits only
+            putDigits(top, width - 16);
+            putDigits(v - top * 10_000_000_000_000_000L, 16);
+            return;
+        }
+        if (width <= 8) {
+            LONG_LE.set(buf, size, eightDigits((int) v) >>> (8 - width) * 8);
+        } else {
+            // v < 10^16: the quotient by 10^8 from a double (exact below 2^53, corrected by one),
+            // as C2 compiles long division by a constant to a slow idiv
+            long high = v < 1L << 53 ? (long) (v * 1e-8) : v / 100_000_000;
+            long low = v - high * 100_000_000;
+            if (low < 0) {
+                high--;
+                low += 100_000_000;
+            } else if (low >= 100_000_000) {
+                high++;
+                low -= 100_000_000;
             }
-            putEightDigits(b, pos, (int) r);
-            pos -= 8;
-            v = q;
-        }
-        int x = (int) v; // < 10^8 here, or only zeros remain to be written
-        while (pos - size >= 2) {
-            int q = x / 100;
-            int pair = x - q * 100;
-            b[--pos] = DIGIT_ONES[pair];
-            b[--pos] = DIGIT_TENS[pair];
-            x = q;
-        }
-        if (pos > size) {
-            b[--pos] = (byte) ('0' + x % 10);
+            // the high digits first: their store's spare bytes are overwritten by the low digits
+            LONG_LE.set(buf, size, eightDigits((int) high) >>> (16 - width) * 8);
+            LONG_LE.set(buf, size + width - 8, eightDigits((int) low));
         }
         size += width;
     }
 
-    private static void putEightDigits(byte[] b, int end, int x) {
-        for (int i = 0; i < 4; i++) {
-            int q = x / 100;
-            int pair = x - q * 100;
-            b[--end] = DIGIT_ONES[pair];
-            b[--end] = DIGIT_TENS[pair];
-            x = q;
-        }
+    /**
+     * The eight decimal digits of {@code x} (0 <= x < 10^8) as ASCII bytes of a little-endian long,
+     * computed for all digits at once in 16- and 8-bit lanes (no loop, no table): x/10^4 and
+     * x%10^4 in 32-bit lanes, then each split by 100 (10486/2^20) and by 10 (103/2^10).
+     */
+    static long eightDigits(int x) {
+        long high = x / 10_000;
+        long merged = high | (x - high * 10_000) << 32;
+        long leadingPairs = (merged * 10486L >>> 20) & 0x0000007F0000007FL;
+        long pairs = leadingPairs | (merged - 100L * leadingPairs) << 16;
+        long tens = (pairs * 103L >>> 10) & 0x000F000F000F000FL;
+        long digits = tens | (pairs - 10L * tens) << 8;
+        return digits + 0x3030303030303030L;
     }
 
-    private static final byte[] DIGIT_TENS = new byte[100];
-    private static final byte[] DIGIT_ONES = new byte[100];
-
-    static {
-        for (int i = 0; i < 100; i++) {
-            DIGIT_TENS[i] = (byte) ('0' + i / 10);
-            DIGIT_ONES[i] = (byte) ('0' + i % 10);
-        }
-    }
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** A float as the line protocol writes it (15 significant digits, integral values without a fraction). */
     public static String formatFloat(double v) {

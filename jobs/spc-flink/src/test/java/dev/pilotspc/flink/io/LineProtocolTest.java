@@ -10,8 +10,10 @@ import dev.pilotspc.core.Measurement;
 import dev.pilotspc.core.config.FeatureConfig;
 import dev.pilotspc.core.result.PointResult;
 import dev.pilotspc.core.result.SpcResult;
+import dev.pilotspc.core.result.StatusResult;
 import dev.pilotspc.core.result.Tags;
 import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -144,6 +146,65 @@ class LineProtocolTest {
             double back = Double.parseDouble(LineProtocol.formatDouble(v));
             assertEquals(v, back, Math.abs(v) * 1e-14, "value " + v);
         }
+    }
+
+    @Test
+    void writesEveryFloatAsItsFifteenDigitDecimal() {
+        Random random = new Random(11);
+        for (int i = 0; i < 300_000; i++) {
+            double magnitude = Math.pow(10, random.nextInt(21) - 6);
+            double v = switch (i % 3) {
+                case 0 -> random.nextDouble() * magnitude; // full-precision values
+                case 1 -> Math.round(random.nextDouble() * 1e6) / 1e6 * magnitude; // short decimals, trailing zeros
+                default -> (random.nextInt(2_000_001) - 1_000_000) / Math.pow(10, random.nextInt(9));
+            };
+            v = random.nextBoolean() ? v : -v;
+            assertEquals(plainDecimal(v), LineProtocol.formatDouble(v), "value " + v);
+        }
+    }
+
+    @Test
+    void writesEveryIntegerAsLongToStringDoes() {
+        Random random = new Random(12);
+        List<Long> values = new ArrayList<>(List.of(0L, 1L, -1L, 9L, 10L, 99_999_999L, 100_000_000L,
+                9_999_999_999_999_999L, 10_000_000_000_000_000L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1));
+        for (int i = 0; i < 100_000; i++) {
+            values.add(random.nextLong() >> random.nextInt(64));
+        }
+        for (long k = (1L << 53) / 100_000_000 - 3000; k < (1L << 53) / 100_000_000 + 3000; k++) {
+            for (long d = -1; d <= 1; d++) {
+                values.add(k * 100_000_000 + d); // where the quotient by 10^8 comes from a double
+            }
+        }
+        for (long v : values) {
+            String line = LineProtocol.toLine(new StatusResult(v, new Tags("f", "b", null, null), "in_control", v, 1, ""));
+            assertEquals("spc_status,batch=b,feature=f last_rule=\"\",ooc_count=" + v + "i,points=1i,state=\"in_control\" " + v,
+                    line);
+        }
+    }
+
+    /**
+     * The format written out independently: the value rounded to 15 significant digits the way the
+     * writer scales it (value × 10^decimals, rounded), laid out by BigDecimal without trailing zeros.
+     */
+    private static String plainDecimal(double v) {
+        double abs = Math.abs(v);
+        if (v == Math.rint(v) && abs < 1e15) {
+            return Long.toString((long) v);
+        }
+        if (abs < 1e-6 || abs >= 1e15) {
+            return Double.toString(v);
+        }
+        BigDecimal exact = new BigDecimal(abs);
+        int exponent = exact.precision() - exact.scale() - 1;
+        int decimals = 14 - exponent;
+        long scaled = Math.round(abs * Math.pow(10, decimals));
+        if (scaled >= 1_000_000_000_000_000L) {
+            decimals--;
+            scaled = Math.round(decimals >= 0 ? abs * Math.pow(10, decimals) : abs / 10);
+        }
+        String digits = BigDecimal.valueOf(scaled, decimals).stripTrailingZeros().toPlainString();
+        return v < 0 ? "-" + digits : digits;
     }
 
     /** The same result built with influxdb-client's Point from the record's components. */
