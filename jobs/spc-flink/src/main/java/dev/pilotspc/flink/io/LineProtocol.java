@@ -37,12 +37,10 @@ public final class LineProtocol {
     private byte[][] lastTagBytes;
     private long lastTs;
     private byte[] lastTsText;
-    // Direct-mapped caches of the text of repeated numbers (by bits) and strings (by hash), or null.
+    // A direct-mapped cache of the text of repeated numbers (by their bits), or null.
     private static final int CACHE_BITS = 12;
     private long[] cachedBits;
     private byte[][] cachedText;
-    private String[] cachedString;
-    private byte[][] cachedStringText;
 
     /** A writer that can be reused for many results (one per thread), with caches for repeated values. */
     public LineProtocol() {
@@ -54,8 +52,6 @@ public final class LineProtocol {
         if (caching) {
             cachedBits = new long[1 << CACHE_BITS];
             cachedText = new byte[1 << CACHE_BITS][];
-            cachedString = new String[1 << CACHE_BITS];
-            cachedStringText = new byte[1 << CACHE_BITS][];
         }
     }
 
@@ -139,9 +135,9 @@ public final class LineProtocol {
         field(N, p.n());
         field(OOC, p.ooc());
         field(PART, p.part());
-        repeatedField(PHASE, p.phase());
+        field(PHASE, p.phase());
         field(Q, p.q());
-        repeatedField(RULES, p.rules());
+        field(RULES, p.rules());
         repeatedField(SIGMA, p.sigma());
         repeatedField(TARGET, p.target());
         repeatedField(UCL, p.ucl());
@@ -159,7 +155,7 @@ public final class LineProtocol {
         field(LCL, l.lcl());
         field(M, (long) l.m());
         field(SIGMA, l.sigma());
-        repeatedField(SOURCE, l.source());
+        field(SOURCE, l.source());
         field(UCL, l.ucl());
     }
 
@@ -194,7 +190,7 @@ public final class LineProtocol {
 
     private void drift(DriftResult d) {
         head(SPC_DRIFT, d.tags(), DETECTOR, d.detector());
-        repeatedField(DIRECTION, d.direction());
+        field(DIRECTION, d.direction());
         field(MESSAGE, d.message());
         field(N, d.n());
         field(P_VALUE, d.pValue());
@@ -207,18 +203,18 @@ public final class LineProtocol {
 
     private void status(StatusResult s) {
         head(SPC_STATUS, s.tags(), null, null);
-        repeatedField(LAST_RULE, s.lastRule());
+        field(LAST_RULE, s.lastRule());
         field(OOC_COUNT, s.oocCount());
         field(POINTS, s.points());
-        repeatedField(STATE, s.state());
+        field(STATE, s.state());
     }
 
     private void readiness(ReadinessResult r) {
         head(SPC_READINESS, r.tags(), null, null);
         field(CAPABLE, r.capable());
-        repeatedField(REASONS, r.reasons());
+        field(REASONS, r.reasons());
         field(STABLE, r.stable());
-        repeatedField(VERDICT, r.verdict());
+        field(VERDICT, r.verdict());
     }
 
     // ---- measurement and tags
@@ -284,21 +280,18 @@ public final class LineProtocol {
         return scratch.toByteArray();
     }
 
+    /** A tag key or value, UTF-8, with ' ', ',' and '=' escaped and line breaks and tabs written as escapes. */
     private void escapeTag(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
+        for (byte c : s.getBytes(StandardCharsets.UTF_8)) {
             switch (c) {
                 case ' ', ',', '=' -> {
                     put((byte) '\\');
-                    put((byte) c);
+                    put(c);
                 }
                 case '\n' -> putAscii("\\n");
                 case '\r' -> putAscii("\\r");
                 case '\t' -> putAscii("\\t");
-                default -> putChar(s, i, c);
-            }
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
+                default -> put(c);
             }
         }
     }
@@ -348,53 +341,28 @@ public final class LineProtocol {
         }
     }
 
-    /** A text that usually repeats from the chart's previous point (phase, state, verdict, reasons). */
-    private void repeatedField(byte[] key, String value) {
-        if (value == null) {
-            return;
-        }
-        key(key);
-        if (cachedString == null) {
-            putQuoted(value);
-            return;
-        }
-        int slot = value.hashCode() & (1 << CACHE_BITS) - 1;
-        byte[] text = cachedStringText[slot];
-        if (text != null && value.equals(cachedString[slot])) {
-            put(text);
-            return;
-        }
-        int start = size;
-        putQuoted(value);
-        cachedString[slot] = value;
-        cachedStringText[slot] = Arrays.copyOfRange(buf, start, size);
-    }
-
     /** A string field value: quoted, with '"', '\\' and newlines escaped, UTF-8. */
     private void putQuoted(String value) {
-        ensure(value.length() + 2);
-        buf[size++] = '"';
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x80 && c != '"' && c != '\\' && c != '\n') {
-                if (size == buf.length) {
-                    ensure(1);
-                }
-                buf[size++] = (byte) c;
-            } else if (c == '"' || c == '\\') {
-                put((byte) '\\');
-                put((byte) c);
+        // The JDK's encoder copies ASCII text in bulk; escaping works on the UTF-8 bytes, as the
+        // bytes of a multi-byte character are never ASCII.
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        ensure(2 * utf8.length + 2);
+        byte[] b = buf;
+        int pos = size;
+        b[pos++] = '"';
+        for (byte c : utf8) {
+            if (c == '"' || c == '\\') {
+                b[pos++] = '\\';
+                b[pos++] = c;
             } else if (c == '\n') {
-                putAscii("\\n");
+                b[pos++] = '\\';
+                b[pos++] = 'n';
             } else {
-                putChar(value, i, c);
-                if (Character.isHighSurrogate(c) && i + 1 < value.length()
-                        && Character.isLowSurrogate(value.charAt(i + 1))) {
-                    i++;
-                }
+                b[pos++] = c;
             }
         }
-        put((byte) '"');
+        b[pos++] = '"';
+        size = pos;
     }
 
     // ---- numbers
@@ -402,7 +370,6 @@ public final class LineProtocol {
     private static final long[] LONG_POWERS = new long[19];
     private static final double[] POWERS = new double[22];
     private static final double[] NEGATIVE_POWERS = new double[22];
-    private static final double LOG10_2 = 0.30102999566398119521;
 
     static {
         LONG_POWERS[0] = 1;
@@ -434,7 +401,8 @@ public final class LineProtocol {
         }
         int exponent = decimalExponent(abs);
         int decimals = 14 - exponent; // digits after the point for 15 significant digits
-        long scaled = Math.round(abs * POWERS[decimals]);
+        // x + 0.5 is exact below 2^52, so truncating it rounds like Math.round, only cheaper
+        long scaled = (long) (abs * POWERS[decimals] + 0.5);
         if (scaled >= LONG_POWERS[15]) { // rounded up across a power of ten
             decimals--;
             scaled = Math.round(decimals >= 0 ? abs * POWERS[decimals] : abs / 10);
@@ -493,16 +461,34 @@ public final class LineProtocol {
     }
 
 
-    /** floor(log10(abs)) for 1e-6 <= abs < 1e15, from the binary exponent and one or two comparisons. */
+    /**
+     * floor(log10(abs)) for 1e-6 <= abs < 1e15: the binary exponent gives it or one less, and one
+     * comparison with the power of ten above tells which (both from tables).
+     */
     private static int decimalExponent(double abs) {
-        int e = (int) Math.floor(Math.getExponent(abs) * LOG10_2);
-        while (abs >= pow10(e + 1)) {
-            e++;
+        int i = Math.getExponent(abs) - MIN_BINARY_EXPONENT;
+        int e = LOW_DECIMAL_EXPONENT[i];
+        return abs >= NEXT_POWER_OF_TEN[i] ? e + 1 : e;
+    }
+
+    private static final int MIN_BINARY_EXPONENT = Math.getExponent(1e-6);
+    private static final int[] LOW_DECIMAL_EXPONENT = new int[Math.getExponent(1e15) - MIN_BINARY_EXPONENT + 1];
+    private static final double[] NEXT_POWER_OF_TEN = new double[LOW_DECIMAL_EXPONENT.length];
+
+    static {
+        for (int i = 0; i < LOW_DECIMAL_EXPONENT.length; i++) {
+            // the smallest double with this binary exponent, 2^(i + MIN_BINARY_EXPONENT)
+            double low = Math.scalb(1.0, i + MIN_BINARY_EXPONENT);
+            int e = (int) Math.floor(Math.log10(low));
+            while (low >= pow10(e + 1)) {
+                e++;
+            }
+            while (low < pow10(e)) {
+                e--;
+            }
+            LOW_DECIMAL_EXPONENT[i] = e;
+            NEXT_POWER_OF_TEN[i] = pow10(e + 1);
         }
-        while (abs < pow10(e)) {
-            e--;
-        }
-        return e;
     }
 
     private static double pow10(int e) {
@@ -612,33 +598,6 @@ public final class LineProtocol {
         ensure(s.length());
         for (int i = 0; i < s.length(); i++) {
             buf[size++] = (byte) s.charAt(i);
-        }
-    }
-
-    /** The UTF-8 bytes of {@code c} at {@code s[i]} (a surrogate pair as one code point; a lone surrogate as '?'). */
-    private void putChar(String s, int i, char c) {
-        if (c < 0x80) {
-            put((byte) c);
-        } else if (c < 0x800) {
-            ensure(2);
-            buf[size++] = (byte) (0xC0 | (c >> 6));
-            buf[size++] = (byte) (0x80 | (c & 0x3F));
-        } else if (Character.isSurrogate(c)) {
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                int cp = Character.toCodePoint(c, s.charAt(i + 1));
-                ensure(4);
-                buf[size++] = (byte) (0xF0 | (cp >> 18));
-                buf[size++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                buf[size++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                buf[size++] = (byte) (0x80 | (cp & 0x3F));
-            } else {
-                put((byte) '?');
-            }
-        } else {
-            ensure(3);
-            buf[size++] = (byte) (0xE0 | (c >> 12));
-            buf[size++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-            buf[size++] = (byte) (0x80 | (c & 0x3F));
         }
     }
 
