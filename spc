@@ -25,6 +25,8 @@ Commands:
                   last line: job_per_s=... consumer_per_s=... floor_per_s=... ratio=... floor_ratio=... p99_latency_ms=...
   bench detection average run lengths of the charts (Shewhart, WE rules, EWMA, CUSUM) at shifts
                   0..2 sigma next to published values, and drift detection delays [--json FILE]
+  bench steps     per-measurement cost of the job's steps on one thread, no Kafka or Flink (parse,
+                  engine, line protocol) on the pipeline benchmark's data
   bench core      per-point cost of the SPC engine (I-MR + Western Electric rules, EWMA, CUSUM,
                   capability and drift); last line: ns_per_point=<median> points=<count>
   check-features  validate a feature definitions file (YAML or JSON) and print the resolved
@@ -79,8 +81,9 @@ case "$cmd" in
       core) run_core dev.pilotspc.core.bench.CoreBenchmark "$@" ;;
       detection) run_core dev.pilotspc.core.bench.DetectionBenchmark "$@" ;;
       pipeline) JAVA_OPTS="${SPC_JAVA_OPTS:--Xmx3g}" run_flink bench pipeline "$@" ;;
+      steps) run_flink bench steps "$@" ;;
       -h|--help) usage ;;
-      *) die "unknown bench target '$sub' (known: core, detection, pipeline)" ;;
+      *) die "unknown bench target '$sub' (known: core, detection, pipeline, steps)" ;;
     esac
     ;;
   replay|run|demo|simulate|report) run_flink "$cmd" "$@" ;;

@@ -115,7 +115,7 @@ public final class PipelineBenchmark {
     }
 
     /** 1000 I-MR features with every detector on and limits known from history, so all charts monitor at once. */
-    private static Path writeFeatures(Path dir, int features) throws Exception {
+    static Path writeFeatures(Path dir, int features) throws Exception {
         StringBuilder yaml = new StringBuilder("features:\n");
         for (int f = 0; f < features; f++) {
             yaml.append("  - feature: ").append(feature(f)).append('\n')
@@ -129,6 +129,12 @@ public final class PipelineBenchmark {
 
     private static String feature(int f) {
         return String.format(Locale.ROOT, "bench.feature_%04d", f);
+    }
+
+    /** The i-th loaded measurement: feature i mod features, N(10, 0.02) with a 4-sigma outlier in 1 of 200. */
+    static String measurement(int i, int features, Random random) {
+        double z = random.nextGaussian() + (random.nextInt(200) == 0 ? 4 : 0);
+        return json(T0 + i, i % features, i / features, 10 + 0.02 * z);
     }
 
     private static String json(long ts, int feature, long part, double value) {
@@ -150,11 +156,9 @@ public final class PipelineBenchmark {
         long bytes = 0;
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
             for (int i = 0; i < records; i++) {
-                int f = i % features;
-                double z = random.nextGaussian() + (random.nextInt(200) == 0 ? 4 : 0);
-                byte[] value = json(T0 + i, f, i / features, 10 + 0.02 * z).getBytes(StandardCharsets.UTF_8);
+                byte[] value = measurement(i, features, random).getBytes(StandardCharsets.UTF_8);
                 bytes += value.length;
-                producer.send(new ProducerRecord<>(TOPIC, feature(f).getBytes(StandardCharsets.UTF_8), value));
+                producer.send(new ProducerRecord<>(TOPIC, feature(i % features).getBytes(StandardCharsets.UTF_8), value));
             }
             producer.flush();
         }

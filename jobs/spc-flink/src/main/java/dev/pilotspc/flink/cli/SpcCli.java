@@ -45,10 +45,12 @@ public final class SpcCli {
     }
 
     private static int bench(String[] args) throws Exception {
-        if (args.length == 0 || !args[0].equals("pipeline")) {
-            throw new Options.UsageException("bench needs a target here: pipeline");
-        }
-        return dev.pilotspc.flink.bench.PipelineBenchmark.run(Arrays.copyOfRange(args, 1, args.length));
+        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        return switch (args.length == 0 ? "" : args[0]) {
+            case "pipeline" -> dev.pilotspc.flink.bench.PipelineBenchmark.run(rest);
+            case "steps" -> dev.pilotspc.flink.bench.StepsBenchmark.run(rest);
+            default -> throw new Options.UsageException("bench needs a target here: pipeline or steps");
+        };
     }
 
     static int run(String[] args) {

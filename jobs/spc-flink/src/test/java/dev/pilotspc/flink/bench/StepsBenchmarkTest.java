@@ -1,0 +1,31 @@
+package dev.pilotspc.flink.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class StepsBenchmarkTest {
+
+    @Test
+    void printsTheCostOfEachStepAndTheBytesWrittenPerMeasurement() throws Exception {
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, StepsBenchmark.run(new String[] {"--records", "3000", "--features", "20", "--rounds", "3"}));
+        } finally {
+            System.setOut(out);
+        }
+        String[] lines = captured.toString(StandardCharsets.UTF_8).strip().split("\n");
+        assertEquals(4, lines.length);
+        String last = lines[3];
+        assertTrue(last.matches("ns_per_measurement=\\d+ parse=\\d+ engine=\\d+ line_protocol=\\d+ bytes=\\d+"), last);
+        // every measurement of the bench's I-MR features (limits known, EWMA, CUSUM) writes 4+ lines of results
+        long bytes = Long.parseLong(last.replaceAll(".*bytes=(\\d+)", "$1"));
+        assertTrue(bytes > 900 && bytes < 2000, "bytes per measurement " + bytes);
+    }
+}
