@@ -115,7 +115,11 @@ public final class PipelineBenchmark {
     }
 
     /** 1000 I-MR features with every detector on and limits known from history, so all charts monitor at once. */
-    static Path writeFeatures(Path dir, int features) throws Exception {
+    private static Path writeFeatures(Path dir, int features) throws Exception {
+        return Files.writeString(dir.resolve("features.yaml"), featuresYaml(features));
+    }
+
+    static String featuresYaml(int features) {
         StringBuilder yaml = new StringBuilder("features:\n");
         for (int f = 0; f < features; f++) {
             yaml.append("  - feature: ").append(feature(f)).append('\n')
@@ -124,7 +128,7 @@ public final class PipelineBenchmark {
                     .append("    ewma: {lambda: 0.2, sigmas: 2.962}\n")
                     .append("    cusum: {k: 0.5, h: 5}\n");
         }
-        return Files.writeString(dir.resolve("features.yaml"), yaml);
+        return yaml.toString();
     }
 
     private static String feature(int f) {

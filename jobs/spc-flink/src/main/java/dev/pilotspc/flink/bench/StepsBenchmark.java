@@ -8,8 +8,6 @@ import dev.pilotspc.flink.cli.Options;
 import dev.pilotspc.flink.io.LineProtocol;
 import dev.pilotspc.flink.io.MeasurementParser;
 import dev.pilotspc.flink.records.MeasurementRecord;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -44,17 +42,9 @@ public final class StepsBenchmark {
         int records = o.getInt("records");
         int features = o.getInt("features");
         int rounds = o.getInt("rounds");
-        Path dir = Files.createTempDirectory("spc-steps-");
         Map<String, FeatureConfig> definitions = new HashMap<>();
-        try {
-            Path file = PipelineBenchmark.writeFeatures(dir, features);
-            for (FeatureConfig c : FeatureDefinitions.parse(Files.readString(file), file.toString())) {
-                definitions.put(c.feature, c);
-            }
-        } finally {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
-            }
+        for (FeatureConfig c : FeatureDefinitions.parse(PipelineBenchmark.featuresYaml(features), "bench features")) {
+            definitions.put(c.feature, c);
         }
         Random random = new Random(1);
         List<String> lines = new ArrayList<>(records);
