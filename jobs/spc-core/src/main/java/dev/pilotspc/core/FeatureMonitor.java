@@ -327,41 +327,55 @@ public class FeatureMonitor {
     /** The readiness reasons in words, joined with "; " (built afresh; see readiness for reuse). */
     private String reasons(ReadinessPolicy policy, boolean oocRecent, boolean driftRecent,
             boolean known, boolean overall, double estimate, double bound, boolean capable, String verdict) {
-        List<String> reasons = new java.util.ArrayList<>(3);
+        // one builder, no list and join: this text is rebuilt on many points
+        StringBuilder text = new StringBuilder(160);
+        if (ReadinessResult.READY.equals(verdict)) {
+            text.append("stable");
+        }
         if (measurements < policy.minParts) {
-            reasons.add(measurements + " of " + policy.minParts + " parts measured");
+            separate(text).append(measurements).append(" of ").append(policy.minParts).append(" parts measured");
         }
         if (!limitsReady) {
-            reasons.add("control limits not established yet (baseline " + baseCount + " of " + config.baseline + ")");
+            separate(text).append("control limits not established yet (baseline ").append(baseCount).append(" of ")
+                    .append(config.baseline).append(')');
         }
         if (oocRecent) {
-            reasons.add(monitorOocPoints + " out-of-control point" + (monitorOocPoints == 1 ? "" : "s")
-                    + " in the monitor phase, last " + lastMonitorOocText);
+            separate(text).append(monitorOocPoints).append(" out-of-control point").append(monitorOocPoints == 1 ? "" : "s")
+                    .append(" in the monitor phase, last ").append(lastMonitorOocText);
         }
         if (driftRecent) {
-            reasons.add(lastDriftText);
+            separate(text).append(lastDriftText);
         }
+        boolean noReasonYet = text.length() == (ReadinessResult.READY.equals(verdict) ? "stable".length() : 0);
         if (!known) {
-            reasons.add(!config.hasLsl() && !config.hasUsl() ? "no specification limits: capability cannot be judged"
-                    : "capability not known yet");
-        } else if (!capable || reasons.isEmpty()) {
-            String name = overall ? "Ppk" : "Cpk";
-            String boundText = Double.isNaN(bound) ? "" : " (95 % lower bound " + fmt2(bound) + ")";
-            reasons.add(name + " " + fmt2(estimate) + boundText
-                    + (capable ? " at least " : " below ") + fmt2(policy.minIndex));
+            separate(text).append(!config.hasLsl() && !config.hasUsl()
+                    ? "no specification limits: capability cannot be judged" : "capability not known yet");
+        } else if (!capable || noReasonYet) {
+            separate(text).append(overall ? "Ppk " : "Cpk ");
+            appendFmt2(text, estimate);
+            if (!Double.isNaN(bound)) {
+                appendFmt2(text.append(" (95 % lower bound "), bound).append(')');
+            }
+            appendFmt2(text.append(capable ? " at least " : " below "), policy.minIndex);
         }
-        if (ReadinessResult.READY.equals(verdict)) {
-            reasons.add(0, "stable");
-        }
-        return String.join("; ", reasons);
+        return text.toString();
+    }
+
+    /** The "; " between reasons. */
+    private static StringBuilder separate(StringBuilder text) {
+        return text.length() == 0 ? text : text.append("; ");
     }
 
     /** Two decimals, as indices are quoted, without java.util.Formatter (this runs on every point). */
     static String fmt2(double v) {
+        return appendFmt2(new StringBuilder(8), v).toString();
+    }
+
+    private static StringBuilder appendFmt2(StringBuilder text, double v) {
         long signed = hundredths(v);
         long hundredths = Math.abs(signed);
         long fraction = hundredths % 100;
-        return (signed < 0 ? "-" : "") + hundredths / 100 + (fraction < 10 ? ".0" : ".") + fraction;
+        return text.append(signed < 0 ? "-" : "").append(hundredths / 100).append(fraction < 10 ? ".0" : ".").append(fraction);
     }
 
     /**
