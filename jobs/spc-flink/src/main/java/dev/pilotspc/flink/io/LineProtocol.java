@@ -414,25 +414,24 @@ public final class LineProtocol {
             putLong(scaled * LONG_POWERS[-decimals]);
             return;
         }
-        // integral part and fraction: the quotient by 10^decimals from a double (exact below 2^53,
-        // corrected by one), as C2 compiles long division to a slow idiv
-        long integral = 0;
-        long fraction = scaled;
-        if (decimals <= 18) {
-            long power = LONG_POWERS[decimals];
-            integral = (long) (scaled * NEGATIVE_POWERS[decimals]);
-            fraction = scaled - integral * power;
-            if (fraction < 0) {
-                integral--;
-                fraction += power;
-            } else if (fraction >= power) {
-                integral++;
-                fraction -= power;
+        // scaled has 15 digits; the point goes after the first 15 - decimals of them
+        int integralDigits = 15 - decimals;
+        if (integralDigits <= 0) {
+            ensure(2 - integralDigits);
+            buf[size++] = '0';
+            buf[size++] = '.';
+            for (int i = integralDigits; i < 0; i++) {
+                buf[size++] = '0';
             }
+            putDigits(scaled, 15);
+        } else {
+            putDigits(scaled, 15);
+            int point = size - decimals;
+            ensure(1);
+            System.arraycopy(buf, point, buf, point + 1, decimals);
+            buf[point] = '.';
+            size++;
         }
-        putLong(integral);
-        put((byte) '.');
-        putDigits(fraction, decimals);
         while (buf[size - 1] == '0') {
             size--;
         }
