@@ -32,6 +32,7 @@ public final class LineProtocol {
     private int size;
     private boolean firstField;
     private final Map<Tags, byte[][]> tagCache = new HashMap<>();
+    private final Map<String, byte[]> extraTagCache = new HashMap<>();
     // The results of one measurement share their Tags object: look them up once.
     private Tags lastTags;
     private byte[][] lastTagBytes;
@@ -238,17 +239,32 @@ public final class LineProtocol {
         boolean hasExtra = extraValue != null && !extraValue.isEmpty();
         if (hasExtra && extraKey != RULE) {
             put(extraKey);
-            escapeTag(extraValue);
+            put(extraTagValue(extraValue));
         }
         put(t[FEATURE_TAG]);
         put(t[LINE_TAG]);
         if (hasExtra && extraKey == RULE) {
             put(extraKey);
-            escapeTag(extraValue);
+            put(extraTagValue(extraValue));
         }
         put(t[STATION_TAG]);
         put((byte) ' ');
         firstField = true;
+    }
+
+    /** A chart type, rule or detector id, escaped: a handful of values, so kept once escaped. */
+    private byte[] extraTagValue(String value) {
+        byte[] bytes = extraTagCache.get(value);
+        if (bytes == null) {
+            LineProtocol scratch = new LineProtocol(false);
+            scratch.escapeTag(value);
+            bytes = scratch.toByteArray();
+            if (extraTagCache.size() >= MAX_CACHED_TAG_SETS) {
+                extraTagCache.clear();
+            }
+            extraTagCache.put(value, bytes);
+        }
+        return bytes;
     }
 
     private byte[][] tagBytes(Tags tags) {
@@ -344,25 +360,30 @@ public final class LineProtocol {
     /** A string field value: quoted, with '"', '\\' and newlines escaped, UTF-8. */
     private void putQuoted(String value) {
         // The JDK's encoder copies ASCII text in bulk; escaping works on the UTF-8 bytes, as the
-        // bytes of a multi-byte character are never ASCII.
+        // bytes of a multi-byte character are never ASCII. Most texts need no escape: one copy.
         byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        int plain = 0;
+        while (plain < utf8.length && utf8[plain] != '"' && utf8[plain] != '\\' && utf8[plain] != '\n') {
+            plain++;
+        }
         ensure(2 * utf8.length + 2);
         byte[] b = buf;
-        int pos = size;
-        b[pos++] = '"';
-        for (byte c : utf8) {
+        b[size++] = '"';
+        System.arraycopy(utf8, 0, b, size, plain);
+        size += plain;
+        for (int i = plain; i < utf8.length; i++) {
+            byte c = utf8[i];
             if (c == '"' || c == '\\') {
-                b[pos++] = '\\';
-                b[pos++] = c;
+                b[size++] = '\\';
+                b[size++] = c;
             } else if (c == '\n') {
-                b[pos++] = '\\';
-                b[pos++] = 'n';
+                b[size++] = '\\';
+                b[size++] = 'n';
             } else {
-                b[pos++] = c;
+                b[size++] = c;
             }
         }
-        b[pos++] = '"';
-        size = pos;
+        b[size++] = '"';
     }
 
     // ---- numbers
