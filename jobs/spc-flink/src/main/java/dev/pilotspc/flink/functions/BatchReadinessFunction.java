@@ -8,9 +8,10 @@ import dev.pilotspc.flink.records.Alert;
 import dev.pilotspc.flink.records.FeatureVerdict;
 import dev.pilotspc.flink.records.ResultBatch;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.PriorityQueue;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -88,7 +89,7 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
             pending.remove(timestamp);
             due.addAll(List.of(waiting));
         }
-        due.sort(java.util.Comparator.<FeatureVerdict>comparingLong(v -> v.tsNanos).thenComparing(v -> v.feature));
+        due.sort(Comparator.<FeatureVerdict>comparingLong(v -> v.tsNanos).thenComparing(v -> v.feature));
         for (FeatureVerdict v : due) {
             apply(v, ctx, out);
         }
@@ -96,11 +97,7 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
 
     private void apply(FeatureVerdict v, Context ctx, Collector<ResultBatch> out) throws Exception {
         verdicts.put(v.feature, v);
-        Map<String, FeatureVerdict> sorted = new TreeMap<>();
-        for (Map.Entry<String, FeatureVerdict> e : verdicts.entries()) {
-            sorted.put(e.getKey(), e.getValue());
-        }
-        ReadinessResult result = verdict(v.tsNanos, v.batch, sorted.values());
+        ReadinessResult result = verdict(v.tsNanos, v.batch, verdicts.values());
         out.collect(new ResultBatch(v.tsNanos, BATCH_FEATURE + '\u001f' + v.batch, LineProtocol.toBytes(result)));
         String previous = lastVerdict.value();
         if (!result.verdict().equals(previous)) {
@@ -112,7 +109,8 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
     /**
      * Ready when every critical feature is; insufficient data while any critical one is. The reasons
      * name the features (their own series say why, up to date; a feature's reasons at its last
-     * verdict change would go stale here).
+     * verdict change would go stale here), the first {@value #LISTED_FEATURES} by name and how many
+     * more: the text stays short when a batch has hundreds of features.
      */
     static ReadinessResult verdict(long ts, String batch, Iterable<FeatureVerdict> features) {
         List<String> notReady = new ArrayList<>();
@@ -138,10 +136,10 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
             reasons.add("no critical feature measured yet");
         }
         if (!notReady.isEmpty()) {
-            reasons.add("not ready: " + String.join(", ", notReady));
+            reasons.add("not ready: " + listing(notReady));
         }
         if (!insufficient.isEmpty()) {
-            reasons.add("insufficient data: " + String.join(", ", insufficient));
+            reasons.add("insufficient data: " + listing(insufficient));
         }
         String verdict = critical == 0 || !insufficient.isEmpty() ? ReadinessResult.INSUFFICIENT_DATA
                 : !notReady.isEmpty() ? ReadinessResult.NOT_READY : ReadinessResult.READY;
@@ -151,5 +149,29 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
         boolean decided = critical > 0 && insufficient.isEmpty();
         return new ReadinessResult(ts, new Tags(BATCH_FEATURE, batch, null, null), verdict, decided && allStable,
                 decided && allCapable, String.join("; ", reasons));
+    }
+
+    static final int LISTED_FEATURES = 10;
+
+    /** "a, b, c", or for more than {@link #LISTED_FEATURES}: "812 features (a, b, …, j and 802 more)". */
+    private static String listing(List<String> names) {
+        if (names.size() <= LISTED_FEATURES) {
+            names.sort(null);
+            return String.join(", ", names);
+        }
+        // the first names in order without sorting them all: a bounded heap, largest on top
+        PriorityQueue<String> first = new PriorityQueue<>(LISTED_FEATURES + 1, Comparator.reverseOrder());
+        for (String name : names) {
+            if (first.size() < LISTED_FEATURES) {
+                first.add(name);
+            } else if (name.compareTo(first.peek()) < 0) {
+                first.poll();
+                first.add(name);
+            }
+        }
+        List<String> listed = new ArrayList<>(first);
+        listed.sort(null);
+        return names.size() + " features (" + String.join(", ", listed) + " and " + (names.size() - LISTED_FEATURES)
+                + " more)";
     }
 }

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pilotspc.core.result.ReadinessResult;
 import dev.pilotspc.flink.records.FeatureVerdict;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The batch verdict: ready only when every critical feature is; non-critical features don't count. */
@@ -44,5 +47,19 @@ class BatchReadinessFunctionTest {
         assertEquals("not ready: b; insufficient data: a", r.reasons());
         assertEquals(ReadinessResult.INSUFFICIENT_DATA,
                 BatchReadinessFunction.verdict(1, "B", List.of(v("x", "ready", false))).verdict());
+    }
+
+    @Test
+    void namesTheFirstTenFeaturesByNameAndCountsTheRest() {
+        List<FeatureVerdict> features = new ArrayList<>();
+        for (int i = 24; i >= 0; i--) {
+            features.add(v(String.format("f%02d", i), "not_ready", true));
+        }
+        Collections.shuffle(features, new Random(3));
+        features.add(v("g", "ready", true));
+        ReadinessResult r = BatchReadinessFunction.verdict(1, "B", features);
+        assertEquals(ReadinessResult.NOT_READY, r.verdict());
+        assertEquals("not ready: 25 features (f00, f01, f02, f03, f04, f05, f06, f07, f08, f09 and 15 more)",
+                r.reasons());
     }
 }
