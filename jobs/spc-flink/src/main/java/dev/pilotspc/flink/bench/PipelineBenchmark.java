@@ -223,7 +223,7 @@ public final class PipelineBenchmark {
         Options o = jobOptions(bootstrap, features, TOPIC, "job-" + round + "-" + System.nanoTime(), true, bench);
         TimingSink.reset();
         RunCommand.define(env, o).sinkLines(() -> new TimingSink(work.resolve("job").toString()), "results-file",
-                "results-file");
+                "results-file", false);
         env.execute("spc-bench-job");
         return rate(records);
     }
@@ -262,7 +262,7 @@ public final class PipelineBenchmark {
         env.setParallelism(parallelism);
         Options o = jobOptions(bootstrap, features, LATENCY_TOPIC, "latency-" + System.nanoTime(), false, bench);
         RunCommand.define(env, o).sinkLines(() -> new TimingSink(features.getParent().resolve("latency").toString()),
-                "results-file", "results-file");
+                "results-file", "results-file", false);
         JobClient job = env.executeAsync("spc-bench-latency");
         List<Long> latencies = new ArrayList<>();
         AtomicBoolean producing = new AtomicBoolean(true);

@@ -16,6 +16,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
@@ -44,17 +45,23 @@ public final class SpcWorkflow {
         }
 
         /**
-         * Attaches a line-protocol sink to each result stream. Each sink runs chained to the operator
-         * that formats the lines (a union in front of it would break the chain and copy ~1.3 KB of
-         * text per measurement between tasks), so there are two sink operators: {@code uid} and
-         * {@code uid-batches}.
+         * Attaches a line-protocol sink to each result stream: two sink operators, {@code uid} and
+         * {@code uid-batches}, as a union in front of one sink would cost a copy of every
+         * measurement's ~1.3 KB of text between tasks. A sink that writes locally runs chained to
+         * the charts; one that waits on the network ({@code ownTask}, e.g. InfluxDB's blocking
+         * HTTP writes) runs as its own task, so charting goes on while a write is in flight.
          */
-        public void sinkLines(Supplier<Sink<byte[]>> sink, String name, String uid) {
-            lines(chartResults).sinkTo(sink.get()).name(name).uid(uid);
-            lines(batchResults).sinkTo(sink.get()).name(name + "-batches").uid(uid + "-batches");
+        public void sinkLines(Supplier<Sink<byte[]>> sink, String name, String uid, boolean ownTask) {
+            DataStreamSink<byte[]> charts = lines(chartResults).sinkTo(sink.get()).name(name).uid(uid);
+            DataStreamSink<byte[]> batches = lines(batchResults).sinkTo(sink.get()).name(name + "-batches")
+                    .uid(uid + "-batches");
+            if (ownTask) {
+                charts.disableChaining();
+                batches.disableChaining();
+            }
         }
 
-        /** Attaches an alert sink to each alert stream, chained like {@link #sinkLines}. */
+        /** Attaches an alert sink to each alert stream, chained to it (Kafka producers send asynchronously). */
         public void sinkAlerts(Supplier<Sink<Alert>> sink, String name, String uid) {
             chartAlerts.sinkTo(sink.get()).name(name).uid(uid);
             batchAlerts.sinkTo(sink.get()).name(name + "-batches").uid(uid + "-batches");
