@@ -332,6 +332,7 @@ public class FeatureMonitor {
         if (ReadinessResult.READY.equals(verdict)) {
             text.append("stable");
         }
+        int firstReason = text.length();
         if (measurements < policy.minParts) {
             separate(text).append(measurements).append(" of ").append(policy.minParts).append(" parts measured");
         }
@@ -346,7 +347,7 @@ public class FeatureMonitor {
         if (driftRecent) {
             separate(text).append(lastDriftText);
         }
-        boolean noReasonYet = text.length() == (ReadinessResult.READY.equals(verdict) ? "stable".length() : 0);
+        boolean noReasonYet = text.length() == firstReason;
         if (!known) {
             separate(text).append(!config.hasLsl() && !config.hasUsl()
                     ? "no specification limits: capability cannot be judged" : "capability not known yet");

@@ -446,9 +446,8 @@ public final class LineProtocol {
             }
             putDigits(scaled, 15);
         } else {
-            putDigits(scaled, 15);
+            putDigits(scaled, 15); // leaves room for the point (it ensures 8 spare bytes)
             int point = size - decimals;
-            ensure(1);
             System.arraycopy(buf, point, buf, point + 1, decimals);
             buf[point] = '.';
             size++;
@@ -548,17 +547,11 @@ public final class LineProtocol {
         if (width <= 8) {
             LONG_LE.set(buf, size, eightDigits((int) v) >>> (8 - width) * 8);
         } else {
-            // v < 10^16: the quotient by 10^8 from a double (exact below 2^53, corrected by one),
-            // as C2 compiles long division by a constant to a slow idiv
+            // v < 10^16: the quotient by 10^8 from a double (C2 compiles long division by a constant
+            // to a slow idiv). Below 2^53 truncating v * 1e-8 is exact: checked for every multiple
+            // of 10^8 up to 2^53 and its neighbours, where an error would show.
             long high = v < 1L << 53 ? (long) (v * 1e-8) : v / 100_000_000;
             long low = v - high * 100_000_000;
-            if (low < 0) {
-                high--;
-                low += 100_000_000;
-            } else if (low >= 100_000_000) {
-                high++;
-                low -= 100_000_000;
-            }
             // the high digits first: their store's spare bytes are overwritten by the low digits
             LONG_LE.set(buf, size, eightDigits((int) high) >>> (16 - width) * 8);
             LONG_LE.set(buf, size + width - 8, eightDigits((int) low));
@@ -590,10 +583,6 @@ public final class LineProtocol {
         return new String(lp.buf, 0, lp.size, StandardCharsets.US_ASCII);
     }
 
-    /** Test access to the number format. */
-    static String formatDouble(double v) {
-        return formatFloat(v);
-    }
 
     // ---- bytes
 

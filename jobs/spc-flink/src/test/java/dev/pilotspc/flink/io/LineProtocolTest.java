@@ -132,18 +132,18 @@ class LineProtocolTest {
 
     @Test
     void writesFloatsWithFifteenSignificantDigits() {
-        assertEquals("25.00038", LineProtocol.formatDouble(25.00038));
-        assertEquals("-0.00411000000000072", LineProtocol.formatDouble(-0.004110000000000724));
-        assertEquals("74.0145812813241", LineProtocol.formatDouble(74.01458128132413));
-        assertEquals("0.00000959898614634973", LineProtocol.formatDouble(9.598986146349727E-6));
-        assertEquals("9.598986146349727E-9", LineProtocol.formatDouble(9.598986146349727E-9));
-        assertEquals("1000", LineProtocol.formatDouble(999.99999999999999));
-        assertEquals("0.1", LineProtocol.formatDouble(0.1));
-        assertEquals("99999.9999999999", LineProtocol.formatDouble(99999.9999999999));
+        assertEquals("25.00038", LineProtocol.formatFloat(25.00038));
+        assertEquals("-0.00411000000000072", LineProtocol.formatFloat(-0.004110000000000724));
+        assertEquals("74.0145812813241", LineProtocol.formatFloat(74.01458128132413));
+        assertEquals("0.00000959898614634973", LineProtocol.formatFloat(9.598986146349727E-6));
+        assertEquals("9.598986146349727E-9", LineProtocol.formatFloat(9.598986146349727E-9));
+        assertEquals("1000", LineProtocol.formatFloat(999.99999999999999));
+        assertEquals("0.1", LineProtocol.formatFloat(0.1));
+        assertEquals("99999.9999999999", LineProtocol.formatFloat(99999.9999999999));
         Random random = new Random(3);
         for (int i = 0; i < 100_000; i++) {
             double v = (random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(20) - 5);
-            double back = Double.parseDouble(LineProtocol.formatDouble(v));
+            double back = Double.parseDouble(LineProtocol.formatFloat(v));
             assertEquals(v, back, Math.abs(v) * 1e-14, "value " + v);
         }
     }
@@ -159,7 +159,7 @@ class LineProtocolTest {
                 default -> (random.nextInt(2_000_001) - 1_000_000) / Math.pow(10, random.nextInt(9));
             };
             v = random.nextBoolean() ? v : -v;
-            assertEquals(plainDecimal(v), LineProtocol.formatDouble(v), "value " + v);
+            assertEquals(plainDecimal(v), LineProtocol.formatFloat(v), "value " + v);
         }
     }
 
