@@ -1,0 +1,26 @@
+package dev.pilotspc.flink.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class KafkaIoTest {
+
+    @Test
+    void producersBatchAlertsByDefault() {
+        Properties p = new KafkaIo.Connection("localhost:9092", Map.of("security.protocol", "SSL")).producerProperties();
+        assertEquals("20", p.get("linger.ms"));
+        assertEquals("262144", p.get("batch.size"));
+        assertEquals("SSL", p.get("security.protocol"));
+    }
+
+    @Test
+    void clientPropertiesOverrideTheProducerDefaults() {
+        Properties p = new KafkaIo.Connection("localhost:9092", Map.of("linger.ms", "0", "batch.size", "16384"))
+                .producerProperties();
+        assertEquals("0", p.get("linger.ms"));
+        assertEquals("16384", p.get("batch.size"));
+    }
+}
