@@ -228,25 +228,33 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
     private void emit(MeasurementRecord r, KeyState state, FeatureConfig config, ReadOnlyContext ctx,
             Collector<ResultBatch> out) {
         lineProtocol.reset();
-        AlertJson.Limits limits = AlertJson.Limits.NONE;
+        // the limits in force, for the alerts: the point's, or those established at it
+        double cl = Double.NaN;
+        double ucl = Double.NaN;
+        double lcl = Double.NaN;
         for (SpcResult result : results) {
             lineProtocol.write(result);
             if (result instanceof PointResult p) {
                 if (!Double.isNaN(p.cl())) {
-                    limits = new AlertJson.Limits(p.cl(), p.ucl(), p.lcl());
+                    cl = p.cl();
+                    ucl = p.ucl();
+                    lcl = p.lcl();
                 }
                 state.lastX = p.x();
                 state.lastPart = p.part();
             } else if (result instanceof StatusResult s) {
                 if (!s.state().equals(state.lastState)) {
                     ctx.output(ALERTS, new Alert(r.feature,
-                            AlertJson.stateChange(s, state.lastState, state.lastX, state.lastPart, limits)));
+                            AlertJson.stateChange(s, state.lastState, state.lastX, state.lastPart,
+                            new AlertJson.Limits(cl, ucl, lcl))));
                     state.lastState = s.state();
                 }
             } else if (result instanceof LimitsResult l) {
-                limits = new AlertJson.Limits(l.cl(), l.ucl(), l.lcl());
+                cl = l.cl();
+                ucl = l.ucl();
+                lcl = l.lcl();
             } else if (result instanceof ViolationResult v) {
-                ctx.output(ALERTS, new Alert(r.feature, AlertJson.violation(v, limits)));
+                ctx.output(ALERTS, new Alert(r.feature, AlertJson.violation(v, new AlertJson.Limits(cl, ucl, lcl))));
             } else if (result instanceof ReadinessResult v) {
                 if (!v.verdict().equals(state.lastVerdict)) {
                     ctx.output(ALERTS, new Alert(r.feature, AlertJson.verdictChange(v, state.lastVerdict)));

@@ -21,7 +21,6 @@ public final class AlertJson {
 
     /** The limits in force at the alert, carried on violation alerts; NaN where absent. */
     public record Limits(double cl, double ucl, double lcl) {
-        public static final Limits NONE = new Limits(Double.NaN, Double.NaN, Double.NaN);
     }
 
     public static String violation(ViolationResult v, Limits limits) {
