@@ -358,9 +358,28 @@ public final class LineProtocol {
     }
 
     /** A string field value: quoted, with '"', '\\' and newlines escaped, UTF-8. */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the chars' low bytes, right for ASCII
     private void putQuoted(String value) {
-        // The JDK's encoder copies ASCII text in bulk; escaping works on the UTF-8 bytes, as the
-        // bytes of a multi-byte character are never ASCII. Most texts need no escape: one copy.
+        // Most texts are ASCII without escapes (parts, states, rule ids, reasons): their chars are
+        // their UTF-8 bytes, copied straight into the buffer without an intermediate array.
+        int length = value.length();
+        int ascii = 0;
+        while (ascii < length) {
+            char c = value.charAt(ascii);
+            if (c >= 0x80 || c == '"' || c == '\\' || c == '\n') {
+                break;
+            }
+            ascii++;
+        }
+        if (ascii == length) {
+            ensure(length + 2);
+            buf[size++] = '"';
+            value.getBytes(0, length, buf, size);
+            size += length;
+            buf[size++] = '"';
+            return;
+        }
+        // Escaping works on the UTF-8 bytes, as the bytes of a multi-byte character are never ASCII.
         byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
         int plain = 0;
         while (plain < utf8.length && utf8[plain] != '"' && utf8[plain] != '\\' && utf8[plain] != '\n') {
