@@ -45,8 +45,8 @@ public final class KafkaIo {
 
         /**
          * Producer properties: alerts and dead letters are sent in batches of up to 256 KB, lingering
-         * 20 ms for them to fill (Kafka's default, 16 KB and 5 ms, made ~5x more produce requests and
-         * cost ~10 % of the job's throughput at one alert per 8 measurements); {@code --kafka.*} wins.
+         * 20 ms for them to fill (with Kafka's defaults, 16 KB and 5 ms, the job ran 5–10 % slower in
+         * {@code ./spc bench pipeline}, one alert per 8 measurements); {@code --kafka.*} wins.
          */
         Properties producerProperties() {
             Properties p = new Properties();
