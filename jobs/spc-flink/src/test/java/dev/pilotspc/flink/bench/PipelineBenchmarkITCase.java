@@ -1,0 +1,46 @@
+package dev.pilotspc.flink.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class PipelineBenchmarkITCase {
+
+    private static final Pattern LAST_LINE = Pattern.compile("job_per_s=(\\d+) consumer_per_s=(\\d+) floor_per_s=(\\d+) "
+            + "ratio=(\\d+\\.\\d{3}) floor_ratio=(\\d+\\.\\d{3}) p99_latency_ms=(\\d+)");
+
+    @Test
+    void endsWithTheContractsLineOfRatesAndAlertLatency() throws Exception {
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, PipelineBenchmark.run(new String[] {"--records", "20000", "--features", "50", "--rounds", "1",
+                "--latency-seconds", "2"}));
+        } finally {
+            System.setOut(out);
+        }
+        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines()
+                .filter(l -> l.startsWith("job_per_s=")).toList();
+        assertEquals(1, lines.size(), captured.toString(StandardCharsets.UTF_8));
+        Matcher m = LAST_LINE.matcher(lines.get(0));
+        assertTrue(m.matches(), lines.get(0));
+        double job = Double.parseDouble(m.group(1));
+        double consumer = Double.parseDouble(m.group(2));
+        double floor = Double.parseDouble(m.group(3));
+        assertTrue(job > 0 && consumer > 0 && floor > 0, lines.get(0));
+        // the ratios are the printed rates' quotients (rounded to 3 decimals)
+        assertEquals(job / consumer, Double.parseDouble(m.group(4)), 0.0006, lines.get(0));
+        assertEquals(job / floor, Double.parseDouble(m.group(5)), 0.0006, lines.get(0));
+        // the latency phase's outliers raise WE1 alerts: some arrived, within the phase
+        long p99 = Long.parseLong(m.group(6));
+        assertTrue(p99 > 0 && p99 < 10_000, lines.get(0));
+    }
+}
