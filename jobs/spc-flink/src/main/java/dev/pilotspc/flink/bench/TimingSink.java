@@ -18,9 +18,9 @@ final class TimingSink implements Sink<byte[]> {
 
     private static final long serialVersionUID = 1L;
 
+    /** The first and last arrival over all writers of the current run, published when a writer closes. */
     static final AtomicLong FIRST = new AtomicLong();
     static final AtomicLong LAST = new AtomicLong();
-    static final AtomicLong ELEMENTS = new AtomicLong();
 
     private final String path;
 
@@ -31,7 +31,6 @@ final class TimingSink implements Sink<byte[]> {
     static void reset() {
         FIRST.set(0);
         LAST.set(0);
-        ELEMENTS.set(0);
     }
 
     @Override
@@ -40,12 +39,16 @@ final class TimingSink implements Sink<byte[]> {
         OutputStream out = new BufferedOutputStream(Files.newOutputStream(Files.createTempFile(Path.of(path).getParent(),
                 Path.of(path).getFileName() + "-" + context.getTaskInfo().getIndexOfThisSubtask() + "-", ".lp")), 1 << 16);
         return new SinkWriter<>() {
+            // per writer: shared counters updated per element would bounce a cache line between the cores
+            private long first;
+            private long last;
+
             @Override
             public void write(byte[] element, Context ctx) throws IOException {
-                long now = System.nanoTime();
-                FIRST.compareAndSet(0, now);
-                LAST.set(now);
-                ELEMENTS.incrementAndGet();
+                last = System.nanoTime();
+                if (first == 0) {
+                    first = last;
+                }
                 out.write(element);
             }
 
@@ -57,6 +60,10 @@ final class TimingSink implements Sink<byte[]> {
             @Override
             public void close() throws IOException {
                 out.close();
+                if (first != 0) {
+                    FIRST.accumulateAndGet(first, (a, b) -> a == 0 ? b : Math.min(a, b));
+                    LAST.accumulateAndGet(last, Math::max);
+                }
             }
         };
     }
