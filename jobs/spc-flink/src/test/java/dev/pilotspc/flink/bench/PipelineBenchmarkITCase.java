@@ -3,9 +3,6 @@ package dev.pilotspc.flink.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,18 +15,9 @@ class PipelineBenchmarkITCase {
 
     @Test
     void endsWithTheContractsLineOfRatesAndAlertLatency() throws Exception {
-        PrintStream out = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, PipelineBenchmark.run(new String[] {"--records", "20000", "--features", "50", "--rounds", "1",
-                "--latency-seconds", "2"}));
-        } finally {
-            System.setOut(out);
-        }
-        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines()
-                .filter(l -> l.startsWith("job_per_s=")).toList();
-        assertEquals(1, lines.size(), captured.toString(StandardCharsets.UTF_8));
+        List<String> lines = BenchOutput.run(() -> PipelineBenchmark.run(new String[] {"--records", "20000", "--features",
+            "50", "--rounds", "1", "--latency-seconds", "2"}), "job_per_s=");
+        assertEquals(1, lines.size(), lines.toString());
         Matcher m = LAST_LINE.matcher(lines.get(0));
         assertTrue(m.matches(), lines.get(0));
         double job = Double.parseDouble(m.group(1));

@@ -3,9 +3,6 @@ package dev.pilotspc.flink.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,17 +10,8 @@ class StepsBenchmarkTest {
 
     @Test
     void printsTheCostOfEachStepAndTheBytesWrittenPerMeasurement() throws Exception {
-        PrintStream out = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, StepsBenchmark.run(new String[] {"--records", "3000", "--features", "20", "--rounds", "3"}));
-        } finally {
-            System.setOut(out);
-        }
-        // other threads (a cluster of an earlier test shutting down) may print too: look at our lines only
-        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines()
-                .filter(l -> l.startsWith("round ") || l.startsWith("ns_per_measurement=")).toList();
+        List<String> lines = BenchOutput.run(() -> StepsBenchmark.run(new String[] {"--records", "3000", "--features", "20",
+            "--rounds", "3"}), "round ", "ns_per_measurement=");
         assertEquals(4, lines.size(), lines.toString());
         String last = lines.get(3);
         assertTrue(last.matches("ns_per_measurement=\\d+ parse=\\d+ engine=\\d+ line_protocol=\\d+ bytes=\\d+"), last);
