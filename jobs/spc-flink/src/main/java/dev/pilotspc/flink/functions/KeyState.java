@@ -1,6 +1,7 @@
 package dev.pilotspc.flink.functions;
 
 import dev.pilotspc.core.FeatureMonitor;
+import dev.pilotspc.core.config.FeatureConfig;
 import dev.pilotspc.flink.records.MeasurementRecord;
 
 /**
@@ -33,6 +34,12 @@ public class KeyState {
     public long watermarkAtStallTimer;
     public double lastX = Double.NaN;
     public String lastPart;
+    /**
+     * The feature's definition as last looked up, valid while the function's definitions version is
+     * {@link #definitionVersion}; not state (transient): recomputed after a restore.
+     */
+    public transient FeatureConfig definition;
+    public transient long definitionVersion = -1;
 
     public KeyState() {
     }

@@ -68,6 +68,8 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
     private transient MetricGroup deadLetterMetrics;
     private transient Map<String, Counter> deadLetterCounters;
     private transient Counter charted;
+    /** Counts the definition records seen, so a chart's cached definition is known to be current. */
+    private transient long definitionsVersion;
 
     /**
      * @param definitionsText contents of the features file (YAML or JSON), or null
@@ -202,7 +204,12 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
     /** Charts one measurement into {@code state} (the caller writes the state back). */
     private void chart(MeasurementRecord r, ReadOnlyContext ctx, KeyState state,
             ReadOnlyBroadcastState<String, DefinitionEntry> definitions, Collector<ResultBatch> out) throws Exception {
-        FeatureConfig config = definition(r.feature, definitions);
+        FeatureConfig config = state.definitionVersion == definitionsVersion ? state.definition : null;
+        if (config == null) {
+            config = definition(r.feature, definitions);
+            state.definition = config;
+            state.definitionVersion = definitionsVersion;
+        }
         if (config == null) {
             deadLetter(ctx, r, DeadLetter.UNKNOWN_FEATURE, "no definition for feature '" + r.feature + "'");
             return;
@@ -273,6 +280,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
 
     @Override
     public void processBroadcastElement(DefinitionUpdate update, Context ctx, Collector<ResultBatch> out) throws Exception {
+        definitionsVersion++; // the charts look their definition up again
         if (update.feature == null) {
             rejectDefinition(ctx, new DeadLetter(DeadLetter.INVALID_DEFINITION, "definition record without a key",
                     update.text, null));
