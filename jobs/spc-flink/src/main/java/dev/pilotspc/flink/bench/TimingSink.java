@@ -1,5 +1,6 @@
 package dev.pilotspc.flink.bench;
 
+import dev.pilotspc.flink.io.TextFileSink;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,28 +39,29 @@ final class TimingSink implements Sink<byte[]> {
         // a job may have several sinks on one path (chart and batch results): a file each
         OutputStream out = new BufferedOutputStream(Files.newOutputStream(Files.createTempFile(Path.of(path).getParent(),
                 Path.of(path).getFileName() + "-" + context.getTaskInfo().getIndexOfThisSubtask() + "-", ".lp")), 1 << 16);
+        SinkWriter<byte[]> file = TextFileSink.writer(out, b -> b);
         return new SinkWriter<>() {
             // per writer: shared counters updated per element would bounce a cache line between the cores
             private long first;
             private long last;
 
             @Override
-            public void write(byte[] element, Context ctx) throws IOException {
+            public void write(byte[] element, Context ctx) throws IOException, InterruptedException {
                 last = System.nanoTime();
                 if (first == 0) {
                     first = last;
                 }
-                out.write(element);
+                file.write(element, ctx);
             }
 
             @Override
-            public void flush(boolean endOfInput) throws IOException {
-                out.flush();
+            public void flush(boolean endOfInput) throws IOException, InterruptedException {
+                file.flush(endOfInput);
             }
 
             @Override
-            public void close() throws IOException {
-                out.close();
+            public void close() throws Exception {
+                file.close();
                 if (first != 0) {
                     FIRST.accumulateAndGet(first, (a, b) -> a == 0 ? b : Math.min(a, b));
                     LAST.accumulateAndGet(last, Math::max);

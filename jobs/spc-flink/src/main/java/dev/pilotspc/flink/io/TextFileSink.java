@@ -61,7 +61,11 @@ public class TextFileSink<T> implements Sink<T> {
 
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
-        OutputStream out = open(path);
+        return writer(open(path), encode);
+    }
+
+    /** A writer of each element's bytes to {@code out}: flushed on checkpoints and at the end, closed with it. */
+    public static <T> SinkWriter<T> writer(OutputStream out, SerializableFunction<T, byte[]> encode) {
         return new SinkWriter<>() {
             @Override
             public void write(T element, Context ctx) throws IOException {
