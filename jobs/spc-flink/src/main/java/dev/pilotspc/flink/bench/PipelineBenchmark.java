@@ -75,7 +75,7 @@ public final class PipelineBenchmark {
         int rounds = o.getInt("rounds");
         Path work = Files.createTempDirectory("spc-bench-");
         Path featuresFile = writeFeatures(work, features);
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); CpuClock cpu = new CpuClock()) {
             kafka.createTopics(Map.of(TOPIC, partitions, LATENCY_TOPIC, partitions, "spc.features", 1,
                     "spc.alerts", 1, "spc.measurements.dlq", 1), Set.of("spc.features"));
             System.out.printf(Locale.ROOT, "loading %,d measurements of %,d features into %d partitions...%n",
@@ -88,12 +88,13 @@ public final class PipelineBenchmark {
             double job = 0;
             for (int r = 1; r <= rounds; r++) {
                 double c = consume(kafka.bootstrapServers(), records);
-                double f = runFloor(kafka.bootstrapServers(), parallelism, work, records, r);
-                double j = runJob(kafka.bootstrapServers(), featuresFile, parallelism, work, records, r, o);
-                System.out.printf(Locale.ROOT, "round %d: consumer %,.0f/s  floor %,.0f/s  job %,.0f/s%n", r, c, f, j);
+                Timing f = runFloor(kafka.bootstrapServers(), parallelism, work, records, r, cpu);
+                Timing j = runJob(kafka.bootstrapServers(), featuresFile, parallelism, work, records, r, o, cpu);
+                System.out.printf(Locale.ROOT, "round %d: consumer %,.0f/s  floor %,.0f/s (%.1f µs CPU each)  "
+                        + "job %,.0f/s (%.1f µs CPU each)%n", r, c, f.perSecond(), f.cpuMicros(), j.perSecond(), j.cpuMicros());
                 consumer = Math.max(consumer, c);
-                floor = Math.max(floor, f);
-                job = Math.max(job, j);
+                floor = Math.max(floor, f.perSecond());
+                job = Math.max(job, j.perSecond());
             }
             double rate = job / 2;
             System.out.printf(Locale.ROOT, "latency phase: %,.0f measurements/s for %s s...%n", rate,
@@ -204,7 +205,8 @@ public final class PipelineBenchmark {
         }
     }
 
-    private static double runFloor(String bootstrap, int parallelism, Path work, int records, int round) throws Exception {
+    private static Timing runFloor(String bootstrap, int parallelism, Path work, int records, int round, CpuClock cpu)
+            throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
         KafkaIo.Connection kafka = new KafkaIo.Connection(bootstrap, tuned());
@@ -212,28 +214,39 @@ public final class PipelineBenchmark {
                 KafkaIo.measurements(kafka, TOPIC, "floor-" + round + "-" + System.nanoTime(), new MeasurementParser(), true),
                 EventTime.liveMeasurements(Duration.ofMillis(200), Duration.ZERO), "measurements");
         TimingSink.reset();
-        FloorJob.define(in).sinkTo(new TimingSink(work.resolve("floor").toString())).name("floor-file");
+        FloorJob.define(in).sinkTo(TimingSink.bytes(work.resolve("floor").toString())).name("floor-file");
         env.execute("spc-bench-floor");
         deleteOutputs(work);
-        return rate(records);
+        return Timing.of(records, cpu);
     }
 
-    private static double runJob(String bootstrap, Path features, int parallelism, Path work, int records, int round,
-            Options bench) throws Exception {
+    private static Timing runJob(String bootstrap, Path features, int parallelism, Path work, int records, int round,
+            Options bench, CpuClock cpu) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
         Options o = jobOptions(bootstrap, features, TOPIC, "job-" + round + "-" + System.nanoTime(), true, bench);
         TimingSink.reset();
-        RunCommand.define(env, o).sinkLines(() -> new TimingSink(work.resolve("job").toString()), "results-file",
-                "results-file", false);
+        RunCommand.define(env, o).sinkLinesChained(() -> TimingSink.results(work.resolve("job").toString()), "results-file",
+                "results-file");
         env.execute("spc-bench-job");
         deleteOutputs(work);
-        return rate(records);
+        return Timing.of(records, cpu);
     }
 
-    private static double rate(int records) {
-        long span = TimingSink.LAST.get() - TimingSink.FIRST.get();
-        return span > 0 ? records / (span / 1e9) : 0;
+    /**
+     * A phase's throughput from its first to its last result, and the CPU time this JVM used in that
+     * span per measurement (all threads: tasks, GC, JIT, the broker): the rate says how fast, the
+     * CPU what each measurement costs, which varies less when the machine's speed does.
+     */
+    private record Timing(double perSecond, double cpuMicros) {
+        static Timing of(int records, CpuClock cpu) {
+            long first = TimingSink.FIRST.get();
+            long last = TimingSink.LAST.get();
+            if (last <= first) {
+                return new Timing(0, Double.NaN);
+            }
+            return new Timing(records / ((last - first) / 1e9), cpu.cpuNanosBetween(first, last) / records / 1e3);
+        }
     }
 
     private static Map<String, String> tuned() {
@@ -264,8 +277,8 @@ public final class PipelineBenchmark {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
         Options o = jobOptions(bootstrap, features, LATENCY_TOPIC, "latency-" + System.nanoTime(), false, bench);
-        RunCommand.define(env, o).sinkLines(() -> new TimingSink(features.getParent().resolve("latency").toString()),
-                "results-file", "results-file", false);
+        RunCommand.define(env, o).sinkLinesChained(() -> TimingSink.results(features.getParent().resolve("latency").toString()),
+                "results-file", "results-file");
         JobClient job = env.executeAsync("spc-bench-latency");
         List<Long> latencies = new ArrayList<>();
         AtomicBoolean producing = new AtomicBoolean(true);

@@ -1,6 +1,7 @@
 package dev.pilotspc.flink.bench;
 
 import dev.pilotspc.flink.io.TextFileSink;
+import dev.pilotspc.flink.records.ResultBatch;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,7 +16,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * The benchmark's file sink: writes line protocol (UTF-8) to a local file like the job's file sink, and
  * notes when the first and last element arrived (the jobs run in this JVM's mini cluster).
  */
-final class TimingSink implements Sink<byte[]> {
+final class TimingSink<T> implements Sink<T> {
 
     private static final long serialVersionUID = 1L;
 
@@ -24,9 +25,21 @@ final class TimingSink implements Sink<byte[]> {
     static final AtomicLong LAST = new AtomicLong();
 
     private final String path;
+    private final TextFileSink.Encoder<T> encode;
 
-    TimingSink(String path) {
+    TimingSink(String path, TextFileSink.Encoder<T> encode) {
         this.path = path;
+        this.encode = encode;
+    }
+
+    /** The floor's lines. */
+    static TimingSink<byte[]> bytes(String path) {
+        return new TimingSink<>(path, (b, out) -> out.write(b));
+    }
+
+    /** The job's results. */
+    static TimingSink<ResultBatch> results(String path) {
+        return new TimingSink<>(path, TextFileSink.RESULTS);
     }
 
     static void reset() {
@@ -35,18 +48,18 @@ final class TimingSink implements Sink<byte[]> {
     }
 
     @Override
-    public SinkWriter<byte[]> createWriter(WriterInitContext context) throws IOException {
+    public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
         // a job may have several sinks on one path (chart and batch results): a file each
         OutputStream out = new BufferedOutputStream(Files.newOutputStream(Files.createTempFile(Path.of(path).getParent(),
                 Path.of(path).getFileName() + "-" + context.getTaskInfo().getIndexOfThisSubtask() + "-", ".lp")), 1 << 16);
-        SinkWriter<byte[]> file = TextFileSink.writer(out, b -> b);
+        SinkWriter<T> file = TextFileSink.writer(out, encode);
         return new SinkWriter<>() {
             // per writer: shared counters updated per element would bounce a cache line between the cores
             private long first;
             private long last;
 
             @Override
-            public void write(byte[] element, Context ctx) throws IOException, InterruptedException {
+            public void write(T element, Context ctx) throws IOException, InterruptedException {
                 last = System.nanoTime();
                 if (first == 0) {
                     first = last;

@@ -97,7 +97,7 @@ public final class ReplayCommand {
             outputs.allResults().sinkTo(SortedFileSink.results(output)).name("results-file").uid("results-file");
         }
         if (influx != null) {
-            outputs.sinkLines(() -> new InfluxLineSink(influx), "influxdb", "influx-sink", true);
+            outputs.sinkLines(() -> new InfluxLineSink(influx), "influxdb", "influx-sink");
         }
         outputs.deadLetters().sinkTo(SortedFileSink.deadLetters(deadLetters))
                 .name("dead-letters-file").uid("dead-letters-file");

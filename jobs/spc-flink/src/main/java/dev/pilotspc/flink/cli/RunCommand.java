@@ -115,7 +115,7 @@ public final class RunCommand {
         SpcWorkflow.Outputs outputs = SpcWorkflow.define(measurements, definitions, definitionsText,
                 definitionsSource, o.getDuration("state-ttl"), o.getDuration("max-wait"), o.readinessPolicy());
         if (influx != null) {
-            outputs.sinkLines(() -> new InfluxLineSink(influx), "influxdb", "influx-sink", true);
+            outputs.sinkLines(() -> new InfluxLineSink(influx), "influxdb", "influx-sink");
         }
         if (o.has("output")) {
             outputs.allResults().sinkTo(TextFileSink.lines(o.get("output"))).setParallelism(1)

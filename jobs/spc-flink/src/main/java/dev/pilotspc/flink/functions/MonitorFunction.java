@@ -65,6 +65,8 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
     private transient ValueState<KeyState> keyState;
     private transient List<SpcResult> results;
     private transient LineProtocol lineProtocol;
+    /** The one output record, pointing into the line-protocol buffer (consumers: see SpcWorkflow.Outputs). */
+    private transient ResultBatch output;
     private transient MetricGroup deadLetterMetrics;
     private transient Map<String, Counter> deadLetterCounters;
     private transient Counter charted;
@@ -116,6 +118,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         keyState = getRuntimeContext().getState(stateDescriptor);
         results = new ArrayList<>(16);
         lineProtocol = new LineProtocol();
+        output = new ResultBatch();
         MetricGroup spc = getRuntimeContext().getMetricGroup().addGroup("spc");
         deadLetterMetrics = spc.addGroup("dead_letters");
         deadLetterCounters = new HashMap<>();
@@ -274,7 +277,11 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
             }
         }
         if (lineProtocol.size() > 0) {
-            out.collect(new ResultBatch(r.tsNanos, ctx.getCurrentKey(), lineProtocol.toByteArray()));
+            output.tsNanos = r.tsNanos;
+            output.chartKey = ctx.getCurrentKey();
+            output.lines = lineProtocol.buffer();
+            output.length = lineProtocol.size();
+            out.collect(output);
         }
     }
 

@@ -95,6 +95,11 @@ public final class LineProtocol {
         return size;
     }
 
+    /** The buffer holding the lines written since the last {@link #reset()} (its first {@link #size()} bytes); valid until the next write. */
+    public byte[] buffer() {
+        return buf;
+    }
+
     /** A copy of the lines written since the last {@link #reset()}. */
     public byte[] toByteArray() {
         return Arrays.copyOf(buf, size);

@@ -41,7 +41,7 @@ public abstract class SortedFileSink<T> implements Sink<T> {
 
             @Override
             protected byte[] encode(ResultBatch b) {
-                return b.lines;
+                return b.bytes();
             }
         };
     }

@@ -4,6 +4,7 @@ import dev.pilotspc.flink.records.ResultBatch;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,21 +25,30 @@ public class TextFileSink<T> implements Sink<T> {
     public static final String STDOUT = "-";
 
     private final String path;
-    private final SerializableFunction<T, byte[]> encode;
+    private final Encoder<T> encode;
 
-    private TextFileSink(String path, SerializableFunction<T, byte[]> encode) {
+    /** Writes an element's bytes. */
+    @FunctionalInterface
+    public interface Encoder<T> extends Serializable {
+        void write(T element, OutputStream out) throws IOException;
+    }
+
+    /** Line-protocol results, which already end with newlines. */
+    public static final Encoder<ResultBatch> RESULTS = (b, out) -> out.write(b.lines, 0, b.length);
+
+    private TextFileSink(String path, Encoder<T> encode) {
         this.path = path;
         this.encode = encode;
     }
 
     /** One line of text per element. */
     public static <T> TextFileSink<T> text(String path, SerializableFunction<T, String> format) {
-        return new TextFileSink<>(path, e -> (format.apply(e) + '\n').getBytes(StandardCharsets.UTF_8));
+        return new TextFileSink<>(path, (e, out) -> out.write((format.apply(e) + '\n').getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Line-protocol results, which already end with newlines. */
+    /** Line-protocol results. */
     public static TextFileSink<ResultBatch> lines(String path) {
-        return new TextFileSink<>(path, b -> b.lines);
+        return new TextFileSink<>(path, RESULTS);
     }
 
     /** The file (created, truncated) or stdout, buffered; closing stdout's stream only flushes it. */
@@ -65,11 +75,11 @@ public class TextFileSink<T> implements Sink<T> {
     }
 
     /** A writer of each element's bytes to {@code out}: flushed on checkpoints and at the end, closed with it. */
-    public static <T> SinkWriter<T> writer(OutputStream out, SerializableFunction<T, byte[]> encode) {
+    public static <T> SinkWriter<T> writer(OutputStream out, Encoder<T> encode) {
         return new SinkWriter<>() {
             @Override
             public void write(T element, Context ctx) throws IOException {
-                out.write(encode.apply(element));
+                encode.write(element, out);
             }
 
             @Override

@@ -9,7 +9,6 @@ import dev.pilotspc.flink.records.DefinitionUpdate;
 import dev.pilotspc.flink.records.MeasurementRecord;
 import dev.pilotspc.flink.records.ResultBatch;
 import java.time.Duration;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -84,7 +83,7 @@ class MonitorFunctionTest {
 
     private List<String> points() {
         return harness.extractOutputValues().stream()
-                .flatMap(b -> Arrays.stream(new String(b.lines, StandardCharsets.UTF_8).split("\n")))
+                .flatMap(b -> Arrays.stream(b.text().split("\n")))
                 .filter(l -> l.startsWith("spc_point"))
                 .collect(Collectors.toList());
     }
