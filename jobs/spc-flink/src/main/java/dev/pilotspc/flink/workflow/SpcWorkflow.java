@@ -78,7 +78,7 @@ public final class SpcWorkflow {
         }
 
         private static DataStream<ResultBatch> compacted(DataStream<ResultBatch> results) {
-            return results.map(ResultBatch::compact).returns(Types.POJO(ResultBatch.class)).name("line-protocol");
+            return results.map(ResultBatch::compact).returns(Types.POJO(ResultBatch.class)).name("compact-results");
         }
     }
 
