@@ -13,11 +13,18 @@ class PipelineBenchmarkITCase {
     private static final Pattern LAST_LINE = Pattern.compile("job_per_s=(\\d+) consumer_per_s=(\\d+) floor_per_s=(\\d+) "
             + "ratio=(\\d+\\.\\d{3}) floor_ratio=(\\d+\\.\\d{3}) p99_latency_ms=(\\d+)");
 
+    private static final Pattern ROUND_LINE = Pattern.compile("floor .*\\((\\d+\\.\\d) µs CPU each\\)  job .*\\((\\d+\\.\\d) µs CPU each\\)");
+
     @Test
     void endsWithTheContractsLineOfRatesAndAlertLatency() throws Exception {
-        List<String> lines = BenchOutput.run(() -> PipelineBenchmark.run(new String[] {"--records", "20000", "--features",
-            "50", "--rounds", "1", "--latency-seconds", "2"}), "job_per_s=");
-        assertEquals(1, lines.size(), lines.toString());
+        List<String> output = BenchOutput.run(() -> PipelineBenchmark.run(new String[] {"--records", "20000", "--features",
+            "50", "--rounds", "1", "--latency-seconds", "2"}), "round 1:", "job_per_s=");
+        List<String> lines = output.stream().filter(l -> l.startsWith("job_per_s=")).toList();
+        assertEquals(1, lines.size(), output.toString());
+        // the round's line gives each phase's CPU per measurement
+        Matcher cpu = ROUND_LINE.matcher(output.get(0));
+        assertTrue(cpu.find() && Double.parseDouble(cpu.group(1)) > 0 && Double.parseDouble(cpu.group(2)) > 0,
+                output.get(0));
         Matcher m = LAST_LINE.matcher(lines.get(0));
         assertTrue(m.matches(), lines.get(0));
         double job = Double.parseDouble(m.group(1));
