@@ -27,7 +27,7 @@ final class TimingSink<T> implements Sink<T> {
     private final String path;
     private final TextFileSink.Encoder<T> encode;
 
-    TimingSink(String path, TextFileSink.Encoder<T> encode) {
+    private TimingSink(String path, TextFileSink.Encoder<T> encode) {
         this.path = path;
         this.encode = encode;
     }

@@ -1,5 +1,6 @@
 package dev.pilotspc.flink.records;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -40,6 +41,6 @@ public class ResultBatch {
 
     /** The lines as text. */
     public String text() {
-        return new String(lines, 0, length, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(lines, 0, length, StandardCharsets.UTF_8);
     }
 }
