@@ -24,7 +24,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -75,7 +75,8 @@ public final class PipelineBenchmark {
         int rounds = o.getInt("rounds");
         Path work = Files.createTempDirectory("spc-bench-");
         Path featuresFile = writeFeatures(work, features);
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(); CpuClock cpu = new CpuClock()) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); CpuClock cpu = new CpuClock();
+                LocalCluster flink = LocalCluster.start(parallelism)) {
             kafka.createTopics(Map.of(TOPIC, partitions, LATENCY_TOPIC, partitions, "spc.features", 1,
                     "spc.alerts", 1, "spc.measurements.dlq", 1), Set.of("spc.features"));
             System.out.printf(Locale.ROOT, "loading %,d measurements of %,d features into %d partitions...%n",
@@ -88,8 +89,8 @@ public final class PipelineBenchmark {
             double job = 0;
             for (int r = 1; r <= rounds; r++) {
                 double c = consume(kafka.bootstrapServers(), records);
-                Timing f = runFloor(kafka.bootstrapServers(), parallelism, work, records, r, cpu);
-                Timing j = runJob(kafka.bootstrapServers(), featuresFile, parallelism, work, records, r, o, cpu);
+                Timing f = runFloor(flink, kafka.bootstrapServers(), parallelism, work, records, r, cpu);
+                Timing j = runJob(flink, kafka.bootstrapServers(), featuresFile, parallelism, work, records, r, o, cpu);
                 System.out.printf(Locale.ROOT, "round %d: consumer %,.0f/s  floor %,.0f/s (%.1f µs CPU each)  "
                         + "job %,.0f/s (%.1f µs CPU each)%n", r, c, f.perSecond(), f.cpuMicros(), j.perSecond(), j.cpuMicros());
                 consumer = Math.max(consumer, c);
@@ -99,7 +100,7 @@ public final class PipelineBenchmark {
             double rate = job / 2;
             System.out.printf(Locale.ROOT, "latency phase: %,.0f measurements/s for %s s...%n", rate,
                     o.get("latency-seconds"));
-            double p99 = latencyP99(kafka.bootstrapServers(), featuresFile, parallelism, rate,
+            double p99 = latencyP99(flink, kafka.bootstrapServers(), featuresFile, parallelism, rate,
                     o.getInt("latency-seconds"), features, o);
             System.out.println();
             System.out.printf(Locale.ROOT, "%-34s %14s %10s%n", "stage", "records/s", "/ consumer");
@@ -205,7 +206,7 @@ public final class PipelineBenchmark {
         }
     }
 
-    private static Timing runFloor(String bootstrap, int parallelism, Path work, int records, int round, CpuClock cpu)
+    private static Timing runFloor(LocalCluster flink, String bootstrap, int parallelism, Path work, int records, int round, CpuClock cpu)
             throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
@@ -215,12 +216,12 @@ public final class PipelineBenchmark {
                 EventTime.liveMeasurements(Duration.ofMillis(200), Duration.ZERO), "measurements");
         TimingSink.reset();
         FloorJob.define(in).sinkTo(TimingSink.bytes(work.resolve("floor").toString())).name("floor-file");
-        env.execute("spc-bench-floor");
+        flink.run(env, "spc-bench-floor");
         deleteOutputs(work);
         return Timing.of(records, cpu);
     }
 
-    private static Timing runJob(String bootstrap, Path features, int parallelism, Path work, int records, int round,
+    private static Timing runJob(LocalCluster flink, String bootstrap, Path features, int parallelism, Path work, int records, int round,
             Options bench, CpuClock cpu) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
@@ -228,7 +229,7 @@ public final class PipelineBenchmark {
         TimingSink.reset();
         RunCommand.define(env, o).sinkLinesChained(() -> TimingSink.results(work.resolve("job").toString()), "results-file",
                 "results-file");
-        env.execute("spc-bench-job");
+        flink.run(env, "spc-bench-job");
         deleteOutputs(work);
         return Timing.of(records, cpu);
     }
@@ -272,14 +273,14 @@ public final class PipelineBenchmark {
      * Runs the job live, produces at {@code rate} with event time = now and a 50-sigma outlier every
      * 200th record, and measures event time → arrival of its violation alert on {@code spc.alerts}.
      */
-    private static double latencyP99(String bootstrap, Path features, int parallelism, double rate, int seconds,
+    private static double latencyP99(LocalCluster flink, String bootstrap, Path features, int parallelism, double rate, int seconds,
             int featureCount, Options bench) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
         Options o = jobOptions(bootstrap, features, LATENCY_TOPIC, "latency-" + System.nanoTime(), false, bench);
         RunCommand.define(env, o).sinkLinesChained(() -> TimingSink.results(features.getParent().resolve("latency").toString()),
                 "results-file", "results-file");
-        JobClient job = env.executeAsync("spc-bench-latency");
+        JobID job = flink.submit(env, "spc-bench-latency");
         List<Long> latencies = new ArrayList<>();
         AtomicBoolean producing = new AtomicBoolean(true);
         ObjectMapper json = new ObjectMapper();
@@ -334,7 +335,7 @@ public final class PipelineBenchmark {
         }
         producing.set(false);
         alerts.join();
-        job.cancel().get(30, TimeUnit.SECONDS);
+        flink.cancel(job);
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         System.out.printf(Locale.ROOT, "latency samples: %d, median %d ms%n", sorted.length,
                 sorted.length == 0 ? -1 : sorted[sorted.length / 2]);
