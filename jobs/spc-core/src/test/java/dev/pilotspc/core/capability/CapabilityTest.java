@@ -125,11 +125,18 @@ class CapabilityTest {
     }
 
     @Test
-    void chiSquareQuantileStaysWithinOneInTenThousandOfExact() {
-        for (long df = 1; df <= 1000; df++) {
-            double exact = new ChiSquaredDistribution(df).inverseCumulativeProbability(0.025);
-            assertEquals(exact, Capability.chiSquare025(df), 1e-4 * exact, "df = " + df);
+    void chiSquareQuantileIsExactToDoublePrecisionForAnyDegreesOfFreedom() {
+        // table below 100, Newton-refined above (both sides of the switch), Wilson–Hilferty beyond 10⁶
+        long[] dfs = {1, 2, 3, 10, 29, 98, 99, 100, 101, 150, 499, 1000, 2345, 10_000, 65_536, 65_537, 123_457,
+            999_999, 1_000_000, 1_000_001, 5_000_000};
+        for (long df : dfs) {
+            double exact = new ChiSquaredDistribution(null, df, 1e-17).inverseCumulativeProbability(0.025);
+            double tolerance = df > Capability.CHI2_NEWTON_MAX_DF ? 5e-11 : 1e-12;
+            assertEquals(exact, Capability.chiSquare025(df), tolerance * exact, "df = " + df);
+            assertEquals(exact, Capability.chiSquare025(df), tolerance * exact, "df = " + df + ", remembered");
         }
+        // NIST/SEMATECH e-Handbook 1.3.6.7.4, lower critical values (0.025): ν = 100 → 74.222
+        assertEquals(74.222, Capability.chiSquare025(100), 5e-4);
     }
 
     @Test
