@@ -64,6 +64,8 @@ public class FeatureMonitor {
     public double[] baseX;
     public double[] baseDisp;
     public int[] baseSize;
+    /** Rules a baseline point broke when it arrived (Q1): the phase I review does not count it again. */
+    public int[] baseHits;
     public long[] baseTs;
     public String[] baseParts;
     public String[] baseLines;
@@ -126,18 +128,25 @@ public class FeatureMonitor {
     }
 
     /**
-     * Charts one measurement, appending its results to {@code out} in a fixed order: drift alarms,
-     * then (when a point completes) limits, phase I review violations, the point, its violations,
-     * capability and status.
+     * Charts one measurement, appending its results to {@code out} in a fixed order: the point of
+     * the subgroup it closes by starting a new one (explicit ids), drift alarms, then (when a point
+     * completes) limits, phase I review violations, the point, its violations, capability, status
+     * and readiness.
      */
     public void update(Measurement m, List<SpcResult> out) {
         double x = m.value();
         if (!Double.isFinite(x)) {
             throw new IllegalArgumentException("feature '" + config.feature + "': value is not a finite number: " + x);
         }
-        measurements++;
         batch = m.batch();
         Tags tags = Tags.of(m);
+        if (config.chart != ChartType.IMR && subCount > 0 && m.subgroup() != null && !m.subgroup().equals(subId)) {
+            // the previous subgroup ended with the measurement before this one: its point (and its
+            // capability and readiness) come first, and this measurement's drift check sees the
+            // limits that point may have established
+            closeSubgroup(tags, out);
+        }
+        measurements++;
         capability.add(x, config.lsl, config.usl);
         checkDrift(m, tags, x, out);
 
@@ -146,9 +155,6 @@ public class FeatureMonitor {
             previousX = x;
             chartPoint(m.tsNanos(), tags, m.part(), x, movingRange, 1, Double.NaN, out);
             return;
-        }
-        if (subCount > 0 && m.subgroup() != null && !m.subgroup().equals(subId)) {
-            closeSubgroup(tags, out);
         }
         subValues[subCount++] = x;
         subId = m.subgroup();
@@ -194,6 +200,7 @@ public class FeatureMonitor {
         baseX = new double[baseline];
         baseDisp = new double[baseline];
         baseSize = new int[baseline];
+        baseHits = new int[baseline];
         baseTs = new long[baseline];
         baseParts = new String[baseline];
         baseLines = new String[baseline];
@@ -237,7 +244,7 @@ public class FeatureMonitor {
             sigmaSum += disp / Dispersion.centreFactor(config.chart, size);
             sigmaTerms++;
         }
-        history.push(x);
+        history.push(x, size);
         if (!limitsReady && config.hasKnownLimits() && !ignoreKnownLimits) {
             establish(config.knownMean, config.knownSigma, 0, 0, LIMITS_HISTORY, ts, tags, out);
         }
@@ -253,7 +260,7 @@ public class FeatureMonitor {
             hits = monitorHits(x, disp, size) | qHits;
         } else {
             phase = PointResult.BASELINE;
-            hits = qHits | addToBaseline(ts, tags, part, x, disp, size, out);
+            hits = qHits | addToBaseline(ts, tags, part, x, disp, size, qHits, out);
         }
         String ruleIds = Rule.ids(hits);
         emitPoint(ts, tags, part, x, disp, size, phase, hits, ruleIds, qValue, out);
@@ -390,7 +397,7 @@ public class FeatureMonitor {
 
     private int monitorHits(double x, double disp, int size) {
         double sigmaX = sigma / Math.sqrt(size);
-        int hits = RunRules.evaluate(history, cl, sigmaX, config.rules);
+        int hits = RunRules.evaluate(history, cl, sigma, config.rules);
         if (!Double.isNaN(disp) && Dispersion.beyond(config.chart, size, sigma, disp)) {
             hits |= Rule.D1.bit();
         }
@@ -404,8 +411,13 @@ public class FeatureMonitor {
     }
 
     /** Adds a point to the baseline; when it completes, establishes limits and returns this point's review hits. */
-    private int addToBaseline(long ts, Tags tags, String part, double x, double disp, int size, List<SpcResult> out) {
+    private int addToBaseline(long ts, Tags tags, String part, double x, double disp, int size, int hitsOnArrival,
+            List<SpcResult> out) {
+        if (baseHits == null || baseHits.length != baseX.length) {
+            baseHits = new int[baseX.length]; // state from before the field existed
+        }
         int i = baseCount++;
+        baseHits[i] = hitsOnArrival;
         baseX[i] = x;
         baseDisp[i] = disp;
         baseSize[i] = size;
@@ -453,6 +465,7 @@ public class FeatureMonitor {
         System.arraycopy(baseX, 1, baseX, 0, baseCount);
         System.arraycopy(baseDisp, 1, baseDisp, 0, baseCount);
         System.arraycopy(baseSize, 1, baseSize, 0, baseCount);
+        System.arraycopy(baseHits, 1, baseHits, 0, baseCount);
         System.arraycopy(baseTs, 1, baseTs, 0, baseCount);
         System.arraycopy(baseParts, 1, baseParts, 0, baseCount);
         System.arraycopy(baseLines, 1, baseLines, 0, baseCount);
@@ -521,21 +534,23 @@ public class FeatureMonitor {
         PointHistory replay = new PointHistory();
         int inWindow = Math.min(baseCount, history.size);
         for (int k = history.size - 1; k >= inWindow; k--) {
-            replay.push(history.get(k)); // points charted before this baseline (after a revision)
+            replay.pushWithRootSize(history.get(k), history.rootSize(k)); // points charted before this baseline (after a revision)
         }
         long firstN = points - baseCount + 1;
         int lastHits = 0;
         for (int j = 0; j < baseCount; j++) {
-            replay.push(baseX[j]);
             int size = baseSize[j];
-            int hits = RunRules.evaluate(replay, cl, sigma / Math.sqrt(size), config.rules);
+            replay.push(baseX[j], size);
+            int hits = RunRules.evaluate(replay, cl, sigma, config.rules);
             if (!Double.isNaN(baseDisp[j]) && Dispersion.beyond(config.chart, size, sigma, baseDisp[j])) {
                 hits |= Rule.D1.bit();
             }
             if (j == baseCount - 1) {
                 lastHits = hits;
             } else if (hits != 0) {
-                oocCount++;
+                if (baseHits[j] == 0) {
+                    oocCount++; // a point flagged on arrival is already counted
+                }
                 lastRule = Rule.ids(hits);
                 Tags tags = new Tags(config.feature, batch, baseLines[j], baseStations[j]);
                 emitViolations(baseTs[j], tags, baseParts[j], baseX[j], firstN + j, size, hits, out);
@@ -657,8 +672,11 @@ public class FeatureMonitor {
             lastDriftAt = measurements;
             noteDrift(text);
         }
-        if (limitsReady && sigma > 0) {
-            PageHinkleyAlarm shift = pageHinkley.update(x, sigma);
+        // from the first measurement when limits are known from history, else once the baseline set them
+        boolean knownLimits = !limitsReady && config.hasKnownLimits() && !ignoreKnownLimits;
+        double sigmaInUse = limitsReady ? sigma : knownLimits ? config.knownSigma : Double.NaN;
+        if (sigmaInUse > 0) {
+            PageHinkleyAlarm shift = pageHinkley.update(x, sigmaInUse);
             if (shift != null) {
                 String unit = config.unit == null ? "" : " " + config.unit;
                 String text = "mean shifted " + shift.direction() + " by about " + signed(shift.shift()) + unit

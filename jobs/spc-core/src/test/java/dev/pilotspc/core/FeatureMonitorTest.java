@@ -15,6 +15,7 @@ import dev.pilotspc.core.config.ChartType;
 import dev.pilotspc.core.config.FeatureConfig;
 import dev.pilotspc.core.config.QChartMode;
 import dev.pilotspc.core.config.Rule;
+import dev.pilotspc.core.result.DriftResult;
 import dev.pilotspc.core.result.LimitsResult;
 import dev.pilotspc.core.result.PointResult;
 import dev.pilotspc.core.result.SpcResult;
@@ -115,6 +116,74 @@ class FeatureMonitorTest {
         assertEquals(MonitorFixtures.T0 + 6 * MonitorFixtures.SECOND, we1.tsNanos());
         assertEquals("P7", we1.part());
         assertEquals(13, we1.x());
+    }
+
+    @Test
+    void oocCountCountsABaselinePointFlaggedOnArrivalAndInReviewOnce() {
+        FeatureConfig config = imr("f");
+        config.baseline = 20;
+        double[] x = new double[20];
+        Random random = new Random(1);
+        for (int i = 0; i < 20; i++) {
+            x[i] = 10 + 0.1 * random.nextGaussian();
+        }
+        x[6] = 13; // Q1 when it arrives, WE1 when the baseline is reviewed
+        List<SpcResult> out = run(new FeatureMonitor(config), x);
+        List<PointResult> points = ofType(out, PointResult.class);
+        assertEquals("Q1", points.get(6).rules());
+        assertTrue(ofType(out, ViolationResult.class).stream().anyMatch(v -> v.rule().equals("WE1") && v.n() == 7));
+        long oocPoints = points.stream().filter(PointResult::ooc).count()
+                + ofType(out, ViolationResult.class).stream().filter(v -> !points.get((int) v.n() - 1).ooc())
+                        .map(ViolationResult::n).distinct().count();
+        List<StatusResult> status = ofType(out, StatusResult.class);
+        assertEquals(oocPoints, status.get(status.size() - 1).oocCount());
+    }
+
+    @Test
+    void pageHinkleyWithKnownLimitsStartsAtTheFirstMeasurement() {
+        FeatureConfig config = imr("f");
+        config.knownMean = 10;
+        config.knownSigma = 1;
+        config.rules = 0;
+        double[] x = new double[60];
+        Random random = new Random(3);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i < 30 ? 10 : 11.5) + random.nextGaussian();
+        }
+        DriftResult alarm = ofType(run(new FeatureMonitor(config), x), DriftResult.class).stream()
+                .filter(d -> d.detector().equals(DriftResult.PAGE_HINKLEY)).findFirst().orElseThrow();
+        dev.pilotspc.core.drift.PageHinkley alone = new dev.pilotspc.core.drift.PageHinkley(config.phDelta, config.phLambda);
+        for (int i = 0; i < x.length; i++) {
+            var a = alone.update(x[i], 1);
+            if (a != null) {
+                assertEquals(i + 1, alarm.n());
+                assertEquals(a.shift(), alarm.shift(), 1e-12);
+                return;
+            }
+        }
+        throw new AssertionError("no alarm from the detector alone");
+    }
+
+    @Test
+    void aSubgroupClosedByTheNextIdIsChartedBeforeThatMeasurementCounts() {
+        FeatureConfig config = subgroups("f", ChartType.XBAR_R, 3, 4);
+        FeatureMonitor monitor = new FeatureMonitor(config);
+        List<SpcResult> out = new ArrayList<>();
+        double[] values = {10.1, 9.9, 10.0, 10.2, 9.8};
+        for (int i = 0; i < values.length; i++) {
+            // subgroups of 3 and 2 by id: the 6th measurement (a new id) closes the second
+            monitor.update(new Measurement(MonitorFixtures.T0 + i * MonitorFixtures.SECOND, "f", "B1", values[i], "P" + i,
+                    i < 3 ? "S1" : "S2", null, null, null, null), out);
+        }
+        monitor.update(new Measurement(MonitorFixtures.T0 + 5 * MonitorFixtures.SECOND, "f", "B1", 10.5, "P5", "S3", null,
+                null, null, null), out);
+        List<PointResult> points = ofType(out, PointResult.class);
+        assertEquals(2, points.size());
+        assertEquals(2, points.get(1).n());
+        assertEquals(10.0, points.get(1).x(), 1e-12);
+        List<dev.pilotspc.core.result.CapabilityResult> capability = ofType(out, dev.pilotspc.core.result.CapabilityResult.class);
+        assertEquals(5, capability.get(capability.size() - 1).n(), "the 6th measurement is not part of subgroup S2");
+        assertEquals(10.0, capability.get(capability.size() - 1).mean(), 1e-12);
     }
 
     @Test

@@ -7,6 +7,11 @@ public class PointHistory {
     public static final int CAPACITY = 15;
 
     public double[] values = new double[CAPACITY];
+    /**
+     * √n of each point's subgroup (1 for individuals): a point's zones are σ/√n wide, whatever the
+     * size of the point that looks back at it. 0 where state predates this field (see rootSize).
+     */
+    public double[] rootSizes = new double[CAPACITY];
     /** Index where the next value goes. */
     public int head;
     public int size;
@@ -14,8 +19,20 @@ public class PointHistory {
     public PointHistory() {
     }
 
+    /** An individual value (or a point plotted with σ itself). */
     public void push(double x) {
+        push(x, 1);
+    }
+
+    /** A subgroup mean of {@code n} measurements. */
+    public void push(double x, int n) {
+        pushWithRootSize(x, n == 1 ? 1 : Math.sqrt(n));
+    }
+
+    /** A point with √n given, e.g. copied from another history. */
+    public void pushWithRootSize(double x, double rootSize) {
         values[head] = x;
+        rootSizes[head] = rootSize;
         head = head + 1 == CAPACITY ? 0 : head + 1; // no division: run rules read the history on every point
         if (size < CAPACITY) {
             size++;
@@ -26,6 +43,13 @@ public class PointHistory {
     public double get(int k) {
         int i = head - 1 - k;
         return values[i < 0 ? i + CAPACITY : i];
+    }
+
+    /** √n of the k-th most recent point; unknown (0) in state from before sizes were kept: the newest point's. */
+    public double rootSize(int k) {
+        int i = head - 1 - k;
+        double root = rootSizes[i < 0 ? i + CAPACITY : i];
+        return root != 0 || k == 0 ? root : rootSize(0);
     }
 
     public void clear() {

@@ -2,6 +2,7 @@ package dev.pilotspc.core.chart;
 
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.distribution.TDistribution;
+import org.apache.commons.math3.special.Erf;
 
 /**
  * Self-starting Q statistics for unknown mean and variance (Quesenberry, JQT 23(3), 1991): for
@@ -64,11 +65,47 @@ public class QStatistic {
         return q;
     }
 
-    private static double toNormal(double t, double df) {
-        double p = new TDistribution(null, df).cumulativeProbability(t);
-        // keep Φ⁻¹ finite for extreme t, where the t tail underflows
-        p = Math.min(Math.max(p, 1e-15), 1 - 1e-15);
-        return STANDARD_NORMAL.inverseCumulativeProbability(p);
+    /**
+     * Φ⁻¹(G_ν(t)), evaluated in the tail t lies in (G_ν(−|t|) is accurate where 1 − G_ν(|t|)
+     * cancels), so |Q| stays exact far out; beyond tail probabilities of 1e-300 it is capped (|Q| ≈ 37).
+     */
+    static double toNormal(double t, double df) {
+        if (t == 0) {
+            return 0;
+        }
+        double tail = new TDistribution(null, df).cumulativeProbability(-Math.abs(t));
+        double q = upperNormalQuantile(Math.max(tail, MIN_TAIL));
+        return t > 0 ? q : -q;
+    }
+
+    private static final double MIN_TAIL = 1e-300;
+    private static final double LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
+    /**
+     * z with 1 − Φ(z) = p (0 < p ≤ 0.5): a start from commons-math's Φ⁻¹ (it forms 2p − 1, so it
+     * loses digits as p gets small) or the asymptotic tail expansion, then Newton's method on
+     * ln(1 − Φ(z)) = ln p with the tail from erfc, which stays accurate far out.
+     */
+    static double upperNormalQuantile(double p) {
+        double z;
+        if (p > 1e-12) {
+            z = -STANDARD_NORMAL.inverseCumulativeProbability(p);
+        } else {
+            double l = -2 * Math.log(p);
+            z = Math.sqrt(l - Math.log(l) - 2 * LOG_SQRT_2PI);
+        }
+        double logP = Math.log(p);
+        for (int step = 0; step < 50; step++) {
+            double tail = 0.5 * Erf.erfc(z / Math.sqrt(2));
+            double logDensity = -0.5 * z * z - LOG_SQRT_2PI;
+            // d/dz ln(1 − Φ(z)) = −φ(z)/(1 − Φ(z))
+            double delta = (Math.log(tail) - logP) * Math.exp(Math.log(tail) - logDensity);
+            z += delta;
+            if (Math.abs(delta) <= 1e-15 * Math.max(1, z)) {
+                break;
+            }
+        }
+        return z;
     }
 
     /** Sample variance of a subgroup held in {@code values[0..size)}. */

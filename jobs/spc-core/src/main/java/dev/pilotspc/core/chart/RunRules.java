@@ -9,7 +9,9 @@ import dev.pilotspc.core.config.Rule;
  * <p>Conventions (CONTRACT.md §3): zone rules count points on the same side as the newest point,
  * which must itself lie beyond the zone, and may fire before the full look-back exists (Champ and
  * Woodall's run-length model); run and trend rules fire at every point that completes a run.
- * Boundaries are strict: a point exactly on a zone line is not beyond it.
+ * Boundaries are strict: a point exactly on a zone line is not beyond it. With subgroups of
+ * different sizes each point is judged against its own zones (σ/√n of its own n, as on Montgomery's
+ * standardized chart, §6.3.2); runs and trends compare the plotted values themselves.
  */
 public final class RunRules {
 
@@ -18,14 +20,14 @@ public final class RunRules {
 
     /**
      * Rules of {@code mask} violated at the newest point of {@code history}, given the centre line
-     * and the standard deviation of a plotted point.
+     * and the standard deviation σ of one measurement (a point of n measurements has σ/√n).
      */
-    public static int evaluate(PointHistory history, double cl, double sigmaX, int mask) {
+    public static int evaluate(PointHistory history, double cl, double sigma, int mask) {
         int size = history.size;
         if (size == 0 || (mask & Rule.RUN_RULES_MASK) == 0) {
             return 0;
         }
-        double z0 = z(history.get(0), cl, sigmaX);
+        double z0 = zAt(history, 0, cl, sigma);
         double side = Math.signum(z0);
         double absZ0 = Math.abs(z0);
         int hits = 0;
@@ -34,15 +36,15 @@ public final class RunRules {
             hits |= mask & (Rule.WE1.bit() | Rule.N1.bit());
         }
         if (absZ0 > 2 && (mask & (Rule.WE2.bit() | Rule.N5.bit())) != 0
-                && countBeyond(history, cl, sigmaX, side, 2, 3) >= 2) {
+                && countBeyond(history, cl, sigma, side, 2, 3) >= 2) {
             hits |= mask & (Rule.WE2.bit() | Rule.N5.bit());
         }
         if (absZ0 > 1 && (mask & (Rule.WE3.bit() | Rule.N6.bit())) != 0
-                && countBeyond(history, cl, sigmaX, side, 1, 5) >= 4) {
+                && countBeyond(history, cl, sigma, side, 1, 5) >= 4) {
             hits |= mask & (Rule.WE3.bit() | Rule.N6.bit());
         }
         if (side != 0 && (mask & (Rule.A2.bit() | Rule.WE4.bit() | Rule.N2.bit())) != 0) {
-            int run = sameSideRun(history, cl, sigmaX, side, 9);
+            int run = sameSideRun(history, cl, side, 9);
             if (run >= 7) {
                 hits |= mask & Rule.A2.bit();
             }
@@ -59,10 +61,10 @@ public final class RunRules {
         if (Rule.N4.in(mask) && size >= 14 && isAlternating(history, 14)) {
             hits |= Rule.N4.bit();
         }
-        if (Rule.N7.in(mask) && size >= 15 && allWithin(history, cl, sigmaX, 15)) {
+        if (Rule.N7.in(mask) && size >= 15 && allWithin(history, cl, sigma, 15)) {
             hits |= Rule.N7.bit();
         }
-        if (Rule.N8.in(mask) && size >= 8 && allOutside(history, cl, sigmaX, 8)) {
+        if (Rule.N8.in(mask) && size >= 8 && allOutside(history, cl, sigma, 8)) {
             hits |= Rule.N8.bit();
         }
         return hits;
@@ -77,17 +79,22 @@ public final class RunRules {
         return d / sigmaX;
     }
 
+    /** The k-th most recent point's distance from the centre line in its own sigmas. */
+    private static double zAt(PointHistory h, int k, double cl, double sigma) {
+        return z(h.get(k), cl, sigma / h.rootSize(k));
+    }
+
     private static int countBeyond(PointHistory h, double cl, double s, double side, double zone, int window) {
         int count = 0;
         for (int k = 0, last = Math.min(window, h.size); k < last; k++) {
-            if (side * z(h.get(k), cl, s) > zone) {
+            if (side * zAt(h, k, cl, s) > zone) {
                 count++;
             }
         }
         return count;
     }
 
-    private static int sameSideRun(PointHistory h, double cl, double s, double side, int cap) {
+    private static int sameSideRun(PointHistory h, double cl, double side, int cap) {
         int run = 0;
         while (run < cap && run < h.size && side * (h.get(run) - cl) > 0) {
             run++;
@@ -125,7 +132,7 @@ public final class RunRules {
 
     private static boolean allWithin(PointHistory h, double cl, double s, int points) {
         for (int k = 0; k < points; k++) {
-            if (Math.abs(z(h.get(k), cl, s)) >= 1) {
+            if (Math.abs(zAt(h, k, cl, s)) >= 1) {
                 return false;
             }
         }
@@ -134,7 +141,7 @@ public final class RunRules {
 
     private static boolean allOutside(PointHistory h, double cl, double s, int points) {
         for (int k = 0; k < points; k++) {
-            if (Math.abs(z(h.get(k), cl, s)) <= 1) {
+            if (Math.abs(zAt(h, k, cl, s)) <= 1) {
                 return false;
             }
         }

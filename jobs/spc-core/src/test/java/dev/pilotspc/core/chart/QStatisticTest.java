@@ -34,6 +34,31 @@ class QStatisticTest {
     }
 
     @Test
+    void qStaysExactFarInTheTails() {
+        // exact values from 50-digit arithmetic (mpmath): Q_11 for ten in-control values then an outlier
+        double[] history = {10.01, 9.98, 10.02, 9.99, 10.00, 10.03, 9.97, 10.01, 9.99, 10.00};
+        double[][] outlierAndQ = {{10.8, 6.77023712318296}, {9.2, -6.77023712318296}, {14.0, 8.61962857378317},
+            {6.0, -8.61962857378317}};
+        for (double[] c : outlierAndQ) {
+            QStatistic q = new QStatistic();
+            for (double x : history) {
+                q.updateIndividual(x);
+            }
+            assertEquals(c[1], q.updateIndividual(c[0]), 1e-12 * Math.abs(c[1]), "x = " + c[0]);
+        }
+    }
+
+    @Test
+    void upperNormalQuantileIsExactFromTheCentreToFarTails() {
+        // 1 − Φ(z) = p, 50-digit reference values (mpmath)
+        double[][] pAndZ = {{0.5, 0}, {0.3, 0.52440051270804078}, {1e-5, 4.2648907939228246}, {1e-12, 7.0344838253011319},
+            {1e-20, 9.2623400897984076}, {1e-200, 30.205594179579643}};
+        for (double[] c : pAndZ) {
+            assertEquals(c[1], QStatistic.upperNormalQuantile(c[0]), 1e-14 * Math.max(1, c[1]), "p = " + c[0]);
+        }
+    }
+
+    @Test
     void qValuesOfNormalDataAreStandardNormal() {
         Random random = new Random(42);
         QStatistic q = new QStatistic();

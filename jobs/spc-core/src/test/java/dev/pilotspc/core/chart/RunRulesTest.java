@@ -139,4 +139,27 @@ class RunRulesTest {
         h.push(10.29);
         assertEquals(0, RunRules.evaluate(h, 10, 0.1, Rule.WE1.bit()));
     }
+
+    @Test
+    void judgesEachSubgroupAgainstTheZonesOfItsOwnSize() {
+        // Montgomery §6.3.2 (standardized chart): a mean of 2 at 1.3σ from the CL is 1.84 of its own
+        // sigmas, inside 2σ, although a mean of 5 at the same distance (2.91) is beyond
+        PointHistory h = new PointHistory();
+        h.push(1.3, 2);
+        h.push(1.3, 5);
+        assertEquals(0, RunRules.evaluate(h, 0, 1, Rule.WE2.bit()));
+        PointHistory beyond = new PointHistory();
+        beyond.push(1.5, 2); // 2.12 of its own sigmas
+        beyond.push(1.3, 5);
+        assertEquals(Rule.WE2.bit(), RunRules.evaluate(beyond, 0, 1, Rule.WE2.bit()));
+    }
+
+    @Test
+    void pointsFromStateWithoutSizesTakeTheNewestPointsSize() {
+        PointHistory h = new PointHistory();
+        h.push(1.3, 5);
+        java.util.Arrays.fill(h.rootSizes, 0); // as restored from a savepoint written before sizes were kept
+        h.push(1.3, 5);
+        assertEquals(Rule.WE2.bit(), RunRules.evaluate(h, 0, 1, Rule.WE2.bit()));
+    }
 }
