@@ -167,6 +167,16 @@ public class FeatureMonitor {
         }
     }
 
+    /**
+     * Charts the subgroup in progress now, short or not (the end of a replayed file ends it: no
+     * next measurement will close it); nothing for individuals or when no subgroup is open.
+     */
+    public void closeOpenSubgroup(List<SpcResult> out) {
+        if (config.chart != ChartType.IMR && subCount > 0) {
+            closeSubgroup(new Tags(config.feature, batch, subLine, subStation), out);
+        }
+    }
+
     /** Re-baselines from the next point on (a limits revision requested by the user). */
     public void requestRevision() {
         limitsReady = false;

@@ -187,6 +187,21 @@ class FeatureMonitorTest {
     }
 
     @Test
+    void closingTheOpenSubgroupChartsAShortLastSubgroup() {
+        FeatureMonitor monitor = new FeatureMonitor(subgroups("f", ChartType.XBAR_R, 5, 4));
+        List<SpcResult> out = run(monitor, 10.1, 9.9, 10.0, 10.2, 9.8, 10.4, 10.0);
+        assertEquals(1, ofType(out, PointResult.class).size());
+        monitor.closeOpenSubgroup(out);
+        List<PointResult> points = ofType(out, PointResult.class);
+        assertEquals(2, points.size());
+        assertEquals(10.2, points.get(1).x(), 1e-12);
+        assertEquals(0.4, points.get(1).disp(), 1e-12);
+        assertEquals(MonitorFixtures.T0 + 6 * MonitorFixtures.SECOND, points.get(1).tsNanos());
+        monitor.closeOpenSubgroup(out);
+        assertEquals(2, ofType(out, PointResult.class).size(), "nothing open any more");
+    }
+
+    @Test
     void excludesBaselinePointsBeyondTrialLimitsOnceAndRecomputes() {
         FeatureConfig config = imr("f");
         config.baseline = 20;

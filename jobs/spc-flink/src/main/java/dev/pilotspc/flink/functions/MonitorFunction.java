@@ -217,22 +217,36 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
             deadLetter(ctx, r, DeadLetter.UNKNOWN_FEATURE, "no definition for feature '" + r.feature + "'");
             return;
         }
+        results.clear();
         if (state.monitor == null) {
             state.monitor = new FeatureMonitor(config, readiness.copy());
         } else if (state.isDuplicate(r)) {
             deadLetter(ctx, r, DeadLetter.DUPLICATE, "already charted");
+            closeAtEndOfFile(r, state, config, ctx, out);
             return;
         } else if (r.tsNanos < state.lastChartedTs) {
             deadLetter(ctx, r, DeadLetter.LATE, "event time before the last charted measurement");
+            closeAtEndOfFile(r, state, config, ctx, out);
             return;
         } else if (!state.monitor.config.equals(config)) {
             state.monitor.applyDefinition(config);
         }
-        results.clear();
         state.monitor.update(r.toMeasurement(), results);
         state.remember(r);
         charted.inc();
+        if (r.lastOfChart) {
+            state.monitor.closeOpenSubgroup(results);
+        }
         emit(r, state, config, ctx, out);
+    }
+
+    /** After a replayed file's last measurement of a chart, even a rejected one, its open subgroup is charted. */
+    private void closeAtEndOfFile(MeasurementRecord r, KeyState state, FeatureConfig config, ReadOnlyContext ctx,
+            Collector<ResultBatch> out) {
+        if (r.lastOfChart) {
+            state.monitor.closeOpenSubgroup(results);
+            emit(r, state, config, ctx, out);
+        }
     }
 
     private void emit(MeasurementRecord r, KeyState state, FeatureConfig config, ReadOnlyContext ctx,

@@ -8,12 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Reads a whole measurements file (CSV with a header row, or JSON lines) for a replay: records that
- * can't be used first, in file order, then the measurements sorted by event time, ties in file order.
+ * can't be used first, in file order, then the measurements sorted by event time, ties in file order;
+ * each chart's last measurement is marked, as the file's end also ends its last subgroup.
  */
 public final class MeasurementFiles {
 
@@ -46,6 +49,11 @@ public final class MeasurementFiles {
             }
         }
         valid.sort(Comparator.comparingLong(r -> r.tsNanos)); // List.sort is stable: ties keep file order
+        Set<String> charts = new HashSet<>();
+        for (int i = valid.size() - 1; i >= 0; i--) {
+            MeasurementRecord r = valid.get(i);
+            r.lastOfChart = charts.add(r.chartKey());
+        }
         rejected.addAll(valid);
         return rejected;
     }

@@ -27,6 +27,8 @@ public class MeasurementRecord {
     public String rejectDetail;
     /** The record's line in its file (replays), which orders the replay's dead letters; 0 from Kafka. */
     public long seq;
+    /** The last measurement of its chart in a replayed file: the chart's open subgroup is charted after it. */
+    public boolean lastOfChart;
 
     public MeasurementRecord() {
     }

@@ -133,6 +133,32 @@ class ReplayCommandITCase {
     }
 
     @Test
+    void theFilesEndChartsEachChartsLastSubgroup() throws Exception {
+        Path features = Files.writeString(dir.resolve("subgroups.yaml"), """
+                features:
+                  - {feature: gap, chart: xbar_s, subgroup_size: 5, baseline: 2, lsl: 9, usl: 11}
+                """);
+        List<String> lines = new ArrayList<>();
+        double[] values = {10.1, 9.9, 10.0, 10.2, 9.8, 10.0, 10.1, 9.9, 10.3, 9.7, 10.4, 10.2, 10.3};
+        for (int i = 0; i < values.length; i++) {
+            String id = i < 5 ? "S1" : i < 10 ? "S2" : "S3"; // the last subgroup by id has 3 measurements
+            lines.add("{\"ts\":" + (1_764_000_000_000L + i * 1000L) + ",\"feature\":\"gap\",\"value\":" + values[i]
+                    + ",\"part\":\"P" + i + "\",\"subgroup\":\"" + id + "\"}");
+        }
+        lines.add(lines.get(lines.size() - 1)); // a duplicate delivery last: rejected, yet the file still ends S3
+        Path out = dir.resolve("subgroups.lp");
+        assertEquals(0, ReplayCommand.run(new String[] {"--features", features.toString(), "--input",
+            Files.write(dir.resolve("subgroups.jsonl"), lines).toString(), "--output", out.toString()}));
+        List<String> points = Files.readAllLines(out).stream().filter(l -> l.startsWith("spc_point,"))
+                .collect(Collectors.toList());
+        assertEquals(3, points.size(), String.join("\n", points));
+        String last = points.get(2);
+        assertTrue(last.contains(",n=3i,") && last.contains(",x=10.3 ") && last.endsWith(" 1764000012000000000"), last);
+        assertEquals(List.of("duplicate"), Files.readAllLines(dir.resolve("subgroups.lp.dlq.jsonl")).stream()
+                .map(l -> l.replaceAll(".*\"reason\":\"([a-z_]+)\".*", "$1")).collect(Collectors.toList()));
+    }
+
+    @Test
     void sameInputGivesByteIdenticalOutputAndCsvEqualsJson() throws Exception {
         List<String[]> rows = rows();
         Path first = dir.resolve("a.lp");
