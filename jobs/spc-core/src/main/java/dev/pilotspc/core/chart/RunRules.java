@@ -81,7 +81,8 @@ public final class RunRules {
 
     /** The k-th most recent point's distance from the centre line in its own sigmas. */
     private static double zAt(PointHistory h, int k, double cl, double sigma) {
-        return z(h.get(k), cl, sigma / h.rootSize(k));
+        double root = h.rootSize(k);
+        return z(h.get(k), cl, root == 1 ? sigma : sigma / root); // individuals: no division per look-back
     }
 
     private static int countBeyond(PointHistory h, double cl, double s, double side, double zone, int window) {
