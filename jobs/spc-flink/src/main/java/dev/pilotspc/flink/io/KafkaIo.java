@@ -129,8 +129,7 @@ public final class KafkaIo {
 
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<MeasurementRecord> out) {
-            String raw = record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8);
-            MeasurementRecord r = parser.parseJson(raw);
+            MeasurementRecord r = parser.parseJsonBytes(record.value());
             r.key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
             out.collect(r);
         }

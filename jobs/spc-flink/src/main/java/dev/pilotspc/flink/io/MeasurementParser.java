@@ -8,6 +8,9 @@ import dev.pilotspc.flink.records.DeadLetter;
 import dev.pilotspc.flink.records.MeasurementRecord;
 import java.io.IOException;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 
 /**
@@ -33,6 +36,30 @@ public final class MeasurementParser implements Serializable {
 
     public MeasurementParser() {
         this(DEFAULT_MAX_RECORD_BYTES);
+    }
+
+    /** The detail of a record whose bytes are not UTF-8; its text shows them as U+FFFD. */
+    public static final String NOT_UTF8 = "not valid UTF-8 (the bad bytes show as U+FFFD)";
+
+    /** One JSON object per record, from its bytes (a Kafka value): bytes that are not UTF-8 make it unusable. */
+    public MeasurementRecord parseJsonBytes(byte[] value) {
+        if (value == null) {
+            return parseJson((String) null);
+        }
+        String raw = new String(value, StandardCharsets.UTF_8);
+        if (raw.indexOf('\uFFFD') >= 0 && !isUtf8(value)) { // decoding replaced bad bytes (or the text has U+FFFD)
+            return MeasurementRecord.rejected(raw, DeadLetter.INVALID_JSON, NOT_UTF8);
+        }
+        return parseJson(raw);
+    }
+
+    private static boolean isUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)); // reports malformed input
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     /** One JSON object per record. */
@@ -176,7 +203,33 @@ public final class MeasurementParser implements Serializable {
         if (r.batch == null || r.batch.isBlank()) {
             r.batch = DEFAULT_BATCH;
         }
+        String tagProblem = tagProblem("feature", r.feature);
+        tagProblem = tagProblem != null ? tagProblem : tagProblem("batch", r.batch);
+        tagProblem = tagProblem != null ? tagProblem : tagProblem("line", r.line);
+        tagProblem = tagProblem != null ? tagProblem : tagProblem("station", r.station);
+        if (tagProblem != null) {
+            return reject(r, DeadLetter.INVALID_FIELD, tagProblem);
+        }
         return r;
+    }
+
+    /**
+     * Why a value can't be an InfluxDB tag, or null: the line protocol escapes ' ', ',' and '=' with
+     * a backslash and has no escape for the backslash itself, so a backslash at the end of a tag value
+     * or before one of those characters would swallow the delimiter (InfluxDB rejects the line).
+     */
+    static String tagProblem(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        for (int i = value.indexOf('\\'); i >= 0; i = value.indexOf('\\', i + 1)) {
+            char next = i + 1 < value.length() ? value.charAt(i + 1) : 0;
+            if (next == 0 || next == ' ' || next == ',' || next == '=') {
+                return field + " '" + value + "' has a backslash " + (next == 0 ? "at its end" : "before '" + next + "'")
+                        + ", which an InfluxDB tag cannot carry";
+            }
+        }
+        return null;
     }
 
     private static MeasurementRecord reject(MeasurementRecord r, String reason, String detail) {

@@ -1,5 +1,6 @@
 package dev.pilotspc.flink.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -156,6 +157,25 @@ class ReplayCommandITCase {
         assertTrue(last.contains(",n=3i,") && last.contains(",x=10.3 ") && last.endsWith(" 1764000012000000000"), last);
         assertEquals(List.of("duplicate"), Files.readAllLines(dir.resolve("subgroups.lp.dlq.jsonl")).stream()
                 .map(l -> l.replaceAll(".*\"reason\":\"([a-z_]+)\".*", "$1")).collect(Collectors.toList()));
+    }
+
+    @Test
+    void aLineThatIsNotUtf8IsADeadLetterAndAByteOrderMarkIsSkipped() throws Exception {
+        java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+        file.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}); // UTF-8 byte order mark
+        file.write("{\"ts\":1764000000000,\"feature\":\"bore\",\"value\":25.0,\"part\":\"A\"}\r\n".getBytes(UTF_8));
+        file.write("{\"ts\":1764000001000,\"feature\":\"bore\",\"value\":25.0,\"part\":\"".getBytes(UTF_8));
+        file.write(new byte[] {(byte) 0xFF});
+        file.write("\"}\r\n{\"ts\":1764000002000,\"feature\":\"bore\",\"value\":25.01,\"part\":\"C\"}\n".getBytes(UTF_8));
+        Path input = Files.write(dir.resolve("encoding.jsonl"), file.toByteArray());
+        Path out = dir.resolve("encoding.lp");
+        assertEquals(0, replay(input, out));
+        assertEquals(2, Files.readAllLines(out).stream().filter(l -> l.startsWith("spc_point,")).count());
+        List<String> dead = Files.readAllLines(dir.resolve("encoding.lp.dlq.jsonl"));
+        assertEquals(1, dead.size());
+        JsonNode letter = new ObjectMapper().readTree(dead.get(0));
+        assertEquals("invalid_json", letter.get("reason").asText());
+        assertTrue(letter.get("record").asText().contains("\"part\":\"\uFFFD\""), dead.get(0));
     }
 
     @Test

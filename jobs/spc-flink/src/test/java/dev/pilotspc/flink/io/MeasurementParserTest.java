@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pilotspc.flink.records.DeadLetter;
 import dev.pilotspc.flink.records.MeasurementRecord;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -70,6 +71,33 @@ class MeasurementParserTest {
         MeasurementRecord nothing = parser.parseJson(null);
         assertEquals(DeadLetter.INVALID_JSON, nothing.rejectReason);
         assertNull(nothing.raw);
+    }
+
+    @Test
+    void rejectsTagValuesTheLineProtocolCannotCarry() {
+        // a backslash escapes ' ', ',' and '=' in tags and has no escape itself (InfluxDB answered 400)
+        for (String batch : new String[] {"B\\\\", "two\\\\\\\\", "a\\\\ b", "a\\\\,b", "a\\\\=b"}) {
+            MeasurementRecord r = parser.parseJson("{\"ts\":1,\"feature\":\"f\",\"value\":1,\"batch\":\"" + batch + "\"}");
+            assertEquals(DeadLetter.INVALID_FIELD, r.rejectReason, batch);
+            assertTrue(r.rejectDetail.startsWith("batch '"), r.rejectDetail);
+        }
+        MeasurementRecord inside = parser.parseJson("{\"ts\":1,\"feature\":\"f\\\\g\",\"value\":1,\"station\":\"C:\\\\x\"}");
+        assertTrue(inside.isValid(), inside.rejectDetail);
+        assertEquals("f\\g", inside.feature);
+        assertEquals(DeadLetter.INVALID_FIELD,
+                parser.parseJson("{\"ts\":1,\"feature\":\"f\",\"value\":1,\"line\":\"L\\\\\"}").rejectReason);
+    }
+
+    @Test
+    void rejectsKafkaValuesThatAreNotUtf8() {
+        byte[] good = "{\"ts\":1,\"feature\":\"f\",\"value\":1,\"part\":\"\uFFFD\u00e9\"}".getBytes(StandardCharsets.UTF_8);
+        assertTrue(parser.parseJsonBytes(good).isValid(), "U+FFFD written as such is text like any other");
+        byte[] bad = "{\"ts\":1,\"feature\":\"f\",\"value\":1,\"part\":\"X\"}".getBytes(StandardCharsets.UTF_8);
+        bad[bad.length - 3] = (byte) 0xFF;
+        MeasurementRecord r = parser.parseJsonBytes(bad);
+        assertEquals(DeadLetter.INVALID_JSON, r.rejectReason);
+        assertEquals(MeasurementParser.NOT_UTF8, r.rejectDetail);
+        assertTrue(r.raw.contains("\uFFFD"));
     }
 
     @Test
