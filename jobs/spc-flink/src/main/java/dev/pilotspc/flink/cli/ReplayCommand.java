@@ -8,7 +8,6 @@ import dev.pilotspc.flink.io.SortedFileSink;
 import dev.pilotspc.flink.io.TextFileSink;
 import dev.pilotspc.flink.io.influx.InfluxLineSink;
 import dev.pilotspc.flink.io.influx.InfluxOptions;
-import dev.pilotspc.flink.records.Alert;
 import dev.pilotspc.flink.records.DefinitionUpdate;
 import dev.pilotspc.flink.records.MeasurementRecord;
 import dev.pilotspc.flink.workflow.EventTime;
@@ -102,7 +101,7 @@ public final class ReplayCommand {
         outputs.deadLetters().sinkTo(SortedFileSink.deadLetters(deadLetters))
                 .name("dead-letters-file").uid("dead-letters-file");
         if (o.has("alerts")) {
-            outputs.allAlerts().sinkTo(TextFileSink.<Alert>text(o.get("alerts"), a -> a.json))
+            outputs.allAlerts().sinkTo(SortedFileSink.alerts(o.get("alerts")))
                     .name("alerts-file").uid("alerts-file");
         }
         env.execute("pilot-spc replay " + inputFile.getFileName());

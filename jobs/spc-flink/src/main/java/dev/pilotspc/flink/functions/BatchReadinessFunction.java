@@ -102,7 +102,8 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
         String previous = lastVerdict.value();
         if (!result.verdict().equals(previous)) {
             lastVerdict.update(result.verdict());
-            ctx.output(ALERTS, new Alert(BATCH_FEATURE, AlertJson.verdictChange(result, previous)));
+            ctx.output(ALERTS, new Alert(result.tsNanos(), BATCH_FEATURE + '\u001f' + v.batch, BATCH_FEATURE,
+                    AlertJson.verdictChange(result, previous)));
         }
     }
 

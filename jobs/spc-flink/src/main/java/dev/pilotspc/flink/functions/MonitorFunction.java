@@ -268,7 +268,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                 state.lastPart = p.part();
             } else if (result instanceof StatusResult s) {
                 if (!s.state().equals(state.lastState)) {
-                    ctx.output(ALERTS, new Alert(r.feature,
+                    ctx.output(ALERTS, new Alert(s.tsNanos(), ctx.getCurrentKey(), r.feature,
                             AlertJson.stateChange(s, state.lastState, state.lastX, state.lastPart,
                             new AlertJson.Limits(cl, ucl, lcl))));
                     state.lastState = s.state();
@@ -278,16 +278,16 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                 ucl = l.ucl();
                 lcl = l.lcl();
             } else if (result instanceof ViolationResult v) {
-                ctx.output(ALERTS, new Alert(r.feature, AlertJson.violation(v, new AlertJson.Limits(cl, ucl, lcl))));
+                ctx.output(ALERTS, new Alert(v.tsNanos(), ctx.getCurrentKey(), r.feature, AlertJson.violation(v, new AlertJson.Limits(cl, ucl, lcl))));
             } else if (result instanceof ReadinessResult v) {
                 if (!v.verdict().equals(state.lastVerdict)) {
-                    ctx.output(ALERTS, new Alert(r.feature, AlertJson.verdictChange(v, state.lastVerdict)));
+                    ctx.output(ALERTS, new Alert(v.tsNanos(), ctx.getCurrentKey(), r.feature, AlertJson.verdictChange(v, state.lastVerdict)));
                     ctx.output(VERDICTS, new FeatureVerdict(v.tsNanos(), r.batch, r.feature, v.verdict(), config.critical,
                             v.reasons(), v.stable(), v.capable()));
                     state.lastVerdict = v.verdict();
                 }
             } else if (result instanceof DriftResult d) {
-                ctx.output(ALERTS, new Alert(r.feature, AlertJson.drift(d, config.lsl, config.usl)));
+                ctx.output(ALERTS, new Alert(d.tsNanos(), ctx.getCurrentKey(), r.feature, AlertJson.drift(d, config.lsl, config.usl)));
             }
         }
         if (lineProtocol.size() > 0) {

@@ -1,5 +1,6 @@
 package dev.pilotspc.flink.io;
 
+import dev.pilotspc.flink.records.Alert;
 import dev.pilotspc.flink.records.DeadLetter;
 import dev.pilotspc.flink.records.ResultBatch;
 import java.io.IOException;
@@ -42,6 +43,21 @@ public abstract class SortedFileSink<T> implements Sink<T> {
             @Override
             protected byte[] encode(ResultBatch b) {
                 return b.bytes();
+            }
+        };
+    }
+
+    /** Alerts as JSON lines by event time and chart key, ties in the order the chart raised them. */
+    public static SortedFileSink<Alert> alerts(String path) {
+        return new SortedFileSink<>(path) {
+            @Override
+            protected Comparator<Alert> order() {
+                return Comparator.<Alert>comparingLong(a -> a.tsNanos).thenComparing(a -> a.chartKey);
+            }
+
+            @Override
+            protected byte[] encode(Alert a) {
+                return (a.json + '\n').getBytes(StandardCharsets.UTF_8);
             }
         };
     }

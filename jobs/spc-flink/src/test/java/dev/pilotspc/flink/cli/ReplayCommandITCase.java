@@ -90,7 +90,7 @@ class ReplayCommandITCase {
     private int replay(Path input, Path output) throws Exception {
         Path features = Files.writeString(dir.resolve("features.yaml"), FEATURES);
         return ReplayCommand.run(new String[] {"--features", features.toString(), "--input", input.toString(),
-            "--output", output.toString()});
+            "--output", output.toString(), "--alerts", output + ".alerts.jsonl"});
     }
 
     @Test
@@ -191,6 +191,10 @@ class ReplayCommandITCase {
         assertTrue(expected.length > 10_000);
         assertEquals(new String(expected), new String(Files.readAllBytes(second)));
         assertEquals(new String(expected), new String(Files.readAllBytes(fromCsv)));
+        String alerts = Files.readString(dir.resolve("a.lp.alerts.jsonl"));
+        assertTrue(alerts.contains("\"feature\":\"*\"") && alerts.contains("\"type\":\"violation\""), alerts);
+        assertEquals(alerts, Files.readString(dir.resolve("b.lp.alerts.jsonl")));
+        assertEquals(alerts, Files.readString(dir.resolve("c.lp.alerts.jsonl")));
     }
 
     @Test
