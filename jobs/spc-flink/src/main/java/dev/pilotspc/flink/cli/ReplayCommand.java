@@ -60,6 +60,9 @@ public final class ReplayCommand {
         String deadLetters = o.has("dead-letters") && !o.get("dead-letters").equals("<output>.dlq.jsonl")
                 ? o.get("dead-letters")
                 : (deadLetterBase.equals(TextFileSink.STDOUT) ? "replay.dlq.jsonl" : deadLetterBase + ".dlq.jsonl");
+        writable(output, "output");
+        writable(deadLetters, "dead-letters");
+        writable(o.get("alerts"), "alerts");
         String definitionsText = Files.readString(featuresFile, StandardCharsets.UTF_8);
         try {
             FeatureDefinitions.parse(definitionsText, featuresFile.toString());
@@ -106,6 +109,26 @@ public final class ReplayCommand {
         }
         env.execute("pilot-spc replay " + inputFile.getFileName());
         return 0;
+    }
+
+    /** Fails before the run, not after it, when an output file can't be written (stdout and absent are fine). */
+    static void writable(String name, String option) {
+        if (name == null || name.equals(TextFileSink.STDOUT)) {
+            return;
+        }
+        Path p = Path.of(name).toAbsolutePath();
+        if (Files.isDirectory(p)) {
+            throw new Options.UsageException("--" + option + ": " + name + " is a directory");
+        }
+        try {
+            Files.createDirectories(p.getParent());
+        } catch (IOException e) {
+            throw new Options.UsageException("--" + option + ": cannot create the directory of " + name + " ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+        if (Files.exists(p) ? !Files.isWritable(p) : !Files.isWritable(p.getParent())) {
+            throw new Options.UsageException("--" + option + ": cannot write " + name);
+        }
     }
 
     static Path readable(String name, String option) {

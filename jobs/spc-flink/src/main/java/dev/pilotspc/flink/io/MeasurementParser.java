@@ -28,10 +28,10 @@ public final class MeasurementParser implements Serializable {
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
             .build();
 
-    private final int maxRecordChars;
+    private final int maxRecordBytes;
 
     public MeasurementParser(int maxRecordBytes) {
-        this.maxRecordChars = maxRecordBytes;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     public MeasurementParser() {
@@ -67,9 +67,9 @@ public final class MeasurementParser implements Serializable {
         if (raw == null) {
             return MeasurementRecord.rejected(null, DeadLetter.INVALID_JSON, "empty record (null value)");
         }
-        if (raw.length() > maxRecordChars) {
+        if (oversized(raw)) {
             return MeasurementRecord.rejected(raw, DeadLetter.OVERSIZED,
-                    "record of " + raw.length() + " characters exceeds " + maxRecordChars);
+                    "record of " + utf8Length(raw) + " bytes exceeds " + maxRecordBytes);
         }
         MeasurementRecord r = new MeasurementRecord();
         r.raw = raw;
@@ -130,9 +130,9 @@ public final class MeasurementParser implements Serializable {
 
     /** One CSV row, given the header's column names. */
     public MeasurementRecord parseCsv(String raw, String[] header) {
-        if (raw.length() > maxRecordChars) {
+        if (oversized(raw)) {
             return MeasurementRecord.rejected(raw, DeadLetter.OVERSIZED,
-                    "record of " + raw.length() + " characters exceeds " + maxRecordChars);
+                    "record of " + utf8Length(raw) + " bytes exceeds " + maxRecordBytes);
         }
         String[] cells;
         try {
@@ -230,6 +230,29 @@ public final class MeasurementParser implements Serializable {
             }
         }
         return null;
+    }
+
+    /** Longer than the limit in UTF-8 bytes; counted only when the characters alone don't decide. */
+    private boolean oversized(String raw) {
+        return raw.length() > maxRecordBytes || (3L * raw.length() > maxRecordBytes && utf8Length(raw) > maxRecordBytes);
+    }
+
+    static long utf8Length(String s) {
+        long bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     private static MeasurementRecord reject(MeasurementRecord r, String reason, String detail) {

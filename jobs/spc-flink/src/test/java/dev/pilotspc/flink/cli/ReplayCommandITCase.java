@@ -225,7 +225,10 @@ class ReplayCommandITCase {
     }
 
     @Test
-    void badOptionsAndFilesGetAOneLineError() {
+    void badOptionsAndFilesGetAOneLineError() throws Exception {
+        Path features = Files.writeString(dir.resolve("features.yaml"), FEATURES);
+        Path input = writeJson(rows());
+        Path aFile = Files.writeString(dir.resolve("plain-file"), "");
         var err = new java.io.ByteArrayOutputStream();
         var previous = System.err;
         System.setErr(new java.io.PrintStream(err));
@@ -233,13 +236,20 @@ class ReplayCommandITCase {
             assertEquals(2, SpcCli.run(new String[] {"replay", "--input", "nope.jsonl"}));
             assertEquals(2, SpcCli.run(new String[] {"replay", "--features", "nope.yaml", "--input", "x", "--output", "-"}));
             assertEquals(2, SpcCli.run(new String[] {"replay", "--bogus", "1"}));
+            // an output that can't be written fails before the run, not after it
+            assertEquals(2, SpcCli.run(new String[] {"replay", "--features", features.toString(), "--input", input.toString(),
+                "--output", aFile.resolve("out.lp").toString()}));
+            assertEquals(2, SpcCli.run(new String[] {"replay", "--features", features.toString(), "--input", input.toString(),
+                "--output", dir.toString()}));
         } finally {
             System.setErr(previous);
         }
         String[] lines = err.toString().trim().split("\n");
-        assertEquals(3, lines.length, err.toString());
+        assertEquals(5, lines.length, err.toString());
         assertEquals("spc replay: missing required option --features", lines[0]);
         assertEquals("spc replay: --features: cannot read file nope.yaml", lines[1]);
         assertEquals("spc replay: unknown option '--bogus'", lines[2]);
+        assertTrue(lines[3].startsWith("spc replay: --output: cannot create the directory of "), lines[3]);
+        assertEquals("spc replay: --output: " + dir + " is a directory", lines[4]);
     }
 }

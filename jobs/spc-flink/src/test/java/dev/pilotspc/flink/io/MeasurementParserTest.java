@@ -74,6 +74,18 @@ class MeasurementParserTest {
     }
 
     @Test
+    void theRecordSizeLimitCountsUtf8Bytes() {
+        MeasurementParser small = new MeasurementParser(62);
+        String ascii = "{\"ts\":1,\"feature\":\"f\",\"value\":1,\"part\":\"" + "x".repeat(20) + "\"}"; // 62 bytes
+        assertTrue(small.parseJson(ascii).isValid());
+        String accented = ascii.replaceFirst("xxxx", "\u00e9\u00e9\u00e9\u00e9"); // same characters, 4 bytes more
+        MeasurementRecord r = small.parseJson(accented);
+        assertEquals(DeadLetter.OVERSIZED, r.rejectReason);
+        assertEquals("record of 66 bytes exceeds 62", r.rejectDetail);
+        assertEquals(4, MeasurementParser.utf8Length("\uD83D\uDE00"), "a surrogate pair is one 4-byte character");
+    }
+
+    @Test
     void rejectsTagValuesTheLineProtocolCannotCarry() {
         // a backslash escapes ' ', ',' and '=' in tags and has no escape itself (InfluxDB answered 400)
         for (String batch : new String[] {"B\\\\", "two\\\\\\\\", "a\\\\ b", "a\\\\,b", "a\\\\=b"}) {
