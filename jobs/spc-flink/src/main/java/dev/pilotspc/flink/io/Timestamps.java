@@ -3,12 +3,30 @@ package dev.pilotspc.flink.io;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
 
 /** Event times of CONTRACT.md §2: an ISO-8601 instant or epoch milliseconds, kept in epoch nanoseconds. */
 public final class Timestamps {
 
     /** Latest instant whose epoch nanoseconds fit a long (2262-04-11). */
     private static final long MAX_MILLIS = Long.MAX_VALUE / 1_000_000L;
+
+    /**
+     * The other ISO-8601 / RFC 3339 spellings gauges write: a space for the 'T', a decimal comma,
+     * offsets without a colon (+0200) or minutes (+02), no seconds; case-insensitive. A local time
+     * without an offset stays an error: the instant would be a guess.
+     */
+    private static final DateTimeFormatter LENIENT_ISO = new DateTimeFormatterBuilder().parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE)
+            .appendPattern("['T'][' ']")
+            .appendValue(ChronoField.HOUR_OF_DAY, 2).appendLiteral(':').appendValue(ChronoField.MINUTE_OF_HOUR, 2)
+            .optionalStart().appendLiteral(':').appendValue(ChronoField.SECOND_OF_MINUTE, 2)
+            .optionalStart().appendPattern("[.][,]").appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, false).optionalEnd()
+            .optionalEnd()
+            .appendPattern("[XXX][XX][X]")
+            .toFormatter();
 
     private Timestamps() {
     }
@@ -42,7 +60,11 @@ public final class Timestamps {
         try {
             instant = Instant.parse(s);
         } catch (DateTimeException e) {
-            instant = OffsetDateTime.parse(s).toInstant();
+            try {
+                instant = OffsetDateTime.parse(s).toInstant();
+            } catch (DateTimeException notIsoOffset) {
+                instant = OffsetDateTime.parse(s, LENIENT_ISO).toInstant();
+            }
         }
         if (instant.getEpochSecond() < 0 || instant.toEpochMilli() > MAX_MILLIS) {
             throw new DateTimeException("instant out of range: " + s);
