@@ -259,12 +259,14 @@ public final class MeasurementParser implements Serializable {
         return MeasurementRecord.rejected(r.raw, reason, detail);
     }
 
+    /** A text field; an empty string is absent, as an empty CSV cell is. */
     private static String text(JsonParser p, JsonToken v) throws IOException {
         if (v == JsonToken.VALUE_NULL) {
             return null;
         }
         if (v == JsonToken.VALUE_STRING || v.isNumeric() || v.isBoolean()) {
-            return p.getText();
+            String text = p.getText();
+            return text.isEmpty() ? null : text;
         }
         throw new FieldTypeException(p.currentName() + " must be a string, got " + describe(p, v));
     }

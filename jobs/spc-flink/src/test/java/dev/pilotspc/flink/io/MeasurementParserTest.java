@@ -74,6 +74,16 @@ class MeasurementParserTest {
     }
 
     @Test
+    void anEmptyTextFieldIsAbsentAsAnEmptyCsvCellIs() {
+        MeasurementRecord json = parser.parseJson("{\"ts\":1,\"feature\":\"f\",\"value\":1,\"part\":\"\",\"subgroup\":\"\"}");
+        MeasurementRecord csv = parser.parseCsv("1,f,1,,", Csv.split("ts,feature,value,part,subgroup"));
+        assertNull(json.part);
+        assertNull(json.subgroup);
+        assertNull(csv.part);
+        assertNull(csv.subgroup);
+    }
+
+    @Test
     void theRecordSizeLimitCountsUtf8Bytes() {
         MeasurementParser small = new MeasurementParser(62);
         String ascii = "{\"ts\":1,\"feature\":\"f\",\"value\":1,\"part\":\"" + "x".repeat(20) + "\"}"; // 62 bytes
