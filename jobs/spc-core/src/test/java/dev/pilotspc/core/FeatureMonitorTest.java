@@ -98,17 +98,23 @@ class FeatureMonitorTest {
         assertEquals(6, points.get(5).n());
     }
 
-    @Test
-    void phaseOneReviewReportsBaselineViolationsAtTheirOwnTime() {
-        FeatureConfig config = imr("f");
-        config.baseline = 20;
-        config.baselineExcludeOoc = false;
+    /** 20 values N(10, 0.1²) (seed 1) with a gross outlier, 13, at the 7th: far beyond any 3-sigma limit. */
+    private static double[] twentyWithAnOutlierAtTheSeventh() {
         double[] x = new double[20];
         Random random = new Random(1);
         for (int i = 0; i < 20; i++) {
             x[i] = 10 + 0.1 * random.nextGaussian();
         }
-        x[6] = 13; // far beyond any 3-sigma limit
+        x[6] = 13;
+        return x;
+    }
+
+    @Test
+    void phaseOneReviewReportsBaselineViolationsAtTheirOwnTime() {
+        FeatureConfig config = imr("f");
+        config.baseline = 20;
+        config.baselineExcludeOoc = false;
+        double[] x = twentyWithAnOutlierAtTheSeventh();
         List<SpcResult> out = run(new FeatureMonitor(config), x);
         List<ViolationResult> violations = ofType(out, ViolationResult.class);
         ViolationResult we1 = violations.stream().filter(v -> v.rule().equals("WE1")).findFirst().orElseThrow();
@@ -122,12 +128,7 @@ class FeatureMonitorTest {
     void oocCountCountsABaselinePointFlaggedOnArrivalAndInReviewOnce() {
         FeatureConfig config = imr("f");
         config.baseline = 20;
-        double[] x = new double[20];
-        Random random = new Random(1);
-        for (int i = 0; i < 20; i++) {
-            x[i] = 10 + 0.1 * random.nextGaussian();
-        }
-        x[6] = 13; // Q1 when it arrives, WE1 when the baseline is reviewed
+        double[] x = twentyWithAnOutlierAtTheSeventh(); // Q1 when it arrives, WE1 when the baseline is reviewed
         List<SpcResult> out = run(new FeatureMonitor(config), x);
         List<PointResult> points = ofType(out, PointResult.class);
         assertEquals("Q1", points.get(6).rules());
@@ -205,12 +206,7 @@ class FeatureMonitorTest {
     void excludesBaselinePointsBeyondTrialLimitsOnceAndRecomputes() {
         FeatureConfig config = imr("f");
         config.baseline = 20;
-        double[] x = new double[20];
-        Random random = new Random(1);
-        for (int i = 0; i < 20; i++) {
-            x[i] = 10 + 0.1 * random.nextGaussian();
-        }
-        x[6] = 13;
+        double[] x = twentyWithAnOutlierAtTheSeventh();
         LimitsResult l = ofType(run(new FeatureMonitor(config), x), LimitsResult.class).get(0);
         assertEquals(1, l.excluded());
         assertEquals(19, l.m());
