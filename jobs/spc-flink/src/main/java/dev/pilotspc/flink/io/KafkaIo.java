@@ -110,7 +110,8 @@ public final class KafkaIo {
                     if (d.detail != null) {
                         headers.add(DETAIL_HEADER, bytes(d.detail));
                     }
-                    return new ProducerRecord<>(topic, null, null, bytes(d.key), bytes(d.record), headers);
+                    byte[] value = d.recordBytes != null ? d.recordBytes : bytes(d.record);
+                    return new ProducerRecord<>(topic, null, null, bytes(d.key), value, headers);
                 })
                 .build();
     }

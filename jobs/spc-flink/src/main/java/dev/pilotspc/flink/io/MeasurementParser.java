@@ -48,7 +48,9 @@ public final class MeasurementParser implements Serializable {
         }
         String raw = new String(value, StandardCharsets.UTF_8);
         if (raw.indexOf('\uFFFD') >= 0 && !isUtf8(value)) { // decoding replaced bad bytes (or the text has U+FFFD)
-            return MeasurementRecord.rejected(raw, DeadLetter.INVALID_JSON, NOT_UTF8);
+            MeasurementRecord r = MeasurementRecord.rejected(raw, DeadLetter.INVALID_JSON, NOT_UTF8);
+            r.rawBytes = value; // the dead letter passes the value on unchanged
+            return r;
         }
         return parseJson(raw);
     }

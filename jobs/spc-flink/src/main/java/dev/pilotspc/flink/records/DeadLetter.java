@@ -18,6 +18,8 @@ public class DeadLetter {
     public String reason;
     public String detail;
     public String record;
+    /** The record's bytes where they are not UTF-8 (so {@link #record} could not hold them unchanged), else null. */
+    public byte[] recordBytes;
     public String key;
     /** The record's line in its file (replays); 0 from Kafka. */
     public long seq;

@@ -20,6 +20,8 @@ public class MeasurementRecord {
     public String operator;
     /** The record as received (Kafka value or file line). */
     public String raw;
+    /** The Kafka value's bytes where they are not UTF-8 (raw shows them as U+FFFD), for the dead letter; else null. */
+    public byte[] rawBytes;
     /** The Kafka record key, if any. */
     public String key;
     /** Null for a usable measurement, else a {@link DeadLetter} reason. */
@@ -75,6 +77,7 @@ public class MeasurementRecord {
 
     public DeadLetter toDeadLetter(String reason, String detail) {
         DeadLetter d = new DeadLetter(reason, detail, raw, key);
+        d.recordBytes = rawBytes;
         d.seq = seq;
         return d;
     }

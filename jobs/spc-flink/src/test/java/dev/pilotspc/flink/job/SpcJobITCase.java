@@ -81,6 +81,9 @@ class SpcJobITCase {
         records.add(record("bore", "{\"ts\":" + T0 + ",\"feature\":\"bore\",\"value\":1,\"pad\":\"" + "x".repeat(2000) + "\"}"));
         records.add(record("ghost", "{\"ts\":" + T0 + ",\"feature\":\"ghost\",\"value\":1}"));
         records.add(new ProducerRecord<>("spc.measurements", "bore", null));
+        byte[] notUtf8 = ("{\"ts\":" + T0 + ",\"feature\":\"bore\",\"value\":1,\"part\":\"?\"}").getBytes(StandardCharsets.UTF_8);
+        notUtf8[notUtf8.length - 3] = (byte) 0xFF;
+        records.add(record("bore", notUtf8));
         KAFKA.produceBytes(records);
 
         Path output = dir.resolve("results.lp");
@@ -110,16 +113,17 @@ class SpcJobITCase {
         assertTrue(alerts.stream().anyMatch(a -> a.get("type").asText().equals("state")
                 && a.path("state").asText().equals("out_of_control")));
 
-        List<ConsumerRecord<String, byte[]>> dead = KAFKA.consumeBytes("spc.measurements.dlq", 10, Duration.ofSeconds(30));
+        List<ConsumerRecord<String, byte[]>> dead = KAFKA.consumeBytes("spc.measurements.dlq", 11, Duration.ofSeconds(30));
         Map<String, Integer> reasons = new HashMap<>();
         for (ConsumerRecord<String, byte[]> d : dead) {
             reasons.merge(KafkaBroker.header(d, KafkaIo.REASON_HEADER), 1, Integer::sum);
         }
-        assertEquals(Map.of("duplicate", 1, "invalid_json", 2, "missing_field", 1, "invalid_field", 1,
+        assertEquals(Map.of("duplicate", 1, "invalid_json", 3, "missing_field", 1, "invalid_field", 1,
                 "non_finite_value", 1, "invalid_timestamp", 1, "oversized", 1, "unknown_feature", 1,
                 "invalid_definition", 1), reasons, "every record that can't be charted, by reason");
         assertTrue(dead.stream().anyMatch(d -> d.value() != null
                 && new String(d.value(), StandardCharsets.UTF_8).equals("{not json")), "values unchanged");
+        assertTrue(dead.stream().anyMatch(d -> java.util.Arrays.equals(d.value(), notUtf8)), "bytes that are not UTF-8 too");
     }
 
     private static ProducerRecord<String, byte[]> record(String key, String value) {
