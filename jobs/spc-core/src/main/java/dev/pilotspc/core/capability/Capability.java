@@ -147,19 +147,27 @@ public class Capability {
         return df * c * c * c;
     }
 
-    /** Newton's method on F(x) = P(ν/2, x/2) − 0.025 from Wilson–Hilferty; two or three steps. */
+    /**
+     * Newton's method on F(x) = P(ν/2, x/2) − 0.025 from Wilson–Hilferty: two or three steps, until a
+     * step is below 1e-13·x (about the noise of P's series at large ν) or stops shrinking.
+     */
     static double newtonChiSquare025(long df) {
         double a = df / 2.0;
         double logNormalizer = Gamma.logGamma(a) + a * Math.log(2);
         double x = wilsonHilferty025(df);
+        double previousStep = Double.POSITIVE_INFINITY;
         for (int step = 0; step < 8; step++) {
             double cdf = Gamma.regularizedGammaP(a, x / 2, 1e-16, Integer.MAX_VALUE);
             double density = Math.exp((a - 1) * Math.log(x) - x / 2 - logNormalizer);
             double delta = (cdf - 0.025) / density;
+            if (Math.abs(delta) >= previousStep) {
+                break; // rounding noise: the previous x is as good as it gets
+            }
             x -= delta;
-            if (Math.abs(delta) <= 1e-15 * x) {
+            if (Math.abs(delta) <= 1e-13 * x) {
                 break;
             }
+            previousStep = Math.abs(delta);
         }
         return x;
     }

@@ -3,6 +3,7 @@ package dev.pilotspc.flink.bench;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -21,14 +22,21 @@ final class LocalCluster implements AutoCloseable {
         this.cluster = cluster;
     }
 
-    /** A cluster with one task manager and {@code slots} slots. */
+    /** A cluster with one task manager and {@code slots} slots; its REST endpoint on a free port. */
     static LocalCluster start(int slots) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.BIND_PORT, "0"); // as env.execute()'s cluster: 8081 may be taken (e.g. the docker stack)
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(new Configuration())
+                .setConfiguration(conf)
                 .setNumTaskManagers(1)
                 .setNumSlotsPerTaskManager(slots)
                 .build());
-        cluster.start();
+        try {
+            cluster.start();
+        } catch (Exception e) {
+            cluster.close();
+            throw e;
+        }
         return new LocalCluster(cluster);
     }
 

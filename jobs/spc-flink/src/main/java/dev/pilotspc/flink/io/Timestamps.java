@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
+import java.util.regex.Pattern;
 
 /** Event times of CONTRACT.md §2: an ISO-8601 instant or epoch milliseconds, kept in epoch nanoseconds. */
 public final class Timestamps {
@@ -14,19 +16,31 @@ public final class Timestamps {
     private static final long MAX_MILLIS = Long.MAX_VALUE / 1_000_000L;
 
     /**
-     * The other ISO-8601 / RFC 3339 spellings gauges write: a space for the 'T', a decimal comma,
-     * offsets without a colon (+0200) or minutes (+02), no seconds; case-insensitive. A local time
-     * without an offset stays an error: the instant would be a guess.
+     * The other ISO-8601 / RFC 3339 spellings gauges write, once {@link #normalized} put a 'T' and a
+     * decimal point in place: offsets +02 or +0200, no seconds, any case. Strict: no day 30 of
+     * February, no hour 24; a local time without an offset stays an error (the instant would be a guess).
      */
     private static final DateTimeFormatter LENIENT_ISO = new DateTimeFormatterBuilder().parseCaseInsensitive()
             .append(DateTimeFormatter.ISO_LOCAL_DATE)
-            .appendPattern("['T'][' ']")
+            .appendLiteral('T')
             .appendValue(ChronoField.HOUR_OF_DAY, 2).appendLiteral(':').appendValue(ChronoField.MINUTE_OF_HOUR, 2)
             .optionalStart().appendLiteral(':').appendValue(ChronoField.SECOND_OF_MINUTE, 2)
-            .optionalStart().appendPattern("[.][,]").appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, false).optionalEnd()
+            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
             .optionalEnd()
-            .appendPattern("[XXX][XX][X]")
-            .toFormatter();
+            .parseLenient().appendOffset("+HH:MM", "Z").parseStrict() // lenient: +HH too
+            .toFormatter()
+            .withResolverStyle(ResolverStyle.STRICT);
+
+    private static final Pattern SPACE_AT_10 = Pattern.compile("^(\\d{4}-\\d{2}-\\d{2}) (?=\\d)");
+    private static final Pattern DECIMAL_COMMA = Pattern.compile("(?i)(T\\d{2}:\\d{2}:\\d{2}),(?=\\d)");
+    private static final Pattern OFFSET_WITHOUT_COLON = Pattern.compile("([+-]\\d{2})(\\d{2})$");
+
+    /** A space for the 'T' (RFC 3339), a decimal comma (ISO 8601), +0200 for +02:00, made ISO extended. */
+    private static String normalized(String s) {
+        String t = SPACE_AT_10.matcher(s).replaceFirst("$1T");
+        t = DECIMAL_COMMA.matcher(t).replaceFirst("$1.");
+        return OFFSET_WITHOUT_COLON.matcher(t).replaceFirst("$1:$2");
+    }
 
     private Timestamps() {
     }
@@ -63,7 +77,7 @@ public final class Timestamps {
             try {
                 instant = OffsetDateTime.parse(s).toInstant();
             } catch (DateTimeException notIsoOffset) {
-                instant = OffsetDateTime.parse(s, LENIENT_ISO).toInstant();
+                instant = OffsetDateTime.parse(normalized(s), LENIENT_ISO).toInstant();
             }
         }
         if (instant.getEpochSecond() < 0 || instant.toEpochMilli() > MAX_MILLIS) {

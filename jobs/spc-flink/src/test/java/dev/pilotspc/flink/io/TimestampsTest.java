@@ -23,7 +23,9 @@ class TimestampsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"2026-11-24T08:00:01", "2026-11-24", "yesterday", "2026-13-24T08:00:01Z", "1969-12-31T23:59:59Z"})
+    @ValueSource(strings = {"2026-11-24T08:00:01", "2026-11-24", "yesterday", "2026-13-24T08:00:01Z", "1969-12-31T23:59:59Z",
+        "2026-02-30T08:00:00Z", "2026-04-31 08:00Z", "2026-11-24T24:00Z", "2026-11-24T08:00:015Z", "2026-11-24T08:00:01250Z",
+        "2026-11-2408:00Z", "2026-11-24T08:00:01.,5Z", "2026-11-24T08:00:01ZZ", "2026-11-24T08:00:01+02:00+0200"})
     void rejectsTextThatIsNoInstant(String text) {
         assertThrows(DateTimeException.class, () -> Timestamps.parse(text), text);
     }
