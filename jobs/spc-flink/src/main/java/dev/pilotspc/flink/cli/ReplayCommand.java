@@ -60,15 +60,15 @@ public final class ReplayCommand {
         String deadLetters = o.has("dead-letters") && !o.get("dead-letters").equals("<output>.dlq.jsonl")
                 ? o.get("dead-letters")
                 : (deadLetterBase.equals(TextFileSink.STDOUT) ? "replay.dlq.jsonl" : deadLetterBase + ".dlq.jsonl");
-        writable(output, "output");
-        writable(deadLetters, "dead-letters");
-        writable(o.get("alerts"), "alerts");
         String definitionsText = Files.readString(featuresFile, StandardCharsets.UTF_8);
         try {
             FeatureDefinitions.parse(definitionsText, featuresFile.toString());
         } catch (DefinitionException e) {
             throw new Options.UsageException(e.getMessage());
         }
+        writable(output, "output");
+        writable(deadLetters, "dead-letters");
+        writable(o.get("alerts"), "alerts");
         List<MeasurementRecord> records;
         try {
             records = MeasurementFiles.read(inputFile, new MeasurementParser(o.getInt("max-record-bytes")));
