@@ -1,0 +1,104 @@
+package dev.pilotspc.flink.functions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import dev.pilotspc.core.FeatureMonitor;
+import dev.pilotspc.core.config.ChartType;
+import dev.pilotspc.core.config.FeatureConfig;
+import dev.pilotspc.core.readiness.ReadinessPolicy;
+import dev.pilotspc.core.result.SpcResult;
+import dev.pilotspc.flink.io.LineProtocol;
+import dev.pilotspc.flink.records.MeasurementRecord;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Chart state written by an earlier version (commit 1ea6cc5, before per-point subgroup sizes and
+ * baseline arrival hits were kept; how it was written: resources/state-migration/README.md) restores
+ * through Flink's POJO schema evolution and charts on exactly as an uninterrupted run of this version.
+ */
+class StateMigrationTest {
+
+    @ParameterizedTest
+    @CsvSource({"keystate-imr-baseline.bin, imr, 20", "keystate-xbar-r-monitor.bin, xbar_r, 60"})
+    void stateOfAnEarlierVersionRestoresAndChartsOn(String file, String chart, int charted) throws Exception {
+        byte[] bytes;
+        try (InputStream in = getClass().getResourceAsStream("/state-migration/" + file)) {
+            assertNotNull(in, file);
+            bytes = in.readAllBytes();
+        }
+        DataInputDeserializer in = new DataInputDeserializer(bytes);
+        TypeSerializerSnapshot<KeyState> written = TypeSerializerSnapshot.readVersionedSnapshot(in, getClass().getClassLoader());
+        TypeSerializer<KeyState> current = Types.POJO(KeyState.class).createSerializer(new SerializerConfigImpl());
+        TypeSerializerSchemaCompatibility<KeyState> compatibility =
+                current.snapshotConfiguration().resolveSchemaCompatibility(written);
+        assertFalse(compatibility.isIncompatible(), "the state backend can migrate it");
+        KeyState restored = written.restoreSerializer().deserialize(in);
+
+        FeatureConfig config = "imr".equals(chart) ? imr() : xbarR();
+        KeyState continuous = new KeyState();
+        continuous.monitor = new FeatureMonitor(config, new ReadinessPolicy());
+        chart(continuous, config, 0, charted);
+        assertEquals(lines(continuous, config, charted, charted + 60), lines(restored, config, charted, charted + 60));
+    }
+
+    private static List<String> lines(KeyState state, FeatureConfig config, int from, int to) {
+        List<String> lines = new ArrayList<>();
+        for (SpcResult r : chart(state, config, from, to)) {
+            lines.add(LineProtocol.toLine(r));
+        }
+        return lines;
+    }
+
+    /** Charts measurements from..to-1 of the fixture's sequence (as the generator did for 0..charted-1). */
+    private static List<SpcResult> chart(KeyState state, FeatureConfig config, int from, int to) {
+        List<SpcResult> out = new ArrayList<>();
+        boolean individuals = config.chart == ChartType.IMR;
+        for (int i = from; i < to; i++) {
+            MeasurementRecord r = new MeasurementRecord();
+            r.tsNanos = 1_764_000_000_000_000_000L + i * 1_000_000_000L;
+            r.feature = config.feature;
+            r.batch = "PB-1";
+            r.value = (individuals ? 10 : 100) + (individuals ? 0.02 : 0.2) * Math.sin(1.7 * i + 0.3) * Math.cos(0.37 * i);
+            r.part = "SN" + i;
+            state.monitor.update(r.toMeasurement(), out);
+            state.remember(r);
+        }
+        return out;
+    }
+
+    private static FeatureConfig imr() {
+        FeatureConfig c = new FeatureConfig();
+        c.feature = "bore";
+        c.lsl = 9.9;
+        c.usl = 10.1;
+        c.baseline = 25;
+        c.ewmaLambda = 0.2;
+        c.ewmaSigmas = 2.962;
+        c.cusumK = 0.5;
+        c.cusumH = 5;
+        return c;
+    }
+
+    private static FeatureConfig xbarR() {
+        FeatureConfig c = new FeatureConfig();
+        c.feature = "length";
+        c.chart = ChartType.XBAR_R;
+        c.subgroupSize = 4;
+        c.baseline = 8;
+        c.lsl = 99;
+        c.usl = 101;
+        return c;
+    }
+}
