@@ -2,8 +2,6 @@ package dev.pilotspc.flink.io;
 
 import dev.pilotspc.flink.records.DeadLetter;
 import dev.pilotspc.flink.records.MeasurementRecord;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -35,19 +33,20 @@ public final class MeasurementFiles {
         List<MeasurementRecord> valid = new ArrayList<>();
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (LineReader in = new LineReader(Files.newInputStream(file))) {
             String[] header = null;
             Boolean csv = null;
             long lineNumber = 0;
-            while (readLine(in, bytes)) {
+            ByteBuffer bytes;
+            while ((bytes = in.next()) != null) {
                 lineNumber++;
                 String line;
                 boolean utf8Valid = true;
                 try {
-                    line = utf8.decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+                    line = utf8.decode(bytes.duplicate()).toString();
                 } catch (CharacterCodingException e) {
-                    line = bytes.toString(StandardCharsets.UTF_8); // malformed bytes as U+FFFD, for the dead letter
+                    // malformed bytes as U+FFFD, for the dead letter
+                    line = new String(bytes.array(), bytes.position(), bytes.remaining(), StandardCharsets.UTF_8);
                     utf8Valid = false;
                 }
                 if (lineNumber == 1 && line.startsWith("\uFEFF")) {
@@ -84,24 +83,79 @@ public final class MeasurementFiles {
         return rejected;
     }
 
-    /** The next line's bytes (without its \n, \r\n or \r) into {@code line}; false at the end of the input. */
-    private static boolean readLine(InputStream in, ByteArrayOutputStream line) throws IOException {
-        line.reset();
-        int b = in.read();
-        if (b < 0) {
-            return false;
+    /** Lines of a byte stream, without their \n, \r\n or \r, read in 64 KB chunks (no per-byte calls). */
+    private static final class LineReader implements AutoCloseable {
+        private final InputStream in;
+        private byte[] buf = new byte[1 << 16];
+        private int start;
+        private int end;
+        private boolean eof;
+        private boolean skipLf; // the previous line ended with \r: a \n right after it belongs to it
+
+        LineReader(InputStream in) {
+            this.in = in;
         }
-        while (b >= 0 && b != '\n' && b != '\r') {
-            line.write(b);
-            b = in.read();
-        }
-        if (b == '\r') {
-            in.mark(1);
-            if (in.read() != '\n') {
-                in.reset();
+
+        /** The next line as a view of the buffer, valid until the next call; null at the end. */
+        ByteBuffer next() throws IOException {
+            int scanned = start;
+            while (true) {
+                if (skipLf) {
+                    if (start == end && !eof) {
+                        scanned = fill(scanned); // one more byte decides
+                        continue;
+                    }
+                    skipLf = false;
+                    if (start < end && buf[start] == '\n') {
+                        start++;
+                        scanned = Math.max(scanned, start);
+                    }
+                }
+                for (int i = scanned; i < end; i++) {
+                    byte b = buf[i];
+                    if (b == '\n' || b == '\r') {
+                        ByteBuffer line = ByteBuffer.wrap(buf, start, i - start);
+                        skipLf = b == '\r';
+                        start = i + 1;
+                        return line;
+                    }
+                }
+                if (eof) {
+                    if (start == end) {
+                        return null;
+                    }
+                    ByteBuffer last = ByteBuffer.wrap(buf, start, end - start);
+                    start = end;
+                    return last;
+                }
+                scanned = fill(end);
             }
         }
-        return true;
+
+        /** Moves the unread bytes to the front (doubling the buffer for a long line), reads more; returns the scan position moved with them. */
+        private int fill(int scanned) throws IOException {
+            int unread = end - start;
+            if (start == 0 && unread == buf.length) {
+                buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+            } else if (start > 0) {
+                System.arraycopy(buf, start, buf, 0, unread);
+            }
+            int resume = scanned - start;
+            start = 0;
+            end = unread;
+            int n = in.read(buf, end, buf.length - end);
+            if (n < 0) {
+                eof = true;
+            } else {
+                end += n;
+            }
+            return resume;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     private static boolean isCsv(Path file, String firstLine) {
