@@ -111,6 +111,11 @@ public class FeatureMonitor {
     /** Memo of formatted limits for violation messages (see fmtLimit); derived, so transient. */
     public transient long[] limitBits;
     public transient String[] limitTexts;
+    /**
+     * The last measurement's tags, reused while they stay the same: results keep long-lived strings
+     * whose hash codes are computed once (sinks look tag sets up by them). Derived, so transient.
+     */
+    public transient Tags lastTags;
 
     public FeatureMonitor() {
     }
@@ -139,7 +144,11 @@ public class FeatureMonitor {
             throw new IllegalArgumentException("feature '" + config.feature + "': value is not a finite number: " + x);
         }
         batch = m.batch();
-        Tags tags = Tags.of(m);
+        Tags tags = lastTags;
+        if (tags == null || !tags.sameAs(m)) {
+            tags = Tags.of(m);
+            lastTags = tags;
+        }
         if (config.chart != ChartType.IMR && subCount > 0 && m.subgroup() != null && !m.subgroup().equals(subId)) {
             // the previous subgroup ended with the measurement before this one: its point (and its
             // capability and readiness) come first, and this measurement's drift check sees the

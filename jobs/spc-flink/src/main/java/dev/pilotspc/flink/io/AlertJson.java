@@ -1,20 +1,13 @@
 package dev.pilotspc.flink.io;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.pilotspc.core.result.DriftResult;
 import dev.pilotspc.core.result.ReadinessResult;
 import dev.pilotspc.core.result.StatusResult;
 import dev.pilotspc.core.result.Tags;
 import dev.pilotspc.core.result.ViolationResult;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 
 /** Alert records for {@code spc.alerts} (CONTRACT.md §5): violations, drift alarms and state changes. */
 public final class AlertJson {
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     private AlertJson() {
     }
@@ -24,96 +17,159 @@ public final class AlertJson {
     }
 
     public static String violation(ViolationResult v, Limits limits) {
-        return write(v.tsNanos(), v.tags(), "violation", g -> {
-            g.writeStringField("rule", v.rule());
-            g.writeStringField("message", v.message());
-            g.writeNumberField("x", v.x());
-            g.writeNumberField("n", v.n());
-            optional(g, "part", v.part());
-            number(g, "cl", limits.cl());
-            number(g, "ucl", limits.ucl());
-            number(g, "lcl", limits.lcl());
-        });
+        Json g = start(v.tsNanos(), v.tags(), "violation");
+        g.string("rule", v.rule());
+        g.string("message", v.message());
+        g.number("x", v.x());
+        g.number("n", v.n());
+        g.optional("part", v.part());
+        g.finite("cl", limits.cl());
+        g.finite("ucl", limits.ucl());
+        g.finite("lcl", limits.lcl());
+        return g.end();
     }
 
     public static String drift(DriftResult d, double lsl, double usl) {
-        return write(d.tsNanos(), d.tags(), "drift", g -> {
-            g.writeStringField("detector", d.detector());
-            g.writeStringField("message", d.message());
-            g.writeNumberField("x", d.x());
-            g.writeNumberField("n", d.n());
-            optional(g, "part", d.part());
-            g.writeStringField("direction", d.direction());
-            number(g, "slope", d.slope());
-            number(g, "p_value", d.pValue());
-            number(g, "shift", d.shift());
-            number(g, "parts_to_limit", d.partsToLimit());
-            number(g, "lsl", lsl);
-            number(g, "usl", usl);
-        });
+        Json g = start(d.tsNanos(), d.tags(), "drift");
+        g.string("detector", d.detector());
+        g.string("message", d.message());
+        g.number("x", d.x());
+        g.number("n", d.n());
+        g.optional("part", d.part());
+        g.string("direction", d.direction());
+        g.finite("slope", d.slope());
+        g.finite("p_value", d.pValue());
+        g.finite("shift", d.shift());
+        g.finite("parts_to_limit", d.partsToLimit());
+        g.finite("lsl", lsl);
+        g.finite("usl", usl);
+        return g.end();
     }
 
     public static String stateChange(StatusResult s, String previousState, double x, String part, Limits limits) {
-        return write(s.tsNanos(), s.tags(), "state", g -> {
-            g.writeStringField("state", s.state());
-            optional(g, "previous_state", previousState);
-            g.writeStringField("message", s.tags().feature() + " (batch " + s.tags().batch() + "): "
-                    + (previousState == null ? "" : previousState + " -> ") + s.state()
-                    + (s.lastRule().isEmpty() || !StatusResult.OUT_OF_CONTROL.equals(s.state()) ? "" : " (" + s.lastRule() + ")"));
-            optional(g, "rule", StatusResult.OUT_OF_CONTROL.equals(s.state()) ? s.lastRule() : null);
-            g.writeNumberField("x", x);
-            g.writeNumberField("n", s.points());
-            optional(g, "part", part);
-            number(g, "cl", limits.cl());
-            number(g, "ucl", limits.ucl());
-            number(g, "lcl", limits.lcl());
-        });
+        Json g = start(s.tsNanos(), s.tags(), "state");
+        g.string("state", s.state());
+        g.optional("previous_state", previousState);
+        g.string("message", s.tags().feature() + " (batch " + s.tags().batch() + "): "
+                + (previousState == null ? "" : previousState + " -> ") + s.state()
+                + (s.lastRule().isEmpty() || !StatusResult.OUT_OF_CONTROL.equals(s.state()) ? "" : " (" + s.lastRule() + ")"));
+        g.optional("rule", StatusResult.OUT_OF_CONTROL.equals(s.state()) ? s.lastRule() : null);
+        g.number("x", x);
+        g.number("n", s.points());
+        g.optional("part", part);
+        g.finite("cl", limits.cl());
+        g.finite("ucl", limits.ucl());
+        g.finite("lcl", limits.lcl());
+        return g.end();
     }
 
     /** A change of a feature's (or, with feature {@code *}, the batch's) readiness verdict. */
     public static String verdictChange(ReadinessResult r, String previousVerdict) {
-        return write(r.tsNanos(), r.tags(), "state", g -> {
-            g.writeStringField("verdict", r.verdict());
-            optional(g, "previous_verdict", previousVerdict);
-            g.writeStringField("message", r.tags().feature() + " (batch " + r.tags().batch() + ") readiness: "
-                    + (previousVerdict == null ? "" : previousVerdict + " -> ") + r.verdict() + ": " + r.reasons());
-            g.writeBooleanField("stable", r.stable());
-            g.writeBooleanField("capable", r.capable());
-        });
+        Json g = start(r.tsNanos(), r.tags(), "state");
+        g.string("verdict", r.verdict());
+        g.optional("previous_verdict", previousVerdict);
+        g.string("message", r.tags().feature() + " (batch " + r.tags().batch() + ") readiness: "
+                + (previousVerdict == null ? "" : previousVerdict + " -> ") + r.verdict() + ": " + r.reasons());
+        g.bool("stable", r.stable());
+        g.bool("capable", r.capable());
+        return g.end();
     }
 
-    private interface Body {
-        void write(JsonGenerator g) throws IOException;
+    private static Json start(long tsNanos, Tags tags, String type) {
+        Json g = new Json();
+        g.string("ts", Timestamps.iso(tsNanos));
+        g.number("ts_ns", tsNanos);
+        g.string("feature", tags.feature());
+        g.string("batch", tags.batch());
+        g.optional("line", tags.line());
+        g.optional("station", tags.station());
+        g.string("type", type);
+        return g;
     }
 
-    private static String write(long tsNanos, Tags tags, String type, Body body) {
-        StringWriter out = new StringWriter(256);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("ts", Timestamps.iso(tsNanos));
-            g.writeNumberField("ts_ns", tsNanos);
-            g.writeStringField("feature", tags.feature());
-            g.writeStringField("batch", tags.batch());
-            optional(g, "line", tags.line());
-            optional(g, "station", tags.station());
-            g.writeStringField("type", type);
-            body.write(g);
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * One JSON object, written as Jackson's default generator writes it (the alerts were Jackson's
+     * before; one alert per few measurements made its generator set-up a visible cost): numbers as
+     * {@link Double#toString}, non-finite ones quoted, strings with quotes, backslashes and control
+     * characters escaped, everything else as is.
+     */
+    static final class Json {
+        private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+        private final StringBuilder out = new StringBuilder(384).append('{');
+
+        void string(String name, String value) {
+            name(name);
+            if (value == null) {
+                out.append("null");
+                return;
+            }
+            quoted(value);
         }
-        return out.toString();
-    }
 
-    private static void optional(JsonGenerator g, String name, String value) throws IOException {
-        if (value != null && !value.isEmpty()) {
-            g.writeStringField(name, value);
+        void optional(String name, String value) {
+            if (value != null && !value.isEmpty()) {
+                string(name, value);
+            }
         }
-    }
 
-    private static void number(JsonGenerator g, String name, double value) throws IOException {
-        if (Double.isFinite(value)) {
-            g.writeNumberField(name, value);
+        void number(String name, long value) {
+            name(name);
+            out.append(value);
+        }
+
+        void number(String name, double value) {
+            name(name);
+            if (Double.isFinite(value)) {
+                out.append(value);
+            } else {
+                out.append('"').append(value).append('"');
+            }
+        }
+
+        /** The number, or nothing where it is absent (NaN, infinite). */
+        void finite(String name, double value) {
+            if (Double.isFinite(value)) {
+                number(name, value);
+            }
+        }
+
+        void bool(String name, boolean value) {
+            name(name);
+            out.append(value);
+        }
+
+        String end() {
+            return out.append('}').toString();
+        }
+
+        private void name(String name) {
+            if (out.length() > 1) {
+                out.append(',');
+            }
+            out.append('"').append(name).append("\":");
+        }
+
+        private void quoted(String s) {
+            out.append('"');
+            int from = 0;
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c >= 0x20 && c != '"' && c != '\\') {
+                    continue;
+                }
+                out.append(s, from, i).append('\\');
+                switch (c) {
+                    case '"', '\\' -> out.append(c);
+                    case '\b' -> out.append('b');
+                    case '\t' -> out.append('t');
+                    case '\n' -> out.append('n');
+                    case '\f' -> out.append('f');
+                    case '\r' -> out.append('r');
+                    default -> out.append("u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+                }
+                from = i + 1;
+            }
+            out.append(s, from, s.length()).append('"');
         }
     }
 }

@@ -2,7 +2,9 @@ package dev.pilotspc.flink.io;
 
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.ResolverStyle;
@@ -95,8 +97,55 @@ public final class Timestamps {
         return true;
     }
 
-    /** ISO-8601 text of epoch nanoseconds, for alerts. */
+    /** The text up to the seconds of the last second {@link #iso} wrote (alerts come in runs per second). */
+    private record SecondText(long second, String text) {
+    }
+
+    private static SecondText lastSecond = new SecondText(0, "1970-01-01T00:00:00");
+
+    /**
+     * ISO-8601 text of epoch nanoseconds, for alerts: exactly {@link Instant#toString()} (fraction in
+     * groups of three digits, none when zero), without its formatter from 1970 on (nanoseconds in a
+     * long end in 2262, so the year has four digits).
+     */
     public static String iso(long nanos) {
-        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)).toString();
+        long second = Math.floorDiv(nanos, 1_000_000_000L);
+        int nano = (int) Math.floorMod(nanos, 1_000_000_000L);
+        if (second < 0) {
+            return Instant.ofEpochSecond(second, nano).toString();
+        }
+        SecondText last = lastSecond; // immutable, so safe to share between threads
+        if (last.second() != second) {
+            LocalDateTime t = LocalDateTime.ofEpochSecond(second, 0, ZoneOffset.UTC);
+            StringBuilder text = new StringBuilder(19);
+            digits(text, t.getYear(), 4).append('-');
+            digits(text, t.getMonthValue(), 2).append('-');
+            digits(text, t.getDayOfMonth(), 2).append('T');
+            digits(text, t.getHour(), 2).append(':');
+            digits(text, t.getMinute(), 2).append(':');
+            digits(text, t.getSecond(), 2);
+            last = new SecondText(second, text.toString());
+            lastSecond = last;
+        }
+        if (nano == 0) {
+            return last.text() + 'Z';
+        }
+        StringBuilder text = new StringBuilder(30).append(last.text()).append('.');
+        if (nano % 1_000_000 == 0) {
+            digits(text, nano / 1_000_000, 3);
+        } else if (nano % 1000 == 0) {
+            digits(text, nano / 1000, 6);
+        } else {
+            digits(text, nano, 9);
+        }
+        return text.append('Z').toString();
+    }
+
+    private static StringBuilder digits(StringBuilder out, int value, int width) {
+        String s = Integer.toString(value);
+        for (int i = s.length(); i < width; i++) {
+            out.append('0');
+        }
+        return out.append(s);
     }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,5 +30,30 @@ class TimestampsTest {
         "2026-11-2408:00Z", "2026-11-24T08:00:01.,5Z", "2026-11-24T08:00:01ZZ", "2026-11-24T08:00:01+02:00+0200"})
     void rejectsTextThatIsNoInstant(String text) {
         assertThrows(DateTimeException.class, () -> Timestamps.parse(text), text);
+    }
+
+    @Test
+    void isoTextIsInstantsText() {
+        Random random = new Random(11);
+        long[] fixed = {0, 1, 999_999_999, 1_000_000, 1_000, -1, Long.MIN_VALUE, Long.MAX_VALUE};
+        for (long nanos : fixed) {
+            assertEquals(instantText(nanos), Timestamps.iso(nanos), "nanos " + nanos);
+        }
+        for (int i = 0; i < 20_000; i++) {
+            long nanos = random.nextLong();
+            switch (i % 4) {
+                case 0 -> nanos = nanos / 1_000_000 * 1_000_000; // milliseconds
+                case 1 -> nanos = nanos / 1000 * 1000; // microseconds
+                case 2 -> nanos = nanos / 1_000_000_000 * 1_000_000_000; // whole seconds
+                default -> { }
+            }
+            assertEquals(instantText(nanos), Timestamps.iso(nanos), "nanos " + nanos);
+            long recent = 1_700_000_000_000_000_000L + (random.nextLong() & 0xFFFF_FFFF_FFFFL);
+            assertEquals(instantText(recent), Timestamps.iso(recent), "nanos " + recent);
+        }
+    }
+
+    private static String instantText(long nanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)).toString();
     }
 }
