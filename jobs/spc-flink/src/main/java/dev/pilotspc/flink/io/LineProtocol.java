@@ -37,7 +37,9 @@ public final class LineProtocol {
     private Tags lastTags;
     private byte[][] lastTagBytes;
     private long lastTs;
-    private byte[] lastTsText;
+    // " <19 digits at most, with a sign 20>\n" fits 22 bytes
+    private final byte[] lastTsText = new byte[24];
+    private int lastTsLength;
     // A direct-mapped cache of the text of repeated numbers (by their bits), or null.
     private static final int CACHE_BITS = 12;
     private long[] cachedBits;
@@ -78,16 +80,19 @@ public final class LineProtocol {
 
     /** " ts\n"; the results of one measurement share their timestamp, so its text is kept. */
     private void putTimestamp(long ts) {
-        if (ts != lastTs || lastTsText == null) {
+        if (ts != lastTs || lastTsLength == 0) {
             int start = size;
             put((byte) ' ');
             putLong(ts);
             put((byte) '\n');
             lastTs = ts;
-            lastTsText = Arrays.copyOfRange(buf, start, size);
+            lastTsLength = size - start;
+            System.arraycopy(buf, start, lastTsText, 0, lastTsLength);
             return;
         }
-        put(lastTsText);
+        ensure(lastTsLength);
+        System.arraycopy(lastTsText, 0, buf, size, lastTsLength);
+        size += lastTsLength;
     }
 
     /** Bytes written since the last {@link #reset()}. */
