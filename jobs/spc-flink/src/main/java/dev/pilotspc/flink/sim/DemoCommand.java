@@ -186,7 +186,7 @@ public final class DemoCommand {
         return reasons;
     }
 
-    private static void summary(Scenario s, LiveView view, Map<String, Integer> deadLetters, Path results, Options o,
+    static void summary(Scenario s, LiveView view, Map<String, Integer> deadLetters, Path results, Options o,
             PrintStream out) {
         out.println();
         out.println("Injected faults and their detection:");
@@ -194,6 +194,10 @@ public final class DemoCommand {
             out.println("  none injected");
         }
         for (Scenario.Fault f : s.faults) {
+            if (f.fromPart() > s.parts) {
+                out.println("  " + f.describe() + ": not reached (the run ended at part " + s.parts + ")");
+                continue;
+            }
             // a shift or drift moves the mean: a dispersion signal (D1) does not count as catching it
             boolean meanFault = !f.type().equals("variance") && !f.type().equals("outliers");
             int detected = view.firstAlarmFrom(f.feature(), f.fromPart(), meanFault);
