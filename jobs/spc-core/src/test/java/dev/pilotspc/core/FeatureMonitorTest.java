@@ -188,6 +188,25 @@ class FeatureMonitorTest {
     }
 
     @Test
+    void everyResultCarriesTheTagsOfItsOwnMeasurement() {
+        // the monitor reuses its last Tags while they stay the same: a station or line that changes
+        // from one measurement to the next must still show on that measurement's results
+        FeatureMonitor monitor = new FeatureMonitor(MonitorFixtures.imr("f"));
+        String[] stations = {"S1", "S1", "S2", null, "", "S2", "S2", null, "S1"};
+        String[] lines = {"L1", "L1", "L1", "L1", null, "L2", "L2", "L2", null};
+        for (int i = 0; i < stations.length; i++) {
+            List<SpcResult> out = new ArrayList<>();
+            monitor.update(new Measurement(MonitorFixtures.T0 + i * MonitorFixtures.SECOND, "f", "B1", 10 + 0.01 * i,
+                    "P" + i, null, lines[i], stations[i], null, null), out);
+            assertFalse(out.isEmpty());
+            for (SpcResult result : out) {
+                assertEquals(new dev.pilotspc.core.result.Tags("f", "B1", lines[i], stations[i]), result.tags(),
+                        "measurement " + i + ": " + result);
+            }
+        }
+    }
+
+    @Test
     void closingTheOpenSubgroupChartsAShortLastSubgroup() {
         FeatureMonitor monitor = new FeatureMonitor(subgroups("f", ChartType.XBAR_R, 5, 4));
         List<SpcResult> out = run(monitor, 10.1, 9.9, 10.0, 10.2, 9.8, 10.4, 10.0);

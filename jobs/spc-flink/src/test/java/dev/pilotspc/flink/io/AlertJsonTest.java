@@ -110,6 +110,119 @@ class AlertJsonTest {
         assertEquals(true, verdict.get("stable").booleanValue());
     }
 
+    @Test
+    void wholeAlertsAreTheTextJacksonWrote() throws Exception {
+        // the previous writer (Jackson's generator, same fields in the same order) as the reference
+        Random random = new Random(5);
+        for (int i = 0; i < 3000; i++) {
+            Tags tags = new Tags(text(random), text(random), random.nextBoolean() ? null : text(random),
+                    random.nextBoolean() ? "" : text(random));
+            long ts = random.nextLong();
+            double x = number(random);
+            AlertJson.Limits limits = new AlertJson.Limits(number(random), number(random), number(random));
+            ViolationResult v = new ViolationResult(ts, tags, text(random), x, random.nextInt(500), text(random), text(random));
+            assertEquals(reference(ts, tags, "violation", g -> {
+                g.writeStringField("rule", v.rule());
+                g.writeStringField("message", v.message());
+                g.writeNumberField("x", v.x());
+                g.writeNumberField("n", v.n());
+                optional(g, "part", v.part());
+                finite(g, "cl", limits.cl());
+                finite(g, "ucl", limits.ucl());
+                finite(g, "lcl", limits.lcl());
+            }), AlertJson.violation(v, limits));
+
+            DriftResult d = new DriftResult(ts, tags, DriftResult.PAGE_HINKLEY, number(random), number(random),
+                    number(random), number(random), DriftResult.DOWN, x, random.nextInt(500), null, text(random));
+            double lsl = number(random);
+            double usl = number(random);
+            assertEquals(reference(ts, tags, "drift", g -> {
+                g.writeStringField("detector", d.detector());
+                g.writeStringField("message", d.message());
+                g.writeNumberField("x", d.x());
+                g.writeNumberField("n", d.n());
+                optional(g, "part", d.part());
+                g.writeStringField("direction", d.direction());
+                finite(g, "slope", d.slope());
+                finite(g, "p_value", d.pValue());
+                finite(g, "shift", d.shift());
+                finite(g, "parts_to_limit", d.partsToLimit());
+                finite(g, "lsl", lsl);
+                finite(g, "usl", usl);
+            }), AlertJson.drift(d, lsl, usl));
+
+            StatusResult st = new StatusResult(ts, tags, StatusResult.OUT_OF_CONTROL, 2, random.nextInt(500), text(random));
+            String previous = random.nextBoolean() ? null : "in_control";
+            String part = text(random);
+            String message = tags.feature() + " (batch " + tags.batch() + "): " + (previous == null ? "" : previous + " -> ")
+                    + st.state() + (st.lastRule().isEmpty() ? "" : " (" + st.lastRule() + ")");
+            assertEquals(reference(ts, tags, "state", g -> {
+                g.writeStringField("state", st.state());
+                optional(g, "previous_state", previous);
+                g.writeStringField("message", message);
+                optional(g, "rule", st.lastRule());
+                g.writeNumberField("x", x);
+                g.writeNumberField("n", st.points());
+                optional(g, "part", part);
+                finite(g, "cl", limits.cl());
+                finite(g, "ucl", limits.ucl());
+                finite(g, "lcl", limits.lcl());
+            }), AlertJson.stateChange(st, previous, x, part, limits));
+        }
+    }
+
+    private interface Body {
+        void write(JsonGenerator g) throws Exception;
+    }
+
+    private static String reference(long ts, Tags tags, String type, Body body) throws Exception {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JACKSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("ts", java.time.Instant.ofEpochSecond(Math.floorDiv(ts, 1_000_000_000L),
+                    Math.floorMod(ts, 1_000_000_000L)).toString());
+            g.writeNumberField("ts_ns", ts);
+            g.writeStringField("feature", tags.feature());
+            g.writeStringField("batch", tags.batch());
+            optional(g, "line", tags.line());
+            optional(g, "station", tags.station());
+            g.writeStringField("type", type);
+            body.write(g);
+            g.writeEndObject();
+        }
+        return out.toString();
+    }
+
+    private static void optional(JsonGenerator g, String name, String value) throws Exception {
+        if (value != null && !value.isEmpty()) {
+            g.writeStringField(name, value);
+        }
+    }
+
+    private static void finite(JsonGenerator g, String name, double value) throws Exception {
+        if (Double.isFinite(value)) {
+            g.writeNumberField(name, value);
+        }
+    }
+
+    private static String text(Random random) {
+        String pool = "abcXYZ019 _-.,;:/\\\"'\n\t\u0001\u007féΩ€😀";
+        StringBuilder s = new StringBuilder();
+        for (int k = random.nextInt(10); k > 0; k--) {
+            s.append(pool.charAt(random.nextInt(pool.length())));
+        }
+        return s.toString();
+    }
+
+    private static double number(Random random) {
+        return switch (random.nextInt(6)) {
+            case 0 -> Double.NaN;
+            case 1 -> random.nextInt(1000);
+            case 2 -> Double.longBitsToDouble(random.nextLong());
+            default -> 10 + random.nextGaussian();
+        };
+    }
+
     private static String jackson(String value) throws Exception {
         StringWriter out = new StringWriter();
         try (JsonGenerator g = JACKSON.createGenerator(out)) {

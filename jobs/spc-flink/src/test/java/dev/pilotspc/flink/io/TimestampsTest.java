@@ -56,4 +56,41 @@ class TimestampsTest {
     private static String instantText(long nanos) {
         return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)).toString();
     }
+
+    @Test
+    void isoTextFollowsTimeSecondBySecond() {
+        // the text up to the seconds is kept per second: a walk forward (as a stream's alerts come)
+        // crosses every kind of boundary, from the next second to the next year
+        Random random = new Random(3);
+        long nanos = Instant.parse("2026-12-31T23:58:30Z").getEpochSecond() * 1_000_000_000L;
+        for (int i = 0; i < 5000; i++) {
+            nanos += (long) (random.nextDouble() * 1.5e9);
+            assertEquals(instantText(nanos), Timestamps.iso(nanos), "nanos " + nanos);
+            assertEquals(instantText(nanos), Timestamps.iso(nanos), "again, from the kept second: " + nanos);
+        }
+    }
+
+    @Test
+    void isoTextIsRightFromManyThreads() throws Exception {
+        long base = Instant.parse("2026-11-30T08:00:00Z").getEpochSecond() * 1_000_000_000L;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                long seed = t;
+                runs.add(pool.submit(() -> {
+                    Random random = new Random(seed);
+                    for (int i = 0; i < 100_000; i++) {
+                        long nanos = base + random.nextInt(5) * 1_000_000_000L + random.nextInt(1_000_000_000);
+                        assertEquals(instantText(nanos), Timestamps.iso(nanos), "nanos " + nanos);
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> run : runs) {
+                run.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
