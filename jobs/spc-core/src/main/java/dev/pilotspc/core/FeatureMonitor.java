@@ -420,7 +420,7 @@ public class FeatureMonitor {
         if (!Double.isNaN(disp) && Dispersion.beyond(config.chart, size, sigma, disp)) {
             hits |= Rule.D1.bit();
         }
-        if (ewma != null && ewma.update(x, cl, sigmaX)) {
+        if (ewma != null && ewma.update(x, cl, sigma, size)) {
             hits |= Rule.EWMA.bit();
         }
         if (cusum != null && cusum.update(x, cl, sigmaX)) {

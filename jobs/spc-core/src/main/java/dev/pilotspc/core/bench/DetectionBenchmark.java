@@ -74,7 +74,7 @@ public final class DetectionBenchmark {
             rows.add(measure("ewma", "EWMA", 0.2, 2.962, Double.NaN, Double.NaN, shift, runs, seed, () -> {
                 Ewma e = new Ewma(0.2, 2.962);
                 e.reset(0);
-                return x -> e.update(x, 0, 1);
+                return x -> e.update(x, 0, 1, 1);
             }, Double.isNaN(ewmaPublished[i]) ? null : ewmaPublished[i],
                     Double.isNaN(ewmaPublished[i]) ? null : "Lucas & Saccucci 1990 (asymptotic limits)"));
         }
@@ -173,7 +173,7 @@ public final class DetectionBenchmark {
                             history.push(x);
                             yield RunRules.evaluate(history, 0, 1, mask) != 0;
                         }
-                        case 1 -> ewma.update(x, 0, 1);
+                        case 1 -> ewma.update(x, 0, 1, 1);
                         case 2 -> cusum.update(x, 0, 1);
                         default -> trend.update(x) != null;
                     };

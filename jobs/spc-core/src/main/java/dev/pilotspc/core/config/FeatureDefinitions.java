@@ -1,6 +1,7 @@
 package dev.pilotspc.core.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.CharacterCodingException;
@@ -343,6 +345,9 @@ public final class FeatureDefinitions {
         JsonProcessingException firstError = null;
         for (ObjectMapper parser : parsers) {
             try {
+                if (parser == YAML) {
+                    rejectAliases(text, source);
+                }
                 JsonNode root = parser.readTree(text);
                 if (root.isMissingNode() || root.isNull()) {
                     throw new DefinitionException(source + ": empty, expected feature definitions");
@@ -353,6 +358,27 @@ public final class FeatureDefinitions {
             }
         }
         throw new DefinitionException(source + ": not valid YAML or JSON: " + syntaxError(firstError));
+    }
+
+    /**
+     * Jackson reads a YAML alias ({@code *name}) as the text "name", which would pass as a value
+     * (or fail as an unknown rule named after the anchor): say what it is instead.
+     */
+    private static void rejectAliases(String text, String source) throws JsonProcessingException {
+        try (JsonParser p = YAML.getFactory().createParser(text)) {
+            while (p.nextToken() != null) {
+                if (p instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+                    JsonLocation at = p.currentTokenLocation();
+                    throw new DefinitionException(source + ": line " + at.getLineNr() + ", column " + at.getColumnNr()
+                            + ": YAML aliases (*" + p.getText() + ") are not supported; write the values out");
+                }
+            }
+        } catch (IOException e) {
+            if (e instanceof JsonProcessingException j) {
+                throw j;
+            }
+            throw new DefinitionException(source + ": " + e.getMessage());
+        }
     }
 
     private static String syntaxError(JsonProcessingException e) {

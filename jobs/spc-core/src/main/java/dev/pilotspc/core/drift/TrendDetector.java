@@ -35,7 +35,6 @@ public class TrendDetector {
     public double sumIdx;
     public int sinceSync;
     public int sinceAlarm;
-    public boolean prevSignificant;
 
     public TrendDetector() {
     }
@@ -55,9 +54,9 @@ public class TrendDetector {
     }
 
     /**
-     * Adds a point; returns an alarm when the window's slope is significant and either the previous
-     * point's was not (rising edge) or {@code window} points have passed since the last alarm, so
-     * one long trend repeats once per window rather than on every point.
+     * Adds a point; returns an alarm when the window's slope is significant and {@code window}
+     * points have passed since the last alarm: a long trend repeats once per window, and a slope
+     * hovering at the significance threshold does not alarm on every crossing.
      */
     public TrendAlarm update(double x) {
         if (!Double.isFinite(x)) {
@@ -91,9 +90,7 @@ public class TrendDetector {
         // t² > tCrit² without a square root or a division: (sxy²/sxx) / (sse/(n − 2)) > tCrit²
         boolean significant = sumSq - sum * sum / window > ROUNDING * sumSq
                 && sxy * sxy * (window - 2) > tCrit * tCrit * sse * sxx();
-        boolean fire = significant && (!prevSignificant || sinceAlarm >= window);
-        prevSignificant = significant;
-        if (!fire) {
+        if (!significant || sinceAlarm < window) {
             return null;
         }
         sinceAlarm = 0;

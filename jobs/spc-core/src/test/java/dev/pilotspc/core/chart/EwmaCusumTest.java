@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class EwmaCusumTest {
@@ -23,7 +24,7 @@ class EwmaCusumTest {
         Ewma ewma = new Ewma(0.3, 3);
         ewma.reset(50);
         for (int i = 0; i < NIST_EWMA_DATA.length; i++) {
-            boolean signal = ewma.update(NIST_EWMA_DATA[i], 50, 2.0539);
+            boolean signal = ewma.update(NIST_EWMA_DATA[i], 50, 2.0539, 1);
             assertEquals(NIST_EWMA_VALUES[i], ewma.z, 0.005 + 1e-9, "EWMA at sample " + (i + 1));
             // "The control chart ... shows that the process was in control" until the last samples
             assertFalse(signal && i < 18, "no signal before sample 19");
@@ -38,12 +39,78 @@ class EwmaCusumTest {
         // Montgomery (7th ed.) eq. 9.24: at i = 1 the width is Lσ·λ (since 1 − (1 − λ)² = λ(2 − λ))
         Ewma ewma = new Ewma(0.1, 2.7);
         ewma.reset(10);
-        ewma.update(10, 10, 1);
+        ewma.update(10, 10, 1, 1);
         assertEquals(10 + 2.7 * 0.1, ewma.ucl, 1e-12);
         for (int i = 0; i < 500; i++) {
-            ewma.update(10, 10, 1);
+            ewma.update(10, 10, 1, 1);
         }
         assertEquals(10 + 2.7 * Math.sqrt(0.1 / 1.9), ewma.ucl, 1e-12);
+    }
+
+    @Test
+    void ewmaLimitsFollowTheSubgroupSizes() {
+        // Var(z_i) = σ²·Σ λ²(1 − λ)^{2(i−j)}/n_j, straight from z_i = λx̄_i + (1 − λ)z_{i−1} with
+        // Var(x̄_j) = σ²/n_j; with one size n it is Montgomery's λ/(2 − λ)·(1 − (1 − λ)^{2i})·σ²/n (§9.2)
+        double lambda = 0.2;
+        double sigma = 1.5;
+        Random random = new Random(9);
+        Ewma constant = new Ewma(lambda, 3);
+        Ewma varying = new Ewma(lambda, 3);
+        constant.reset(0);
+        varying.reset(0);
+        java.util.List<Integer> sizes = new java.util.ArrayList<>();
+        for (int i = 1; i <= 200; i++) {
+            constant.update(0, 0, sigma, 4);
+            double closedForm = lambda / (2 - lambda) * (1 - Math.pow(1 - lambda, 2 * i)) / 4;
+            assertEquals(3 * sigma * Math.sqrt(closedForm), constant.ucl, 1e-12, "one size, point " + i);
+
+            int size = 1 + random.nextInt(6);
+            sizes.add(size);
+            varying.update(0, 0, sigma, size);
+            double sum = 0;
+            for (int j = 1; j <= i; j++) {
+                sum += lambda * lambda * Math.pow(1 - lambda, 2 * (i - j)) / sizes.get(j - 1);
+            }
+            assertEquals(3 * sigma * Math.sqrt(sum), varying.ucl, 1e-12, "sizes " + sizes);
+            assertEquals(-varying.ucl, varying.lcl, 1e-15);
+        }
+    }
+
+    @Test
+    void aShortSubgroupWidensTheEwmaLimits() {
+        // found by an independent cross-check: n = 5, 5, then a last subgroup of 2, λ = 0.2, L = 3,
+        // σ = 1: V = 0.04/5, then 0.64·0.008 + 0.04/5, then 0.64·0.01312 + 0.04/2 = 0.0283968
+        Ewma ewma = new Ewma(0.2, 3);
+        ewma.reset(0);
+        ewma.update(0, 0, 1, 5);
+        ewma.update(0, 0, 1, 5);
+        ewma.update(0, 0, 1, 2);
+        assertEquals(3 * Math.sqrt(0.0283968), ewma.ucl, 1e-12);
+        assertEquals(0.505541, ewma.ucl, 5e-7);
+    }
+
+    @Test
+    void anEwmaSavedBeforeItsVarianceFieldContinuesExactly() {
+        // a state written by the previous version has no variance (NaN here) but its point count:
+        // for the one subgroup size that version assumed, the limits go on as if never interrupted
+        Ewma uninterrupted = new Ewma(0.25, 3);
+        uninterrupted.reset(10);
+        for (int i = 0; i < 7; i++) {
+            uninterrupted.update(10 + 0.1 * i, 10, 2, 3);
+        }
+        Ewma restored = new Ewma();
+        restored.lambda = uninterrupted.lambda;
+        restored.sigmas = uninterrupted.sigmas;
+        restored.z = uninterrupted.z;
+        restored.i = uninterrupted.i;
+        assertTrue(Double.isNaN(restored.variance));
+        for (int i = 0; i < 5; i++) {
+            boolean a = uninterrupted.update(10.3, 10, 2, 3);
+            boolean b = restored.update(10.3, 10, 2, 3);
+            assertEquals(a, b);
+            assertEquals(uninterrupted.ucl, restored.ucl, 1e-13);
+            assertEquals(uninterrupted.z, restored.z, 0);
+        }
     }
 
     /** Montgomery, Introduction to SQC (6th/7th ed.), Example 9.1 / Table 9.1: μ0 = 10, σ = 1, k = 0.5, h = 5. */

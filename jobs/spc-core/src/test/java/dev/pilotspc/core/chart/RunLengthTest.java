@@ -41,12 +41,14 @@ class RunLengthTest {
             Ewma ewma = new Ewma(lambda, width);
             ewma.reset(0);
             if (asymptotic) {
-                ewma.decay = 0; // (1 − λ)^{2i} → 0: the steady-state limits from the first point
+                // the steady-state variance λ/(2 − λ) is a fixed point of V = (1 − λ)²V + λ²:
+                // the asymptotic limits from the first point
+                ewma.variance = lambda / (2 - lambda);
             }
             int n = 0;
             boolean signal;
             do {
-                signal = ewma.update(shift + StandardNormal.next(random), 0, 1);
+                signal = ewma.update(shift + StandardNormal.next(random), 0, 1, 1);
                 n++;
             } while (!signal && n < CAP);
             total += n;

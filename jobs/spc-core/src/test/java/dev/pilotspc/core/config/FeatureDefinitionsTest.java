@@ -377,6 +377,16 @@ class FeatureDefinitionsTest {
     }
 
     @Test
+    void saysThatYamlAliasesAreNotSupported() {
+        // Jackson's YAML tree reads "*r" as the text "r": it would have been "unknown rule 'r'"
+        assertError("test: line 5, column 12: YAML aliases (*r) are not supported; write the values out",
+                "features:\n  - feature: a\n    rules: &r [WE1, WE2]\n  - feature: b\n    rules: *r\n");
+        // an anchor alone is harmless
+        assertEquals(2, FeatureDefinitions.parse("features:\n  - feature: a\n    rules: &r [WE1, WE2]\n"
+                + "  - feature: b\n", "test").size());
+    }
+
+    @Test
     void rejectsInvalidCusum() {
         assertError("test: feature 'a': cusum.k: must be >= 0, got -0.5", "{feature: a, cusum: {k: -0.5}}");
         assertError("test: feature 'a': cusum.h: must be > 0, got 0", "{feature: a, cusum: {h: 0}}");

@@ -23,6 +23,9 @@ public class KeyState {
     public int recentSize;
     public String lastState;
     public String lastVerdict;
+    /** Stability and capability sent with the last verdict to the batch verdict. */
+    public boolean lastStable;
+    public boolean lastCapable;
     /** Measurements waiting for the watermark, sorted by event time, ties in arrival order. */
     public MeasurementRecord[] pending = new MeasurementRecord[0];
     public int pendingCount;

@@ -280,11 +280,17 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
             } else if (result instanceof ViolationResult v) {
                 ctx.output(ALERTS, new Alert(v.tsNanos(), ctx.getCurrentKey(), r.feature, AlertJson.violation(v, new AlertJson.Limits(cl, ucl, lcl))));
             } else if (result instanceof ReadinessResult v) {
-                if (!v.verdict().equals(state.lastVerdict)) {
+                boolean verdictChanged = !v.verdict().equals(state.lastVerdict);
+                if (verdictChanged) {
                     ctx.output(ALERTS, new Alert(v.tsNanos(), ctx.getCurrentKey(), r.feature, AlertJson.verdictChange(v, state.lastVerdict)));
+                }
+                // the batch verdict's stable and capable are those of its features now
+                if (verdictChanged || v.stable() != state.lastStable || v.capable() != state.lastCapable) {
                     ctx.output(VERDICTS, new FeatureVerdict(v.tsNanos(), r.batch, r.feature, v.verdict(), config.critical,
                             v.reasons(), v.stable(), v.capable()));
                     state.lastVerdict = v.verdict();
+                    state.lastStable = v.stable();
+                    state.lastCapable = v.capable();
                 }
             } else if (result instanceof DriftResult d) {
                 ctx.output(ALERTS, new Alert(d.tsNanos(), ctx.getCurrentKey(), r.feature, AlertJson.drift(d, config.lsl, config.usl)));

@@ -160,6 +160,37 @@ class ReplayCommandITCase {
     }
 
     @Test
+    void theBatchVerdictCarriesItsFeaturesCurrentStabilityAndCapability() throws Exception {
+        // one critical feature, unstable from an early outlier (so not_ready throughout) and capable
+        // only once enough parts narrow Ppk's lower bound: its capability changes without a verdict
+        // change, and the batch line must follow it (found stale by an independent cross-check)
+        Path features = Files.writeString(dir.resolve("capable.yaml"), """
+                features:
+                  - {feature: pin, lsl: 9.9, usl: 10.1, limits: {mean: 10, sigma: 0.02}}
+                """);
+        java.util.Random random = new java.util.Random(4);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            double value = i == 4 ? 10.08 : 10 + 0.02 * random.nextGaussian();
+            lines.add("{\"ts\":" + (1_764_000_000_000L + i * 1000L) + ",\"feature\":\"pin\",\"batch\":\"B7\",\"value\":"
+                    + String.format(java.util.Locale.ROOT, "%.4f", value) + ",\"part\":\"P" + i + "\"}");
+        }
+        Path out = dir.resolve("capable.lp");
+        assertEquals(0, ReplayCommand.run(new String[] {"--features", features.toString(), "--input",
+            Files.write(dir.resolve("capable.jsonl"), lines).toString(), "--output", out.toString()}));
+        List<String> results = Files.readAllLines(out);
+        List<String> feature = results.stream().filter(l -> l.startsWith("spc_readiness,batch=B7,feature=pin "))
+                .collect(Collectors.toList());
+        assertTrue(feature.get(40).contains("capable=false") && feature.get(199).contains("capable=true"),
+                "the test needs capability to change: " + feature.get(40) + " / " + feature.get(199));
+        assertTrue(feature.stream().skip(40).allMatch(l -> l.contains("verdict=\"not_ready\"")), "not ready throughout");
+        String batch = results.stream().filter(l -> l.startsWith("spc_readiness,batch=B7,feature=*"))
+                .reduce((a, b) -> b).orElseThrow();
+        assertTrue(batch.contains("capable=true") && batch.contains("stable=false")
+                && batch.contains("verdict=\"not_ready\""), batch);
+    }
+
+    @Test
     void aLineThatIsNotUtf8IsADeadLetterAndAByteOrderMarkIsSkipped() throws Exception {
         java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
         file.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}); // UTF-8 byte order mark
