@@ -5,13 +5,14 @@ import dev.pilotspc.core.result.Tags;
 import dev.pilotspc.flink.io.AlertJson;
 import dev.pilotspc.flink.io.LineProtocol;
 import dev.pilotspc.flink.records.Alert;
+import dev.pilotspc.flink.records.BatchTally;
 import dev.pilotspc.flink.records.FeatureVerdict;
 import dev.pilotspc.flink.records.ResultBatch;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -24,7 +25,8 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The batch verdict ({@code spc_readiness} with feature {@code *}), keyed by batch: ready only when
- * every critical feature is; recomputed whenever a feature's verdict changes. Verdicts from
+ * every critical feature is; recomputed whenever a feature's verdict, stability or capability
+ * changes, from a {@link BatchTally} kept per change (not a walk over all features). Verdicts from
  * different charts arrive in no fixed order, so they wait for the watermark and are applied in
  * event-time order (ties by feature): the batch series is the same in every run.
  */
@@ -38,6 +40,7 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
     private final long maxWaitMillis;
 
     private transient MapState<String, FeatureVerdict> verdicts;
+    private transient ValueState<BatchTally> tally;
     private transient ValueState<String> lastVerdict;
     private transient MapState<Long, FeatureVerdict[]> pending;
 
@@ -50,6 +53,7 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
     public void open(OpenContext openContext) {
         verdicts = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("feature-verdicts", Types.STRING, Types.POJO(FeatureVerdict.class)));
+        tally = getRuntimeContext().getState(new ValueStateDescriptor<>("batch-tally", Types.POJO(BatchTally.class)));
         lastVerdict = getRuntimeContext().getState(new ValueStateDescriptor<>("batch-verdict", Types.STRING));
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-verdicts", Types.LONG,
                 Types.OBJECT_ARRAY(Types.POJO(FeatureVerdict.class))));
@@ -96,8 +100,19 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
     }
 
     private void apply(FeatureVerdict v, Context ctx, Collector<ResultBatch> out) throws Exception {
+        BatchTally t = tally.value();
+        if (t == null) {
+            // a new batch, or state from a version without the tally: count what there is, once
+            t = tally(verdicts.values());
+        }
+        FeatureVerdict previousOfFeature = verdicts.get(v.feature);
+        if (previousOfFeature != null) {
+            t.remove(previousOfFeature);
+        }
+        t.add(v);
         verdicts.put(v.feature, v);
-        ReadinessResult result = verdict(v.tsNanos, v.batch, verdicts.values());
+        tally.update(t);
+        ReadinessResult result = verdict(v.tsNanos, v.batch, t);
         out.collect(new ResultBatch(v.tsNanos, BATCH_FEATURE + '\u001f' + v.batch, LineProtocol.toBytes(result)));
         String previous = lastVerdict.value();
         if (!result.verdict().equals(previous)) {
@@ -113,66 +128,48 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
      * verdict change would go stale here), the first {@value #LISTED_FEATURES} by name and how many
      * more: the text stays short when a batch has hundreds of features.
      */
-    static ReadinessResult verdict(long ts, String batch, Iterable<FeatureVerdict> features) {
-        List<String> notReady = new ArrayList<>();
-        List<String> insufficient = new ArrayList<>();
-        int critical = 0;
-        boolean allStable = true;
-        boolean allCapable = true;
-        for (FeatureVerdict f : features) {
-            if (!f.critical) {
-                continue;
-            }
-            critical++;
-            allStable &= f.stable;
-            allCapable &= f.capable;
-            if (ReadinessResult.INSUFFICIENT_DATA.equals(f.verdict)) {
-                insufficient.add(f.feature);
-            } else if (ReadinessResult.NOT_READY.equals(f.verdict)) {
-                notReady.add(f.feature);
-            }
-        }
+    static ReadinessResult verdict(long ts, String batch, BatchTally t) {
         List<String> reasons = new ArrayList<>();
-        if (critical == 0) {
+        if (t.critical == 0) {
             reasons.add("no critical feature measured yet");
         }
-        if (!notReady.isEmpty()) {
-            reasons.add("not ready: " + listing(notReady));
+        if (t.notReady.length > 0) {
+            reasons.add("not ready: " + listing(t.notReady));
         }
-        if (!insufficient.isEmpty()) {
-            reasons.add("insufficient data: " + listing(insufficient));
+        if (t.insufficient.length > 0) {
+            reasons.add("insufficient data: " + listing(t.insufficient));
         }
-        String verdict = critical == 0 || !insufficient.isEmpty() ? ReadinessResult.INSUFFICIENT_DATA
-                : !notReady.isEmpty() ? ReadinessResult.NOT_READY : ReadinessResult.READY;
+        String verdict = t.critical == 0 || t.insufficient.length > 0 ? ReadinessResult.INSUFFICIENT_DATA
+                : t.notReady.length > 0 ? ReadinessResult.NOT_READY : ReadinessResult.READY;
         if (verdict.equals(ReadinessResult.READY)) {
-            reasons.add("all " + critical + " critical features ready");
+            reasons.add("all " + t.critical + " critical features ready");
         }
-        boolean decided = critical > 0 && insufficient.isEmpty();
-        return new ReadinessResult(ts, new Tags(BATCH_FEATURE, batch, null, null), verdict, decided && allStable,
-                decided && allCapable, String.join("; ", reasons));
+        boolean decided = t.critical > 0 && t.insufficient.length == 0;
+        return new ReadinessResult(ts, new Tags(BATCH_FEATURE, batch, null, null), verdict, decided && t.unstable == 0,
+                decided && t.incapable == 0, String.join("; ", reasons));
+    }
+
+    /** The verdict over these features' latest verdicts (one per feature). */
+    static ReadinessResult verdict(long ts, String batch, Iterable<FeatureVerdict> features) {
+        return verdict(ts, batch, tally(features));
+    }
+
+    private static BatchTally tally(Iterable<FeatureVerdict> features) {
+        BatchTally t = new BatchTally();
+        for (FeatureVerdict f : features) {
+            t.add(f);
+        }
+        return t;
     }
 
     static final int LISTED_FEATURES = 10;
 
-    /** "a, b, c", or for more than {@link #LISTED_FEATURES}: "812 features (a, b, …, j and 802 more)". */
-    private static String listing(List<String> names) {
-        if (names.size() <= LISTED_FEATURES) {
-            names.sort(null);
-            return String.join(", ", names);
+    /** "a, b, c", or for more than {@link #LISTED_FEATURES}: "812 features (a, b, …, j and 802 more)"; names sorted. */
+    private static String listing(String[] sorted) {
+        if (sorted.length <= LISTED_FEATURES) {
+            return String.join(", ", sorted);
         }
-        // the first names in order without sorting them all: a bounded heap, largest on top
-        PriorityQueue<String> first = new PriorityQueue<>(LISTED_FEATURES + 1, Comparator.reverseOrder());
-        for (String name : names) {
-            if (first.size() < LISTED_FEATURES) {
-                first.add(name);
-            } else if (name.compareTo(first.peek()) < 0) {
-                first.poll();
-                first.add(name);
-            }
-        }
-        List<String> listed = new ArrayList<>(first);
-        listed.sort(null);
-        return names.size() + " features (" + String.join(", ", listed) + " and " + (names.size() - LISTED_FEATURES)
-                + " more)";
+        return sorted.length + " features (" + String.join(", ", Arrays.asList(sorted).subList(0, LISTED_FEATURES))
+                + " and " + (sorted.length - LISTED_FEATURES) + " more)";
     }
 }

@@ -62,4 +62,26 @@ class BatchReadinessFunctionTest {
         assertEquals("not ready: 25 features (f00, f01, f02, f03, f04, f05, f06, f07, f08, f09 and 15 more)",
                 r.reasons());
     }
+
+    @Test
+    void theTallyKeptPerChangeGivesTheVerdictOfAllLatestVerdicts() {
+        // each feature's new verdict replaces its last one in the tally; the result must be what
+        // counting every feature's latest verdict afresh gives, through any sequence of changes
+        Random random = new Random(12);
+        String[] verdicts = {"ready", "not_ready", "insufficient_data"};
+        java.util.Map<String, FeatureVerdict> latest = new java.util.HashMap<>();
+        dev.pilotspc.flink.records.BatchTally tally = new dev.pilotspc.flink.records.BatchTally();
+        for (int i = 0; i < 20_000; i++) {
+            String feature = "f" + random.nextInt(40);
+            FeatureVerdict next = new FeatureVerdict(i, "B", feature, verdicts[random.nextInt(3)], random.nextInt(5) > 0,
+                    "", random.nextBoolean(), random.nextBoolean());
+            FeatureVerdict previous = latest.put(feature, next);
+            if (previous != null) {
+                tally.remove(previous);
+            }
+            tally.add(next);
+            assertEquals(BatchReadinessFunction.verdict(i, "B", latest.values()),
+                    BatchReadinessFunction.verdict(i, "B", tally), "after change " + i);
+        }
+    }
 }

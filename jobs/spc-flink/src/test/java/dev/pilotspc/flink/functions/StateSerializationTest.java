@@ -14,7 +14,7 @@ class StateSerializationTest {
     @ParameterizedTest
     @ValueSource(classes = {KeyState.class, DefinitionEntry.class, MeasurementRecord.class, DeadLetter.class,
         Alert.class, DefinitionUpdate.class, dev.pilotspc.flink.records.ResultBatch.class,
-        dev.pilotspc.flink.records.FeatureVerdict.class})
+        dev.pilotspc.flink.records.FeatureVerdict.class, dev.pilotspc.flink.records.BatchTally.class})
     void isSerializedAsPojoWithoutKryo(Class<?> type) {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(type);
     }
