@@ -685,7 +685,8 @@ public class FeatureMonitor {
             String unit = config.unit == null ? "" : " " + config.unit;
             String text = String.format(Locale.ROOT, "trend %s %s%s per part over the last %d parts (p = %.2g)%s",
                     alarm.direction(), signed(alarm.slope()), unit, config.driftWindow, alarm.pValue(),
-                    Double.isNaN(partsToLimit) ? "" : ", spec limit reached in ~" + Math.round(partsToLimit) + " parts");
+                    Double.isNaN(partsToLimit) ? "" : partsToLimit == 0 ? ", fitted line already beyond the spec limit"
+                            : ", spec limit reached in ~" + Math.round(partsToLimit) + " parts");
             out.add(new DriftResult(m.tsNanos(), tags, DriftResult.TREND, alarm.slope(), alarm.pValue(), Double.NaN,
                     partsToLimit, alarm.direction(), x, measurements, m.part(), text));
             lastDriftAt = measurements;

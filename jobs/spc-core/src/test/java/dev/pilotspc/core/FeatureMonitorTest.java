@@ -188,6 +188,30 @@ class FeatureMonitorTest {
     }
 
     @Test
+    void aTrendAlreadyPastTheSpecLimitSaysSo() {
+        FeatureConfig config = imr("f");
+        config.knownMean = 10;
+        config.knownSigma = 0.1;
+        config.usl = 10.6;
+        config.driftWindow = 6;
+        config.driftAlpha = 0.01;
+        FeatureMonitor monitor = new FeatureMonitor(config);
+        List<SpcResult> out = new ArrayList<>();
+        double[] values = {10.0, 10.1, 10.22, 10.29, 10.41, 10.5, 10.62, 10.7, 10.79, 10.9, 11.0, 11.1, 11.2};
+        for (int i = 0; i < values.length; i++) {
+            monitor.update(new Measurement(MonitorFixtures.T0 + i * MonitorFixtures.SECOND, "f", "B1", values[i],
+                    "P" + i, null, null, null, null, null), out);
+        }
+        List<DriftResult> trend = ofType(out, DriftResult.class).stream()
+                .filter(d -> d.detector().equals(DriftResult.TREND)).toList();
+        assertEquals(2, trend.size(), "alarms at part 6 and one window later: " + trend);
+        assertEquals(0.0, trend.get(1).partsToLimit());
+        assertTrue(trend.get(1).message().endsWith(", fitted line already beyond the spec limit"), trend.get(1).message());
+        assertTrue(trend.get(0).partsToLimit() > 0 && trend.get(0).message().contains("spec limit reached in ~"),
+                trend.get(0).message());
+    }
+
+    @Test
     void everyResultCarriesTheTagsOfItsOwnMeasurement() {
         // the monitor reuses its last Tags while they stay the same: a station or line that changes
         // from one measurement to the next must still show on that measurement's results
