@@ -113,6 +113,46 @@ class EwmaCusumTest {
         }
     }
 
+    @Test
+    void cusumWithUnequalSubgroupsIsTheStandardizedCusum() {
+        // Montgomery §9.1.6: y_i = (x̄_i − μ0)/(σ/√n_i), S⁺_i = max(0, y_i − k + S⁺_{i−1}), signal S > h;
+        // the chart reports it in the data units of the current point: C = S·σ/√n_i, H = h·σ/√n_i
+        double sigma = 2;
+        double k = 0.5;
+        double h = 4;
+        Random random = new Random(21);
+        Cusum cusum = new Cusum(k, h, 0.5);
+        cusum.reset(sigma / Math.sqrt(5));
+        double sHi = 0.5 * h;
+        double sLo = 0.5 * h;
+        int signals = 0;
+        for (int i = 0; i < 2000; i++) {
+            int n = 1 + random.nextInt(6);
+            double sigmaX = sigma / Math.sqrt(n);
+            double x = 100 + sigmaX * (random.nextGaussian() + (i / 100 % 2 == 1 ? 1.2 : 0));
+            double y = (x - 100) / sigmaX;
+            sHi = Math.max(0, y - k + sHi);
+            sLo = Math.max(0, -y - k + sLo);
+            boolean signal = cusum.update(x, 100, sigmaX);
+            assertEquals(sHi > h || sLo > h, signal, "point " + i);
+            assertEquals(sHi * sigmaX, cusum.hi, 1e-9 * Math.max(1, cusum.hi));
+            assertEquals(sLo * sigmaX, cusum.lo, 1e-9 * Math.max(1, cusum.lo));
+            signals += signal ? 1 : 0;
+        }
+        assertTrue(signals > 100 && signals < 1900, signals + " signals");
+    }
+
+    @Test
+    void aCusumSavedBeforeItsScaleFieldContinuesInItsUnits() {
+        Cusum restored = new Cusum();
+        restored.k = 0.5;
+        restored.h = 5;
+        restored.hi = 1.5; // data units of the one point sigma the older version assumed
+        assertTrue(Double.isNaN(restored.scale));
+        restored.update(10.2, 10, 0.5);
+        assertEquals(1.5 + 0.2 - 0.25, restored.hi, 1e-15);
+    }
+
     /** Montgomery, Introduction to SQC (6th/7th ed.), Example 9.1 / Table 9.1: μ0 = 10, σ = 1, k = 0.5, h = 5. */
     private static final double[] MONTGOMERY_9_1 = {
         9.45, 7.99, 9.29, 11.66, 12.16, 10.18, 8.04, 11.46, 9.20, 10.34,
