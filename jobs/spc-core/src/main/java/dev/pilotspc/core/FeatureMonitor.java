@@ -686,6 +686,7 @@ public class FeatureMonitor {
             String text = String.format(Locale.ROOT, "trend %s %s%s per part over the last %d parts (p = %.2g)%s",
                     alarm.direction(), signed(alarm.slope()), unit, config.driftWindow, alarm.pValue(),
                     Double.isNaN(partsToLimit) ? "" : partsToLimit == 0 ? ", fitted line already beyond the spec limit"
+                            : partsToLimit < 1.5 ? ", spec limit reached within 1 part"
                             : ", spec limit reached in ~" + Math.round(partsToLimit) + " parts");
             out.add(new DriftResult(m.tsNanos(), tags, DriftResult.TREND, alarm.slope(), alarm.pValue(), Double.NaN,
                     partsToLimit, alarm.direction(), x, measurements, m.part(), text));

@@ -65,23 +65,69 @@ class BatchReadinessFunctionTest {
 
     @Test
     void theTallyKeptPerChangeGivesTheVerdictOfAllLatestVerdicts() {
-        // each feature's new verdict replaces its last one in the tally; the result must be what
-        // counting every feature's latest verdict afresh gives, through any sequence of changes
+        // each feature's new verdict replaces its last one in the tally; the result must be what a
+        // plain recount of every feature's latest verdict gives, through any sequence of changes
         Random random = new Random(12);
-        String[] verdicts = {"ready", "not_ready", "insufficient_data"};
         java.util.Map<String, FeatureVerdict> latest = new java.util.HashMap<>();
         dev.pilotspc.flink.records.BatchTally tally = new dev.pilotspc.flink.records.BatchTally();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < 20_000; i++) {
-            String feature = "f" + random.nextInt(40);
-            FeatureVerdict next = new FeatureVerdict(i, "B", feature, verdicts[random.nextInt(3)], random.nextInt(5) > 0,
-                    "", random.nextBoolean(), random.nextBoolean());
+            String feature = "f" + random.nextInt(6);
+            int roll = random.nextInt(10);
+            String verdict = roll < 7 ? "ready" : roll < 9 ? "not_ready" : "insufficient_data";
+            FeatureVerdict next = new FeatureVerdict(i, "B", feature, verdict, random.nextInt(5) > 0, "",
+                    random.nextInt(8) > 0, random.nextInt(8) > 0);
             FeatureVerdict previous = latest.put(feature, next);
             if (previous != null) {
                 tally.remove(previous);
             }
             tally.add(next);
-            assertEquals(BatchReadinessFunction.verdict(i, "B", latest.values()),
-                    BatchReadinessFunction.verdict(i, "B", tally), "after change " + i);
+            ReadinessResult expected = recount(i, latest.values());
+            assertEquals(expected, BatchReadinessFunction.verdict(i, "B", tally), "after change " + i);
+            seen.add(expected.verdict() + (expected.stable() ? " stable" : "") + (expected.capable() ? " capable" : ""));
         }
+        assertTrue(seen.containsAll(List.of("ready stable capable", "ready", "not_ready stable capable",
+                "insufficient_data")), "every kind of batch state reached: " + seen);
+    }
+
+    /** The batch verdict counted afresh from every feature's latest verdict (the rule in README). */
+    private static ReadinessResult recount(long ts, java.util.Collection<FeatureVerdict> features) {
+        List<String> notReady = new ArrayList<>();
+        List<String> insufficient = new ArrayList<>();
+        int critical = 0;
+        boolean stable = true;
+        boolean capable = true;
+        for (FeatureVerdict f : features) {
+            if (f.critical) {
+                critical++;
+                stable &= f.stable;
+                capable &= f.capable;
+                if (f.verdict.equals("not_ready")) {
+                    notReady.add(f.feature);
+                } else if (f.verdict.equals("insufficient_data")) {
+                    insufficient.add(f.feature);
+                }
+            }
+        }
+        Collections.sort(notReady);
+        Collections.sort(insufficient);
+        List<String> reasons = new ArrayList<>();
+        if (critical == 0) {
+            reasons.add("no critical feature measured yet");
+        }
+        if (!notReady.isEmpty()) {
+            reasons.add("not ready: " + String.join(", ", notReady));
+        }
+        if (!insufficient.isEmpty()) {
+            reasons.add("insufficient data: " + String.join(", ", insufficient));
+        }
+        String verdict = critical == 0 || !insufficient.isEmpty() ? "insufficient_data"
+                : !notReady.isEmpty() ? "not_ready" : "ready";
+        if (verdict.equals("ready")) {
+            reasons.add("all " + critical + " critical features ready");
+        }
+        boolean decided = critical > 0 && insufficient.isEmpty();
+        return new ReadinessResult(ts, new dev.pilotspc.core.result.Tags("*", "B", null, null), verdict,
+                decided && stable, decided && capable, String.join("; ", reasons));
     }
 }
