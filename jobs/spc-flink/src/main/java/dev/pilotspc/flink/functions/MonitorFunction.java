@@ -284,8 +284,11 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                 if (verdictChanged) {
                     ctx.output(ALERTS, new Alert(v.tsNanos(), ctx.getCurrentKey(), r.feature, AlertJson.verdictChange(v, state.lastVerdict)));
                 }
-                // the batch verdict's stable and capable are those of its features now
-                if (verdictChanged || v.stable() != state.lastStable || v.capable() != state.lastCapable) {
+                // the batch verdict's stable and capable are those of its features now (while this
+                // feature has insufficient data the batch's are false whatever its own are)
+                boolean flagsMatter = !ReadinessResult.INSUFFICIENT_DATA.equals(v.verdict());
+                if (verdictChanged
+                        || flagsMatter && (v.stable() != state.lastStable || v.capable() != state.lastCapable)) {
                     ctx.output(VERDICTS, new FeatureVerdict(v.tsNanos(), r.batch, r.feature, v.verdict(), config.critical,
                             v.reasons(), v.stable(), v.capable()));
                     state.lastVerdict = v.verdict();
