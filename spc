@@ -75,7 +75,7 @@ case "$cmd" in
   -h|--help|help) usage ;;
   bench)
     sub="${1:-}"
-    [[ -n "$sub" ]] || die "bench needs a target: core"
+    [[ -n "$sub" ]] || die "bench needs a target: core, detection, pipeline or steps"
     shift
     case "$sub" in
       core) run_core dev.pilotspc.core.bench.CoreBenchmark "$@" ;;

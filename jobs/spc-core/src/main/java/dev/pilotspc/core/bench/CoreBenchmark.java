@@ -42,11 +42,18 @@ public final class CoreBenchmark {
                         System.out.println(USAGE);
                         return;
                     }
-                    case "--points" -> points = positive(args, ++i);
-                    case "--rounds" -> rounds = positive(args, ++i);
-                    case "--warmup" -> warmup = Integer.parseInt(value(args, ++i));
-                    case "--features" -> features = positive(args, ++i);
-                    case "--seed" -> seed = Long.parseLong(value(args, ++i));
+                    case "--points" -> points = atLeast(1, args, ++i);
+                    case "--rounds" -> rounds = atLeast(1, args, ++i);
+                    case "--warmup" -> warmup = atLeast(0, args, ++i);
+                    case "--features" -> features = atLeast(1, args, ++i);
+                    case "--seed" -> {
+                        String v = value(args, ++i);
+                        try {
+                            seed = Long.parseLong(v);
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException("option '--seed' needs an integer, got '" + v + "'");
+                        }
+                    }
                     default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
                 }
             }
@@ -123,17 +130,16 @@ public final class CoreBenchmark {
         return args[i];
     }
 
-    private static int positive(String[] args, int i) {
+    private static int atLeast(int min, String[] args, int i) {
         String v = value(args, i);
-        int n;
         try {
-            n = Integer.parseInt(v);
+            int n = Integer.parseInt(v);
+            if (n >= min) {
+                return n;
+            }
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("option '" + args[i - 1] + "' needs a positive integer, got '" + v + "'");
+            // reported below
         }
-        if (n <= 0) {
-            throw new IllegalArgumentException("option '" + args[i - 1] + "' needs a positive integer, got '" + v + "'");
-        }
-        return n;
+        throw new IllegalArgumentException("option '" + args[i - 1] + "' needs an integer of at least " + min + ", got '" + v + "'");
     }
 }

@@ -38,6 +38,8 @@ public final class DetectionBenchmark {
     private DetectionBenchmark() {
     }
 
+    private static final long MAX_RUNS = 100_000_000;
+
     public static void main(String[] args) throws IOException {
         int runs = 10_000;
         long seed = 1;
@@ -51,13 +53,28 @@ public final class DetectionBenchmark {
                             + "  --json FILE  also write the rows as a JSON list");
                     return;
                 }
-                case "--runs" -> runs = (int) number(args, ++i);
+                case "--runs" -> {
+                    long n = number(args, ++i);
+                    if (n > MAX_RUNS) {
+                        System.err.println("spc bench detection: option '--runs' takes at most " + MAX_RUNS + ", got " + n);
+                        System.exit(2);
+                    }
+                    runs = (int) n;
+                }
                 case "--seed" -> seed = number(args, ++i);
                 case "--json" -> json = value(args, ++i);
                 default -> {
                     System.err.println("spc bench detection: unknown option '" + args[i] + "' (see --help)");
                     System.exit(2);
                 }
+            }
+        }
+        if (json != null) {
+            try {
+                Files.writeString(Path.of(json), ""); // before the minutes of simulation, not after
+            } catch (IOException | java.nio.file.InvalidPathException e) {
+                System.err.println("spc bench detection: cannot write --json " + json + ": " + e.getMessage());
+                System.exit(2);
             }
         }
         List<Row> rows = new ArrayList<>();

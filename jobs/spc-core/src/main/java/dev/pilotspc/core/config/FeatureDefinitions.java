@@ -381,7 +381,8 @@ public final class FeatureDefinitions {
         }
     }
 
-    private static String syntaxError(JsonProcessingException e) {
+    /** A YAML or JSON syntax error in one line: where, and what the parser found. */
+    public static String syntaxError(JsonProcessingException e) {
         // SnakeYAML's message spans lines with an excerpt of the file; its problem and mark are what matter.
         if (e.getCause() instanceof MarkedYAMLException y && y.getProblemMark() != null && y.getProblem() != null) {
             return "line " + (y.getProblemMark().getLine() + 1) + ", column " + (y.getProblemMark().getColumn() + 1)

@@ -59,26 +59,37 @@ public final class Options {
         return this;
     }
 
-    /** The InfluxDB sink's options (see {@link dev.pilotspc.flink.io.influx.InfluxOptions}). */
-    public Options influx() {
-        option("influx-url", "write results to InfluxDB at this URL, e.g. http://localhost:8086", "INFLUX_URL", null);
-        option("influx-transport", "v1 (POST /write, InfluxDB 1.x) or v2 (client write API: 2.x, 3.x, 1.8+)");
-        option("influx-db", "v1: database");
-        option("influx-rp", "v1: retention policy");
-        option("influx-org", "v2: organisation");
-        option("influx-bucket", "v2: bucket");
-        option("influx-token", "API token (prefer --influx-token-file or INFLUX_TOKEN)");
-        option("influx-token-file", "file holding the API token");
-        option("influx-user", "v1: user name");
-        option("influx-password", "v1: password (prefer --influx-password-file or INFLUX_PASSWORD)");
-        option("influx-password-file", "file holding the password");
-        option("influx-batch-size", "lines per write request", null, "5000");
-        option("influx-flush-interval", "send a partial batch after this long", null, "1s");
-        option("influx-gzip", "gzip request bodies", null, "true");
-        option("influx-max-retries", "retries on 429, 5xx and timeouts before the job fails", null, "5");
-        option("influx-retry-backoff", "first retry delay, doubled each time", null, "200ms");
-        option("influx-timeout", "request timeout", null, "10s");
+    /**
+     * The InfluxDB sink's options (see {@link dev.pilotspc.flink.io.influx.InfluxOptions}); a streaming
+     * job retries an unreachable InfluxDB until it is back (its backpressure holds the measurements in
+     * Kafka), a bounded run gives up after {@code maxRetries} retries.
+     */
+    public Options influx(String maxRetries) {
+        influxOption("url", "write results to InfluxDB at this URL, e.g. http://localhost:8086", null);
+        influxOption("transport", "v1 (POST /write, InfluxDB 1.x) or v2 (client write API: 2.x, 3.x, 1.8+); "
+                + "default v2 when --influx-org or --influx-bucket is given, else v1", null);
+        influxOption("db", "v1: database", null);
+        influxOption("rp", "v1: retention policy", null);
+        influxOption("org", "v2: organisation", null);
+        influxOption("bucket", "v2: bucket", null);
+        influxOption("token", "API token (prefer --influx-token-file or INFLUX_TOKEN)", null);
+        influxOption("token-file", "file holding the API token", null);
+        influxOption("user", "v1: user name", null);
+        influxOption("password", "v1: password (prefer --influx-password-file or INFLUX_PASSWORD)", null);
+        influxOption("password-file", "file holding the password", null);
+        influxOption("batch-size", "lines per write request", "5000");
+        influxOption("flush-interval", "send a partial batch after this long", "1s");
+        influxOption("gzip", "gzip request bodies", "true");
+        influxOption("max-retries", "retries of a write on 429, 5xx and I/O errors before the job fails, or unlimited",
+                maxRetries);
+        influxOption("retry-backoff", "first retry delay, doubled each time up to 10 s", "200ms");
+        influxOption("timeout", "request timeout", "10s");
         return this;
+    }
+
+    /** An --influx-NAME option with its INFLUX_NAME environment variable. */
+    private void influxOption(String name, String help, String defaultValue) {
+        option("influx-" + name, help, "INFLUX_" + name.toUpperCase(Locale.ROOT).replace('-', '_'), defaultValue);
     }
 
     /** The readiness verdict's options. */
@@ -98,21 +109,29 @@ public final class Options {
         } catch (NumberFormatException e) {
             throw new UsageException("option --ready-min-index needs a number, got '" + get("ready-min-index") + "'");
         }
-        return new dev.pilotspc.core.readiness.ReadinessPolicy(getInt("ready-min-parts"), minIndex,
-                flagSet("ready-point-estimate"), getInt("ready-window"));
+        if (!(minIndex > 0) || Double.isInfinite(minIndex)) {
+            throw new UsageException("option --ready-min-index needs a capability index above 0, e.g. 1.33, got '"
+                    + get("ready-min-index") + "'");
+        }
+        return new dev.pilotspc.core.readiness.ReadinessPolicy(getInt("ready-min-parts", 2), minIndex,
+                flagSet("ready-point-estimate"), getInt("ready-window", 0));
     }
 
-    /** The given influx-* options, for {@link dev.pilotspc.flink.io.influx.InfluxOptions#fromMap}. */
+    /** The influx-* options for {@link dev.pilotspc.flink.io.influx.InfluxOptions#fromMap}. */
     public Map<String, String> influxValues() {
         Map<String, String> given = new LinkedHashMap<>();
-        values.forEach((k, v) -> {
-            if (k.startsWith("influx-")) {
-                given.put(k, v);
+        // the environment is read by InfluxOptions (a secret's file beats its variable): here the
+        // given values, and this command's defaults where no variable stands in
+        specs.forEach((name, spec) -> {
+            if (!name.startsWith("influx-")) {
+                return;
+            }
+            if (values.containsKey(name)) {
+                given.put(name, values.get(name));
+            } else if (spec.defaultValue() != null && (spec.env() == null || System.getenv(spec.env()) == null)) {
+                given.put(name, spec.defaultValue());
             }
         });
-        if (!given.containsKey("influx-url") && get("influx-url") != null) {
-            given.put("influx-url", get("influx-url"));
-        }
         return given;
     }
 
@@ -220,6 +239,24 @@ public final class Options {
         }
     }
 
+    public long getLong(String name) {
+        String v = get(name);
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new UsageException("option --" + name + " needs an integer, got '" + v + "'");
+        }
+    }
+
+    /** An integer option that must be at least {@code min}. */
+    public int getInt(String name, int min) {
+        int v = getInt(name);
+        if (v < min) {
+            throw new UsageException("option --" + name + " must be at least " + min + ", got " + v);
+        }
+        return v;
+    }
+
     /** Durations as ISO-8601 (PT10S) or a number with a unit: 500ms, 10s, 5m, 2h, 7d; 0 = none. */
     public Duration getDuration(String name) {
         String v = get(name);
@@ -230,6 +267,19 @@ public final class Options {
     }
 
     static Duration parseDuration(String name, String v) {
+        Duration d = parseAnyDuration(name, v);
+        if (d.isNegative() || d.isZero() && !isZero(v)) {
+            // a negative time makes no sense here, and one that rounds to 0 ms would mean "off"
+            throw new UsageException("option --" + name + " needs a duration of at least 1 ms (or 0 = off), got '" + v + "'");
+        }
+        return d;
+    }
+
+    private static boolean isZero(String v) {
+        return v.replaceAll("[^1-9]", "").isEmpty();
+    }
+
+    private static Duration parseAnyDuration(String name, String v) {
         try {
             if (v.equals("0")) {
                 return Duration.ZERO;

@@ -40,7 +40,7 @@ public final class ReplayCommand {
                 .option("max-record-bytes", "records longer than this are rejected as oversized", null,
                         Integer.toString(MeasurementParser.DEFAULT_MAX_RECORD_BYTES))
                 .readiness()
-                .influx();
+                .influx("5");
     }
 
     private ReplayCommand() {
@@ -55,7 +55,10 @@ public final class ReplayCommand {
         Path featuresFile = readable(o.required("features"), "features");
         Path inputFile = readable(o.required("input"), "input");
         InfluxOptions influx = RunCommand.influxOptions(o);
-        String output = influx == null ? o.required("output") : o.get("output");
+        if (influx == null && !o.has("output")) {
+            throw new Options.UsageException("give a results destination: --output FILE (- = stdout) and/or --influx-url URL");
+        }
+        String output = o.get("output");
         String deadLetterBase = output != null ? output : "replay";
         String deadLetters = o.has("dead-letters") && !o.get("dead-letters").equals("<output>.dlq.jsonl")
                 ? o.get("dead-letters")
@@ -71,7 +74,7 @@ public final class ReplayCommand {
         writable(o.get("alerts"), "alerts");
         List<MeasurementRecord> records;
         try {
-            records = MeasurementFiles.read(inputFile, new MeasurementParser(o.getInt("max-record-bytes")));
+            records = MeasurementFiles.read(inputFile, new MeasurementParser(o.getInt("max-record-bytes", 32)));
         } catch (IOException e) {
             throw new Options.UsageException("cannot read input " + inputFile + ": " + e.getMessage());
         }

@@ -39,18 +39,24 @@ public final class RunCommand {
                 .option("output", "write every result as line protocol to this file (- = stdout)")
                 .option("out-of-orderness", "how far measurements may arrive out of event-time order", null, "2s")
                 .option("idleness", "a partition silent this long stops holding the event-time clock", null, "30s")
+                .option("max-future", "measurements stamped further ahead of the job's clock are dead letters "
+                        + "(invalid_timestamp); 0 = no limit", null, "5m")
                 .option("max-wait", "when measurements pause, chart what waits for the watermark after this long; 0 = never",
                         null, "5s")
                 .option("state-ttl", "drop the chart of a (feature, batch) idle this long; 0 = keep", null, "30d")
                 .option("checkpoint-interval", "checkpoint interval; 0 = off", null, "10s")
                 .option("checkpoint-dir", "checkpoint storage, e.g. file:///var/lib/spc/checkpoints", "SPC_CHECKPOINT_DIR", null)
+                .option("tolerable-checkpoint-failures",
+                        "checkpoints in a row that may fail (e.g. while InfluxDB is down and its sink waits) before the job restarts",
+                        null, "30")
                 .option("parallelism", "job parallelism (default: the cluster's)")
+                .option("max-parallelism", "key groups: the most parallelism a savepoint can be rescaled to", null, "128")
                 .option("max-record-bytes", "records longer than this go to the dead letters as oversized", null,
                         Integer.toString(MeasurementParser.DEFAULT_MAX_RECORD_BYTES))
                 .flag("bounded", "stop at the topics' current end (tests, benchmarks)")
                 .option("job-name", "Flink job name", null, "pilot-spc")
                 .readiness()
-                .influx();
+                .influx("unlimited");
     }
 
     private RunCommand() {
@@ -96,13 +102,17 @@ public final class RunCommand {
         Duration checkpointInterval = o.getDuration("checkpoint-interval");
         if (!checkpointInterval.isZero()) {
             env.enableCheckpointing(checkpointInterval.toMillis());
+            env.getCheckpointConfig().setTolerableCheckpointFailureNumber(o.getInt("tolerable-checkpoint-failures", 0));
         }
         if (o.has("parallelism")) {
-            env.setParallelism(o.getInt("parallelism"));
+            env.setParallelism(o.getInt("parallelism", 1));
         }
+        // fixed, not derived from the first parallelism, so savepoints rescale within it
+        env.setMaxParallelism(o.getInt("max-parallelism", 1));
         boolean bounded = o.flagSet("bounded");
         KafkaIo.Connection kafka = new KafkaIo.Connection(o.get("bootstrap-servers"), o.prefixed("kafka"));
-        MeasurementParser parser = new MeasurementParser(o.getInt("max-record-bytes"));
+        MeasurementParser parser = new MeasurementParser(o.getInt("max-record-bytes", 32),
+                o.getDuration("max-future").toMillis());
 
         DataStream<MeasurementRecord> measurements = env.fromSource(
                 KafkaIo.measurements(kafka, o.get("topic-measurements"), o.get("group-id"), parser, bounded),
@@ -113,7 +123,7 @@ public final class RunCommand {
                 EventTime.definitions(bounded), "feature-definitions").uid("definitions-source");
 
         SpcWorkflow.Outputs outputs = SpcWorkflow.define(measurements, definitions, definitionsText,
-                definitionsSource, o.getDuration("state-ttl"), o.getDuration("max-wait"), o.readinessPolicy());
+                definitionsSource, stateTtl(o), o.getDuration("max-wait"), o.readinessPolicy());
         if (influx != null) {
             outputs.sinkLines(() -> new InfluxLineSink(influx), "influxdb", "influx-sink");
         }
@@ -125,6 +135,22 @@ public final class RunCommand {
         outputs.deadLetters().sinkTo(KafkaIo.deadLetters(kafka, o.get("topic-dlq")))
                 .name("dead-letters").uid("dead-letters-sink");
         return outputs;
+    }
+
+    /**
+     * The charts' state TTL, checked against --max-wait: measurements waiting for the watermark are
+     * kept alive by the stall timer, which runs every max-wait; without it (or with a TTL not well
+     * above it) they could expire with their chart unseen.
+     */
+    static Duration stateTtl(Options o) {
+        Duration ttl = o.getDuration("state-ttl");
+        Duration maxWait = o.getDuration("max-wait");
+        if (!ttl.isZero() && (maxWait.isZero() || ttl.compareTo(maxWait.multipliedBy(2)) <= 0)) {
+            throw new Options.UsageException("--state-ttl " + o.get("state-ttl") + " needs --max-wait above 0 and at most "
+                    + "half the TTL (got " + o.get("max-wait") + "): measurements waiting for the watermark would expire "
+                    + "with their chart");
+        }
+        return ttl;
     }
 
     /** The InfluxDB sink's settings when --influx-url (or INFLUX_URL) is given, else null. */

@@ -77,11 +77,7 @@ public final class SpcCli {
             System.err.println("spc " + command + ": " + e.getMessage());
             return 2;
         } catch (Exception e) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            System.err.println("spc " + command + ": failed: " + root);
+            System.err.println("spc " + command + ": failed: " + dev.pilotspc.flink.io.Errors.ofCommand(e));
             return 1;
         }
     }

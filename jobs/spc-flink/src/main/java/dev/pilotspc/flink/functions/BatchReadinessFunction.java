@@ -8,6 +8,7 @@ import dev.pilotspc.flink.records.Alert;
 import dev.pilotspc.flink.records.BatchTally;
 import dev.pilotspc.flink.records.FeatureVerdict;
 import dev.pilotspc.flink.records.ResultBatch;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -19,6 +20,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -38,15 +40,26 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
     public static final OutputTag<Alert> ALERTS = new OutputTag<>("batch-alerts", Types.POJO(Alert.class));
 
     private final long maxWaitMillis;
+    private final long stateTtlMillis;
 
     private transient MapState<String, FeatureVerdict> verdicts;
     private transient ValueState<BatchTally> tally;
     private transient ValueState<String> lastVerdict;
     private transient MapState<Long, FeatureVerdict[]> pending;
+    /** The stall timer (processing time) and the watermark when it was set; absent while none is set. */
+    private transient ValueState<Long> stallTimerAt;
+    private transient ValueState<Long> watermarkAtStallTimer;
+    /** When the batch was last heard of and when its idle check is due (processing time). */
+    private transient ValueState<Long> lastActive;
+    private transient ValueState<Long> idleCheckAt;
 
-    /** @param maxWait apply waiting verdicts after this long even if the watermark stalls; zero = never */
-    public BatchReadinessFunction(java.time.Duration maxWait) {
+    /**
+     * @param maxWait apply waiting verdicts after this long without watermark progress; zero = never
+     * @param stateTtl forget a batch heard nothing of for this long (as its charts are); zero = never
+     */
+    public BatchReadinessFunction(Duration maxWait, Duration stateTtl) {
         this.maxWaitMillis = maxWait.toMillis();
+        this.stateTtlMillis = stateTtl.toMillis();
     }
 
     @Override
@@ -57,42 +70,119 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
         lastVerdict = getRuntimeContext().getState(new ValueStateDescriptor<>("batch-verdict", Types.STRING));
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-verdicts", Types.LONG,
                 Types.OBJECT_ARRAY(Types.POJO(FeatureVerdict.class))));
+        stallTimerAt = getRuntimeContext().getState(new ValueStateDescriptor<>("stall-timer", Types.LONG));
+        watermarkAtStallTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("stall-watermark", Types.LONG));
+        lastActive = getRuntimeContext().getState(new ValueStateDescriptor<>("last-active", Types.LONG));
+        idleCheckAt = getRuntimeContext().getState(new ValueStateDescriptor<>("idle-check", Types.LONG));
     }
 
     @Override
     public void processElement(FeatureVerdict v, Context ctx, Collector<ResultBatch> out) throws Exception {
         long ms = Math.floorDiv(v.tsNanos, 1_000_000L);
         FeatureVerdict[] waiting = pending.get(ms);
-        FeatureVerdict[] more = waiting == null ? new FeatureVerdict[1] : java.util.Arrays.copyOf(waiting, waiting.length + 1);
+        FeatureVerdict[] more = waiting == null ? new FeatureVerdict[1] : Arrays.copyOf(waiting, waiting.length + 1);
         more[more.length - 1] = v;
         pending.put(ms, more);
         ctx.timerService().registerEventTimeTimer(ms);
-        if (maxWaitMillis > 0) {
-            // the charts' own stall timers free their measurements when the measurements pause: follow them
-            ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + maxWaitMillis);
+        if (maxWaitMillis > 0 && stallTimerAt.value() == null) {
+            armStallTimer(ctx);
         }
+        if (stateTtlMillis > 0) {
+            long now = ctx.timerService().currentProcessingTime();
+            lastActive.update(now);
+            if (idleCheckAt.value() == null) {
+                scheduleIdleCheck(ctx, now + stateTtlMillis);
+            }
+        }
+    }
+
+    // As the charts do: verdicts wait for the watermark, unless it stops moving for maxWait (the
+    // measurements paused, e.g. at the end of a batch).
+    private void armStallTimer(Context ctx) throws Exception {
+        long at = ctx.timerService().currentProcessingTime() + maxWaitMillis;
+        stallTimerAt.update(at);
+        watermarkAtStallTimer.update(ctx.timerService().currentWatermark());
+        ctx.timerService().registerProcessingTimeTimer(at);
+    }
+
+    private void scheduleIdleCheck(Context ctx, long at) throws Exception {
+        idleCheckAt.update(at);
+        ctx.timerService().registerProcessingTimeTimer(at);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ResultBatch> out) throws Exception {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            onProcessingTimer(timestamp, ctx, out);
+            return;
+        }
+        FeatureVerdict[] waiting = pending.get(timestamp);
+        if (waiting == null) {
+            return;
+        }
+        pending.remove(timestamp);
+        List<FeatureVerdict> due = new ArrayList<>(List.of(waiting));
+        applyInOrder(due, ctx, out);
+    }
+
+    private void onProcessingTimer(long timestamp, OnTimerContext ctx, Collector<ResultBatch> out) throws Exception {
+        Long idleAt = idleCheckAt.value();
+        if (idleAt != null && idleAt == timestamp) {
+            idleCheckAt.clear();
+            long idleUntil = lastActive.value() + stateTtlMillis;
+            if (idleUntil > timestamp) {
+                scheduleIdleCheck(ctx, idleUntil);
+            } else {
+                forget(ctx, out);
+            }
+            return;
+        }
+        Long stallAt = stallTimerAt.value();
+        if (stallAt == null || stallAt != timestamp) {
+            // a timer of an earlier version (one per verdict) or a replaced one: only make sure one is set
+            if (stallAt == null && maxWaitMillis > 0 && !pending.isEmpty()) {
+                armStallTimer(ctx);
+            }
+            return;
+        }
+        stallTimerAt.clear();
+        if (pending.isEmpty()) {
+            return;
+        }
+        if (ctx.timerService().currentWatermark() != watermarkAtStallTimer.value()) {
+            // event time moves (its timers will come), or went back as after a restore: wait again
+            armStallTimer(ctx);
+            return;
+        }
+        List<Long> times = new ArrayList<>();
         List<FeatureVerdict> due = new ArrayList<>();
-        if (ctx.timeDomain() == org.apache.flink.streaming.api.TimeDomain.PROCESSING_TIME) {
-            List<Long> times = new ArrayList<>();
-            for (Map.Entry<Long, FeatureVerdict[]> e : pending.entries()) {
-                times.add(e.getKey());
-                due.addAll(List.of(e.getValue()));
-            }
-            for (Long t : times) {
-                pending.remove(t);
-            }
-        } else {
-            FeatureVerdict[] waiting = pending.get(timestamp);
-            if (waiting == null) {
-                return;
-            }
-            pending.remove(timestamp);
+        for (Map.Entry<Long, FeatureVerdict[]> e : pending.entries()) {
+            times.add(e.getKey());
+            due.addAll(List.of(e.getValue()));
+        }
+        for (Long t : times) {
+            pending.remove(t);
+        }
+        applyInOrder(due, ctx, out);
+    }
+
+    /** A batch idle for the state TTL: what still waits is applied, then its state goes. */
+    private void forget(OnTimerContext ctx, Collector<ResultBatch> out) throws Exception {
+        List<FeatureVerdict> due = new ArrayList<>();
+        for (FeatureVerdict[] waiting : pending.values()) {
             due.addAll(List.of(waiting));
         }
+        applyInOrder(due, ctx, out);
+        pending.clear();
+        verdicts.clear();
+        tally.clear();
+        lastVerdict.clear();
+        lastActive.clear();
+        stallTimerAt.clear();
+        watermarkAtStallTimer.clear();
+    }
+
+    private void applyInOrder(List<FeatureVerdict> due, Context ctx, Collector<ResultBatch> out) throws Exception {
         due.sort(Comparator.<FeatureVerdict>comparingLong(v -> v.tsNanos).thenComparing(v -> v.feature));
         for (FeatureVerdict v : due) {
             apply(v, ctx, out);

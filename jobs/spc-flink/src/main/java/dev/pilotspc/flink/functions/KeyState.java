@@ -26,6 +26,8 @@ public class KeyState {
     /** Stability and capability sent with the last verdict to the batch verdict. */
     public boolean lastStable;
     public boolean lastCapable;
+    /** Whether the feature counted as critical in the last verdict sent. */
+    public boolean lastCritical;
     /** Measurements waiting for the watermark, sorted by event time, ties in arrival order. */
     public MeasurementRecord[] pending = new MeasurementRecord[0];
     public int pendingCount;

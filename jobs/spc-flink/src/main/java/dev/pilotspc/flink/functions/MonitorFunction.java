@@ -62,6 +62,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
     private final ReadinessPolicy readiness;
 
     private transient Map<String, FeatureConfig> fileDefinitions;
+    private transient ValueStateDescriptor<KeyState> stateDescriptor;
     private transient ValueState<KeyState> keyState;
     private transient List<SpcResult> results;
     private transient LineProtocol lineProtocol;
@@ -102,14 +103,16 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                 fileDefinitions.put(c.feature, c);
             }
         }
-        ValueStateDescriptor<KeyState> stateDescriptor = new ValueStateDescriptor<>("chart", Types.POJO(KeyState.class));
+        stateDescriptor = new ValueStateDescriptor<>("chart", Types.POJO(KeyState.class));
         if (!stateTtl.isZero()) {
-            // expired charts are dropped from snapshots (and by RocksDB compaction), not by the heap
-            // backend's incremental clean-up, which walks state entries on every access
+            // expired charts leave the heap backend by an incremental sweep (one entry per state
+            // access: finished batches are never read again, so reads alone would not find them),
+            // RocksDB by its compaction filter, and both from full snapshots
             StateTtlConfig ttl = StateTtlConfig.newBuilder(stateTtl)
                     .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                     .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                     .disableCleanupInBackground()
+                    .cleanupIncrementally(1, false)
                     .cleanupFullSnapshot()
                     .cleanupInRocksdbCompactFilter(1000)
                     .build();
@@ -181,8 +184,11 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         long watermark = ctx.timerService().currentWatermark();
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             state.stallTimerAt = Long.MAX_VALUE;
-            if (watermark > state.watermarkAtStallTimer) {
-                armStallTimer(ctx, state); // event time moves: the event-time timers will come
+            if (watermark != state.watermarkAtStallTimer) {
+                // event time moves: the event-time timers will come; or it went back, as after a
+                // restore (a new run's watermark starts from nothing): give the sources time to
+                // replay what followed these measurements before deciding they wait for nothing
+                armStallTimer(ctx, state);
                 keyState.update(state);
                 return;
             }
@@ -219,7 +225,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         }
         results.clear();
         if (state.monitor == null) {
-            state.monitor = new FeatureMonitor(config, readiness.copy());
+            state.monitor = new FeatureMonitor(config, readiness);
         } else if (state.isDuplicate(r)) {
             deadLetter(ctx, r, DeadLetter.DUPLICATE, "already charted");
             closeAtEndOfFile(r, state, config, ctx, out);
@@ -230,6 +236,9 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
             return;
         } else if (!state.monitor.config.equals(config)) {
             state.monitor.applyDefinition(config);
+        }
+        if (state.monitor.readiness != readiness) {
+            state.monitor.readiness = readiness; // this run's options, also for charts restored from a savepoint
         }
         state.monitor.update(r.toMeasurement(), results);
         state.remember(r);
@@ -287,13 +296,14 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                 // the batch verdict's stable and capable are those of its features now (while this
                 // feature has insufficient data the batch's are false whatever its own are)
                 boolean flagsMatter = !ReadinessResult.INSUFFICIENT_DATA.equals(v.verdict());
-                if (verdictChanged
+                if (verdictChanged || config.critical != state.lastCritical
                         || flagsMatter && (v.stable() != state.lastStable || v.capable() != state.lastCapable)) {
                     ctx.output(VERDICTS, new FeatureVerdict(v.tsNanos(), r.batch, r.feature, v.verdict(), config.critical,
                             v.reasons(), v.stable(), v.capable()));
                     state.lastVerdict = v.verdict();
                     state.lastStable = v.stable();
                     state.lastCapable = v.capable();
+                    state.lastCritical = config.critical;
                 }
             } else if (result instanceof DriftResult d) {
                 ctx.output(ALERTS, new Alert(d.tsNanos(), ctx.getCurrentKey(), r.feature, AlertJson.drift(d, config.lsl, config.usl)));
@@ -318,6 +328,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         }
         if (update.isTombstone()) {
             ctx.getBroadcastState(DEFINITIONS).put(update.feature, new DefinitionEntry(null, true));
+            reportCritical(ctx, update.feature, false); // a removed feature no longer holds its batches
             return;
         }
         try {
@@ -327,10 +338,33 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                         + config.feature + "'");
             }
             ctx.getBroadcastState(DEFINITIONS).put(update.feature, new DefinitionEntry(config, false));
+            reportCritical(ctx, update.feature, config.critical);
         } catch (DefinitionException e) {
             rejectDefinition(ctx, new DeadLetter(DeadLetter.INVALID_DEFINITION, e.getMessage(), update.text,
                     update.feature));
         }
+    }
+
+    /**
+     * Tells the batch verdicts at once when a feature starts or stops counting as critical (a
+     * definition changed or removed), e.g. to release a batch held by a feature that no longer
+     * matters; the feature's charts may have measured their last part already. Each parallel
+     * instance walks its own charts; definition records are rare.
+     */
+    private void reportCritical(Context ctx, String feature, boolean critical) throws Exception {
+        String prefix = feature + '\u001f';
+        long watermarkNanos = Math.max(ctx.currentWatermark(), Long.MIN_VALUE / 1_000_000L) * 1_000_000L;
+        ctx.applyToKeyedState(stateDescriptor, (key, chart) -> {
+            KeyState s = chart.value();
+            if (!key.startsWith(prefix) || s == null || s.lastVerdict == null || s.lastCritical == critical) {
+                return;
+            }
+            // "now" in event time, never before the chart's own last verdict
+            ctx.output(VERDICTS, new FeatureVerdict(Math.max(s.lastChartedTs, watermarkNanos), key.substring(prefix.length()),
+                    feature, s.lastVerdict, critical, null, s.lastStable, s.lastCapable));
+            s.lastCritical = critical;
+            chart.update(s);
+        });
     }
 
     /** Every parallel instance sees a broadcast record: the first one reports it. */

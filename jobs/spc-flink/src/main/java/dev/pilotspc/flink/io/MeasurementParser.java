@@ -29,9 +29,22 @@ public final class MeasurementParser implements Serializable {
             .build();
 
     private final int maxRecordBytes;
+    /** How far ahead of this machine's clock a live record's ts may be; 0 = no limit (files). */
+    private final long maxFutureMillis;
 
     public MeasurementParser(int maxRecordBytes) {
+        this(maxRecordBytes, 0);
+    }
+
+    /**
+     * A parser for live records: one stamped more than {@code maxFutureMillis} ahead of this
+     * machine's clock is an {@code invalid_timestamp} (a gauge's clock or time zone is wrong), not
+     * charted: it would end its chart's event time there (everything after it would be late) and
+     * could move the watermark as far. 0 = no limit.
+     */
+    public MeasurementParser(int maxRecordBytes, long maxFutureMillis) {
         this.maxRecordBytes = maxRecordBytes;
+        this.maxFutureMillis = maxFutureMillis;
     }
 
     public MeasurementParser() {
@@ -52,7 +65,13 @@ public final class MeasurementParser implements Serializable {
             r.rawBytes = value; // the dead letter passes the value on unchanged
             return r;
         }
-        return parseJson(raw);
+        MeasurementRecord r = parseJson(raw);
+        if (maxFutureMillis > 0 && r.isValid() && r.tsMillis() - System.currentTimeMillis() > maxFutureMillis) {
+            return reject(r, DeadLetter.INVALID_TIMESTAMP, "ts " + java.time.Instant.ofEpochMilli(r.tsMillis())
+                    + " is more than " + java.time.Duration.ofMillis(maxFutureMillis).toString().substring(2).toLowerCase()
+                    + " ahead of the job's clock (a gauge's clock or time zone wrong?)");
+        }
+        return r;
     }
 
     private static boolean isUtf8(byte[] bytes) {

@@ -53,6 +53,11 @@ public class TextFileSink<T> implements Sink<T> {
 
     /** The file (created, truncated) or stdout, buffered; closing stdout's stream only flushes it. */
     static OutputStream open(String path) throws IOException {
+        return open(path, false);
+    }
+
+    /** As above; {@code append} keeps what the file holds. */
+    static OutputStream open(String path, boolean append) throws IOException {
         if (STDOUT.equals(path)) {
             return new BufferedOutputStream(System.out, 1 << 16) {
                 @Override
@@ -66,12 +71,17 @@ public class TextFileSink<T> implements Sink<T> {
             Files.createDirectories(file.getParent());
         }
         return new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), 1 << 16);
+                append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), 1 << 16);
     }
 
+    /**
+     * A job's first attempt starts the file afresh; a restart or a restore appends, so the results
+     * before the checkpoint stay (those after it come again: at-least-once, as the InfluxDB sink).
+     */
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
-        return writer(open(path), encode);
+        boolean resumed = context.getRestoredCheckpointId().isPresent() || context.getTaskInfo().getAttemptNumber() > 0;
+        return writer(open(path, resumed), encode);
     }
 
     /** A writer of each element's bytes to {@code out}: flushed on checkpoints and at the end, closed with it. */

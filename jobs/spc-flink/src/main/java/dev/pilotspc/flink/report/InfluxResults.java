@@ -40,7 +40,12 @@ final class InfluxResults {
                     + (batch == null ? "" : " WHERE \"batch\" = '" + batch.replace("'", "\\'") + "'");
             String uri = url.replaceAll("/+$", "") + "/query?epoch=ns&db=" + URLEncoder.encode(database, StandardCharsets.UTF_8)
                     + "&q=" + URLEncoder.encode(query, StandardCharsets.UTF_8);
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(60));
+            HttpRequest.Builder request;
+            try {
+                request = HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(60));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("--influx-url needs an http(s) URL like http://localhost:8086, got '" + url + "'");
+            }
             if (token != null && !token.isBlank()) {
                 request.header("Authorization", "Token " + token);
             }
@@ -50,12 +55,19 @@ final class InfluxResults {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while querying " + url);
+            } catch (IOException e) {
+                throw new IOException("cannot query InfluxDB at " + url + ": " + dev.pilotspc.flink.io.Errors.describe(e));
             }
             if (response.statusCode() != 200) {
                 throw new IOException("InfluxDB at " + url + " answered HTTP " + response.statusCode() + ": "
                         + response.body().lines().findFirst().orElse(""));
             }
-            JsonNode result = JSON.readTree(response.body()).path("results").path(0);
+            JsonNode result;
+            try {
+                result = JSON.readTree(response.body()).path("results").path(0);
+            } catch (IOException e) {
+                throw new IOException("InfluxDB at " + url + " did not answer with InfluxQL results (is it InfluxDB's URL?)");
+            }
             if (result.has("error")) {
                 throw new IOException("InfluxDB at " + url + ": " + result.get("error").asText());
             }

@@ -42,7 +42,7 @@ public final class LineProtocolReader {
                 try {
                     lines.add(parse(text));
                 } catch (RuntimeException e) {
-                    throw new IOException(file + " line " + number + ": not line protocol (" + e.getMessage() + ")");
+                    throw new IOException(file + " line " + number + ": not line protocol (the results of ./spc replay or run)");
                 }
             }
         }

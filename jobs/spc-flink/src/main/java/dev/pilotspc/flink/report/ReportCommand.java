@@ -56,6 +56,9 @@ public final class ReportCommand {
         }
         TreeSet<String> batches = HtmlReport.batches(results);
         String batch = o.get("batch");
+        if (batches.isEmpty()) {
+            throw new Options.UsageException("no SPC results in " + input);
+        }
         if (batch == null) {
             if (batches.size() != 1) {
                 throw new Options.UsageException("the results hold " + batches.size() + " batches " + batches

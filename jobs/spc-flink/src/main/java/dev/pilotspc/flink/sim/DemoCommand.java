@@ -43,7 +43,7 @@ public final class DemoCommand {
                 .option("results-dir", "where the line-protocol results go", null, "results")
                 .flag("follow", "keep the job and broker running after the scenario, until Ctrl-C")
                 .flag("plain", "print the view as plain text every few seconds (no screen refresh)")
-                .influx();
+                .influx("unlimited");
     }
 
     public static int run(String[] args) throws Exception {
@@ -56,7 +56,7 @@ public final class DemoCommand {
             out.println(o.usage());
             return 0;
         }
-        Scenario scenario = Scenario.from(o);
+        Scenario scenario = Scenario.from(o, false);
         Path resultsDir = Path.of(o.get("results-dir"));
         Files.createDirectories(resultsDir);
         Path results = resultsDir.resolve(scenario.name + ".lp");
@@ -211,12 +211,12 @@ public final class DemoCommand {
             falseAlarms += (int) e.getValue().alarmParts.stream().filter(p -> p < firstFault).count();
         }
         out.println("  alarms before any injected fault (false alarms): " + falseAlarms);
-        out.println("Dead letters (records that could not be charted): " + (deadLetters.isEmpty() ? "none" : deadLetters));
+        out.println("Dead letters (records set aside, duplicate deliveries included): " + (deadLetters.isEmpty() ? "none" : deadLetters));
         out.println();
         out.println("Ground truth: " + results.resolveSibling(s.name + ".truth.json").toAbsolutePath());
         out.println("Results (InfluxDB line protocol): " + results.toAbsolutePath()
                 + (o.has("influx-url") ? " and " + o.get("influx-url") : ""));
-        out.println("Next: replay them into your InfluxDB with ./spc replay, or try --scenario "
+        out.println("Next: ./spc report --input " + results.toAbsolutePath() + " writes the batch's review report; try --scenario "
                 + String.join(" | ", Scenario.BUNDLED) + "; ./spc demo --help lists the options.");
     }
 }

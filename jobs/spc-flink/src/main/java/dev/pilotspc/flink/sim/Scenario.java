@@ -38,12 +38,18 @@ public final class Scenario {
             double rate, String station) {
         public String describe() {
             return switch (type) {
-                case "shift" -> "mean shift of " + size + " on " + feature + " from part " + fromPart;
-                case "drift" -> "drift of " + perPart + " per part on " + feature + " from part " + fromPart;
-                case "variance" -> "sigma x" + factor + " on " + feature + " from part " + fromPart;
-                case "outliers" -> "outliers (" + size + " sigma, rate " + rate + ") on " + feature + " from part " + fromPart;
-                default -> "offset " + size + " at station " + station + " on " + feature + " from part " + fromPart;
+                case "shift" -> "mean shift of " + plain(size) + " on " + feature + " from part " + fromPart;
+                case "drift" -> "drift of " + plain(perPart) + " per part on " + feature + " from part " + fromPart;
+                case "variance" -> "sigma x" + plain(factor) + " on " + feature + " from part " + fromPart;
+                case "outliers" -> "outliers (" + plain(size) + " sigma, rate " + plain(rate) + ") on " + feature
+                        + " from part " + fromPart;
+                default -> "offset " + plain(size) + " at station " + station + " on " + feature + " from part " + fromPart;
             };
+        }
+
+        /** 0.0006, not 6.0E-4. */
+        private static String plain(double v) {
+            return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
         }
     }
 
@@ -139,6 +145,9 @@ public final class Scenario {
                         + String.join(", ", BUNDLED) + ", or a YAML file)");
             }
             return new Scenario(YAML.readTree(file.toFile()), file.toString());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("scenario " + nameOrFile + " is not valid YAML: "
+                    + FeatureDefinitions.syntaxError(e));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read scenario " + nameOrFile + ": " + e.getMessage());
         }
@@ -163,11 +172,18 @@ public final class Scenario {
                 .option("rate", rateHelp);
     }
 
-    /** The scenario the options choose, with their part count and a positive rate applied. */
-    public static Scenario from(Options o) {
+    /**
+     * The scenario the options choose, with their part count and a positive rate applied; a rate of
+     * 0 (unpaced) only where {@code unpacedAllowed}.
+     */
+    public static Scenario from(Options o, boolean unpacedAllowed) {
         try {
             double rate = o.has("rate") ? Double.parseDouble(o.get("rate")) : 0;
-            return load(o.get("scenario")).with(o.has("parts") ? o.getInt("parts") : null, rate > 0 ? rate : null);
+            if (o.has("rate") && !(rate > 0 || unpacedAllowed && rate == 0) || Double.isInfinite(rate)) {
+                throw new Options.UsageException("option --rate needs parts per second above 0"
+                        + (unpacedAllowed ? " (or 0: as fast as possible)" : "") + ", got '" + o.get("rate") + "'");
+            }
+            return load(o.get("scenario")).with(o.has("parts") ? o.getInt("parts", 1) : null, rate > 0 ? rate : null);
         } catch (NumberFormatException e) {
             throw new Options.UsageException("option --rate needs a number, got '" + o.get("rate") + "'");
         } catch (IllegalArgumentException e) {

@@ -30,6 +30,8 @@ public final class SimulateCommand {
                 .option("topic", "measurements topic", null, "spc.measurements")
                 .option("features-topic", "where the scenario's feature definitions are published", null, "spc.features")
                 .option("output", "write the records as JSON lines to this file instead of Kafka")
+                .option("features-output", "with --output: where the scenario's feature definitions go "
+                        + "(default: the output path + .features.json)")
                 .option("truth", "write the ground truth (faults and where they start) as JSON to this file")
                 .option("t0", "event time of part 1, epoch milliseconds", null, Long.toString(Simulator.DEFAULT_T0));
     }
@@ -40,9 +42,9 @@ public final class SimulateCommand {
             out.println(o.usage());
             return 0;
         }
-        Scenario scenario = Scenario.from(o);
-        boolean paced = !"0".equals(o.get("rate"));
-        List<Simulator.Record> records = Simulator.generate(scenario, Long.parseLong(o.get("t0")));
+        Scenario scenario = Scenario.from(o, true);
+        boolean paced = !o.has("rate") || Double.parseDouble(o.get("rate")) > 0;
+        List<Simulator.Record> records = Simulator.generate(scenario, o.getLong("t0"));
         if (o.has("truth")) {
             Files.writeString(Path.of(o.get("truth")), truth(scenario));
         }
@@ -50,7 +52,17 @@ public final class SimulateCommand {
             StringBuilder sb = new StringBuilder();
             records.forEach(r -> sb.append(r.value()).append('\n'));
             Files.writeString(Path.of(o.get("output")), sb);
-            out.println(records.size() + " records of scenario '" + scenario.name + "' written to " + o.get("output"));
+            // what ./spc replay needs besides the records
+            String featuresOutput = o.has("features-output") ? o.get("features-output") : o.get("output") + ".features.json";
+            StringBuilder definitions = new StringBuilder("[\n");
+            for (int i = 0; i < scenario.features.size(); i++) {
+                definitions.append("  ").append(scenario.features.get(i).definitionJson())
+                        .append(i + 1 < scenario.features.size() ? ",\n" : "\n");
+            }
+            Files.writeString(Path.of(featuresOutput), definitions.append("]\n"));
+            out.println(records.size() + " records of scenario '" + scenario.name + "' written to " + o.get("output")
+                    + ", its feature definitions to " + featuresOutput + "; chart them with ./spc replay --features "
+                    + featuresOutput + " --input " + o.get("output") + " --output results.lp");
             return 0;
         }
         if (!o.has("bootstrap-servers")) {

@@ -1,6 +1,7 @@
 package dev.pilotspc.flink.functions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pilotspc.flink.records.BatchTally;
 import dev.pilotspc.flink.records.FeatureVerdict;
@@ -14,7 +15,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,8 +31,20 @@ class BatchReadinessHarnessTest {
     }
 
     private void open() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new BatchReadinessFunction(Duration.ZERO),
-                v -> v.batch, Types.STRING);
+        open(Duration.ZERO, Duration.ZERO, null);
+    }
+
+    private void open(Duration maxWait, Duration stateTtl, OperatorSubtaskState restoreFrom) throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new BatchReadinessFunction(maxWait, stateTtl)), v -> v.batch, Types.STRING);
+        harness.setup();
+        if (restoreFrom != null) {
+            harness.initializeState(restoreFrom);
+        }
+        harness.open();
     }
 
     private static FeatureVerdict verdict(long ms, String feature, String verdict) {
@@ -78,5 +92,45 @@ class BatchReadinessHarnessTest {
         harness.processWatermark(3);
         assertEquals(List.of("spc_readiness,batch=B,feature=* capable=true,reasons=\"all 2 critical features ready\","
                 + "stable=true,verdict=\"ready\" 3000000"), lines());
+    }
+
+    @Test
+    void appliesWhatWaitsWhenTheWatermarkStallsButNotWhileItMovesNorRightAfterARestore() throws Exception {
+        open(Duration.ofSeconds(5), Duration.ZERO, null);
+        harness.setProcessingTime(0);
+        harness.processWatermark(1);
+        harness.processElement(verdict(3, "a", "ready"), 3);
+        harness.setProcessingTime(4000);
+        harness.processWatermark(2);
+        harness.setProcessingTime(5000);
+        assertEquals(List.of(), lines(), "the watermark moved: keep waiting");
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+
+        open(Duration.ofSeconds(5), Duration.ZERO, snapshot);
+        harness.setProcessingTime(60_000);
+        assertEquals(List.of(), lines(), "a restored job has no watermark yet: wait for it");
+        harness.processElement(verdict(2, "b", "not_ready"), 2);
+        harness.setProcessingTime(65_000);
+        assertEquals(2, lines().size(), "no watermark for the whole wait: applied");
+    }
+
+    @Test
+    void forgetsABatchIdleLongerThanTheStateTtl() throws Exception {
+        open(Duration.ZERO, Duration.ofHours(1), null);
+        harness.setProcessingTime(0);
+        harness.processElement(verdict(1, "a", "not_ready"), 1);
+        harness.processWatermark(1);
+        harness.setProcessingTime(Duration.ofMinutes(50).toMillis());
+        harness.processElement(verdict(2, "b", "ready"), 2);
+        harness.processWatermark(2);
+        harness.setProcessingTime(Duration.ofMinutes(70).toMillis());
+        assertTrue(harness.numKeyedStateEntries() > 0, "active 20 minutes ago: kept");
+        harness.setProcessingTime(Duration.ofMinutes(111).toMillis());
+        assertEquals(0, harness.numKeyedStateEntries(), "idle for an hour: forgotten");
+        lines();
+        harness.processElement(verdict(3, "b", "ready"), 3);
+        harness.processWatermark(3);
+        assertEquals(List.of("spc_readiness,batch=B,feature=* capable=true,reasons=\"all 1 critical features ready\","
+                + "stable=true,verdict=\"ready\" 3000000"), lines(), "a new start: a's old verdict is gone");
     }
 }

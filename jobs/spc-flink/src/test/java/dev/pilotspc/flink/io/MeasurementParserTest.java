@@ -34,6 +34,21 @@ class MeasurementParserTest {
     }
 
     @Test
+    void rejectsALiveRecordStampedFurtherAheadOfTheClockThanAllowed() {
+        MeasurementParser live = new MeasurementParser(MeasurementParser.DEFAULT_MAX_RECORD_BYTES, 300_000);
+        long now = System.currentTimeMillis();
+        String soon = "{\"ts\":" + (now + 60_000) + ",\"feature\":\"f\",\"value\":1}";
+        String hoursAhead = "{\"ts\":" + (now + 3_600_000) + ",\"feature\":\"f\",\"value\":1}";
+
+        assertTrue(live.parseJsonBytes(soon.getBytes(StandardCharsets.UTF_8)).isValid());
+        MeasurementRecord ahead = live.parseJsonBytes(hoursAhead.getBytes(StandardCharsets.UTF_8));
+        assertEquals(DeadLetter.INVALID_TIMESTAMP, ahead.rejectReason);
+        assertTrue(ahead.rejectDetail.contains("more than 5m ahead of the job's clock"), ahead.rejectDetail);
+        assertEquals(hoursAhead, ahead.raw);
+        assertTrue(new MeasurementParser().parseJson(hoursAhead).isValid(), "files have no clock to compare with");
+    }
+
+    @Test
     void acceptsEpochMillisAndDefaultsTheBatch() {
         MeasurementRecord r = parser.parseJson("{\"ts\":1764000000123,\"feature\":\"f\",\"value\":1}");
         assertEquals(1_764_000_000_123_000_000L, r.tsNanos);

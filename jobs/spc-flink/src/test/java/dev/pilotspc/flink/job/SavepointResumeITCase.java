@@ -67,7 +67,7 @@ class SavepointResumeITCase {
         env.setParallelism(2);
         List<String> args = new ArrayList<>(List.of("--bootstrap-servers", KAFKA.bootstrapServers(), "--features",
                 features.toString(), "--topic-measurements", TOPIC, "--group-id", group, "--output", output.toString(),
-                "--out-of-orderness", "0", "--max-wait", "0", "--idleness", "1s", "--checkpoint-interval", bounded ? "0" : "500ms"));
+                "--out-of-orderness", "0", "--max-wait", "0", "--state-ttl", "0", "--idleness", "1s", "--checkpoint-interval", bounded ? "0" : "500ms"));
         if (bounded) {
             args.add("--bounded");
         }

@@ -50,7 +50,7 @@ class DemoCommandITCase {
             long points = lines.stream().filter(l -> l.startsWith("spc_point,") && l.contains("feature=" + feature)).count();
             assertEquals(110, points, feature + " charted for every part");
         }
-        assertTrue(output.contains("drift of 6.0E-4 per part on housing.bore_diameter from part 60: first alarm at part"),
+        assertTrue(output.contains("drift of 0.0006 per part on housing.bore_diameter from part 60: first alarm at part"),
                 output);
         assertTrue(output.contains("mean shift of 0.05 on shaft.length from part 80: first alarm at part"), output);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("spc_drift,") && l.contains("feature=housing.bore_diameter")),

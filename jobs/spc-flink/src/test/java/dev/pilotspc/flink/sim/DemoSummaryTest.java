@@ -18,7 +18,7 @@ class DemoSummaryTest {
 
     @Test
     void aFaultAfterTheLastPartIsNotReachedRatherThanMissed() {
-        Scenario s = Scenario.from(DemoCommand.options().parse(new String[] {"--scenario", "tool-wear", "--parts", "70"}));
+        Scenario s = Scenario.from(DemoCommand.options().parse(new String[] {"--scenario", "tool-wear", "--parts", "70"}), false);
         LiveView view = new LiveView(dir.resolve("tool-wear.lp"), s.features.stream().map(Scenario.Feature::id).toList());
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         DemoCommand.summary(s, view, Map.of(), dir.resolve("tool-wear.lp"), DemoCommand.options().parse(new String[0]),

@@ -61,7 +61,7 @@ final class ClientV2Transport implements LineTransport {
                 detail = "no /api/v2/write at this URL (InfluxDB 1.x before 1.8? use --" + InfluxOptions.TRANSPORT + " v1)";
             }
             String message = status == 0
-                    ? (e.getCause() != null ? e.getCause().getClass().getSimpleName() + ": " : "") + e.getMessage()
+                    ? (e.getCause() != null ? dev.pilotspc.flink.io.Errors.describe(e.getCause()) : e.getMessage())
                     : "HTTP " + status + ": " + detail;
             throw new WriteFailure(status, WriteFailure.parseRetryAfter(header(e.headers(), "Retry-After")), message, e);
         }

@@ -56,7 +56,7 @@ final class HttpV1Transport implements LineTransport {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new WriteFailure(0, -1, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            throw new WriteFailure(0, -1, dev.pilotspc.flink.io.Errors.describe(e), e);
         }
         int status = response.statusCode();
         if (status / 100 != 2) {

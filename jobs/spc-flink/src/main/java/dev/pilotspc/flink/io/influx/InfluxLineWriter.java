@@ -2,6 +2,7 @@ package dev.pilotspc.flink.io.influx;
 
 import dev.pilotspc.flink.io.influx.LineTransport.WriteFailure;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -10,7 +11,10 @@ import org.apache.flink.metrics.MetricGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Batches line-protocol lines (UTF-8) and writes them synchronously, retrying transient failures with backoff. */
+/**
+ * Batches line-protocol lines (UTF-8) and writes them synchronously, retrying transient failures
+ * with backoff and setting aside the lines InfluxDB rejects for their data.
+ */
 final class InfluxLineWriter implements SinkWriter<byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(InfluxLineWriter.class);
     // A server may ask for a long pause; beyond this we would rather fail and let Flink restart.
@@ -22,6 +26,10 @@ final class InfluxLineWriter implements SinkWriter<byte[]> {
     private final Counter linesWritten;
     private final Counter writeRetries;
     private final Counter writeFailures;
+    private final Counter rejectedLines;
+    private static final long REJECT_LOG_INTERVAL_MILLIS = 10_000;
+    private long lastRejectLog = Long.MIN_VALUE / 2;
+    private long rejectedSinceLog;
     /** The request body being collected: whole lines, each ending with '\n'. */
     private byte[] body = new byte[1 << 16];
     private int bodySize;
@@ -37,6 +45,7 @@ final class InfluxLineWriter implements SinkWriter<byte[]> {
         this.linesWritten = metrics.counter("numLinesWritten");
         this.writeRetries = metrics.counter("numWriteRetries");
         this.writeFailures = metrics.counter("numWriteFailures");
+        this.rejectedLines = metrics.counter("numRejectedLines");
     }
 
     /** An element holds one or more lines; blank lines are skipped, a missing last newline added. */
@@ -114,34 +123,84 @@ final class InfluxLineWriter implements SinkWriter<byte[]> {
         if (batchLines == 0) {
             return;
         }
-        int lines = batchLines;
-        for (int attempt = 0; ; attempt++) {
-            try {
-                transport.write(body, bodySize);
-                break;
-            } catch (WriteFailure f) {
-                if (!f.retryable()) {
-                    writeFailures.inc();
-                    throw new IOException("InfluxDB at " + options.redactedUrl() + " rejected a batch of " + lines
-                            + " lines (not retried: fix the data or the configuration): " + f.getMessage(), f);
-                }
-                if (attempt >= options.maxRetries()) {
-                    writeFailures.inc();
-                    throw new IOException("InfluxDB write of " + lines + " lines to " + options.redactedUrl()
-                            + " failed after " + (attempt + 1) + " attempts: " + f.getMessage(), f);
-                }
-                long delay = f.retryAfterMillis >= 0 ? Math.min(f.retryAfterMillis, MAX_RETRY_AFTER_MILLIS)
-                        : backoff(attempt);
-                writeRetries.inc();
-                LOG.warn("InfluxDB write of {} lines to {} failed ({}); retry {}/{} in {} ms", lines,
-                        options.redactedUrl(), f.getMessage(), attempt + 1, options.maxRetries(), delay);
-                // Blocking here is the backpressure: upstream stalls instead of the buffer growing.
-                Thread.sleep(delay);
-            }
-        }
-        linesWritten.inc(lines);
+        int rejected = write(body, bodySize, batchLines);
+        linesWritten.inc(batchLines - rejected);
         bodySize = 0;
         batchLines = 0;
+    }
+
+    /**
+     * Writes {@code lines} whole lines, retrying transient failures. A batch the server rejects for
+     * its data (a point beyond the retention policy, a bad line, too large a request: InfluxDB
+     * answers 400, 413 or 422, having written some points or none) is split in halves until the
+     * rejected lines stand alone; those are counted and logged, the others land. Resending is safe:
+     * points are idempotent. So one bad point cannot fail the job, which would replay it from the
+     * checkpoint and fail again forever. Returns the number of rejected lines.
+     */
+    private int write(byte[] lines, int length, int count) throws IOException, InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                transport.write(lines, length);
+                return 0;
+            } catch (WriteFailure f) {
+                if (f.retryable()) {
+                    retryOrGiveUp(f, count, attempt);
+                } else if (f.isConfigurationError()) {
+                    writeFailures.inc();
+                    throw new IOException("InfluxDB at " + options.redactedUrl() + " refused a write of " + count
+                            + " lines (not retried: check the URL, database/bucket and credentials): " + f.getMessage(), f);
+                } else if (count == 1) {
+                    reject(lines, length, f);
+                    return 1;
+                } else {
+                    int half = splitPoint(lines, length, count / 2);
+                    return write(Arrays.copyOfRange(lines, 0, half), half, count / 2)
+                            + write(Arrays.copyOfRange(lines, half, length), length - half, count - count / 2);
+                }
+            }
+        }
+    }
+
+    private void retryOrGiveUp(WriteFailure f, int lines, int attempt) throws IOException, InterruptedException {
+        int maxRetries = options.maxRetries();
+        if (maxRetries != InfluxOptions.UNLIMITED && attempt >= maxRetries) {
+            writeFailures.inc();
+            throw new IOException("InfluxDB write of " + lines + " lines to " + options.redactedUrl()
+                    + " failed after " + (attempt + 1) + " attempts: " + f.getMessage(), f);
+        }
+        long delay = f.retryAfterMillis >= 0 ? Math.min(f.retryAfterMillis, MAX_RETRY_AFTER_MILLIS) : backoff(attempt);
+        writeRetries.inc();
+        LOG.warn("InfluxDB write of {} lines to {} failed ({}); retry {}/{} in {} ms", lines, options.redactedUrl(),
+                f.getMessage(), attempt + 1, maxRetries == InfluxOptions.UNLIMITED ? "unlimited" : maxRetries, delay);
+        // Blocking here is the backpressure: upstream stalls (and the measurements wait in Kafka)
+        // instead of a buffer growing.
+        Thread.sleep(delay);
+    }
+
+    /** The offset after the {@code n}-th line. */
+    private static int splitPoint(byte[] lines, int length, int n) {
+        int seen = 0;
+        for (int i = 0; i < length; i++) {
+            if (lines[i] == '\n' && ++seen == n) {
+                return i + 1;
+            }
+        }
+        return length;
+    }
+
+    private void reject(byte[] line, int length, WriteFailure f) {
+        rejectedLines.inc();
+        long now = System.currentTimeMillis();
+        rejectedSinceLog++;
+        // a backfill beyond the retention policy rejects every line: one log line per interval, with the count
+        if (now - lastRejectLog >= REJECT_LOG_INTERVAL_MILLIS) {
+            LOG.warn("InfluxDB at {} rejected {} line(s) since the last report, counted in numRejectedLines; the last: {} ({})",
+                    options.redactedUrl(), rejectedSinceLog,
+                    WriteFailure.abbreviate(new String(line, 0, Math.max(0, length - 1), StandardCharsets.UTF_8)),
+                    f.getMessage());
+            lastRejectLog = now;
+            rejectedSinceLog = 0;
+        }
     }
 
     private long backoff(int attempt) {

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  *   <tr><td>--influx-batch-size</td><td>INFLUX_BATCH_SIZE</td><td>5000</td><td>lines per request</td></tr>
  *   <tr><td>--influx-flush-interval</td><td>INFLUX_FLUSH_INTERVAL</td><td>1s</td><td>max age of a partial batch</td></tr>
  *   <tr><td>--influx-gzip</td><td>INFLUX_GZIP</td><td>true</td><td>gzip request bodies</td></tr>
- *   <tr><td>--influx-max-retries</td><td>INFLUX_MAX_RETRIES</td><td>5</td><td>retries on 429, 5xx, I/O errors</td></tr>
+ *   <tr><td>--influx-max-retries</td><td>INFLUX_MAX_RETRIES</td><td>unlimited</td><td>retries on 429, 5xx, I/O errors (a number or {@code unlimited})</td></tr>
  *   <tr><td>--influx-retry-backoff</td><td>INFLUX_RETRY_BACKOFF</td><td>200ms</td><td>first retry delay, doubled up to 10 s</td></tr>
  *   <tr><td>--influx-timeout</td><td>INFLUX_TIMEOUT</td><td>10s</td><td>connect and request timeout</td></tr>
  * </table>
@@ -70,6 +70,8 @@ public final class InfluxOptions implements Serializable {
             USER, PASSWORD, PASSWORD_FILE, BATCH_SIZE, FLUSH_INTERVAL, GZIP, MAX_RETRIES, RETRY_BACKOFF, TIMEOUT);
 
     static final Duration MAX_RETRY_BACKOFF = Duration.ofSeconds(10);
+    /** {@link #maxRetries()} of a writer that retries until InfluxDB takes the batch. */
+    public static final int UNLIMITED = -1;
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)?");
 
     private final String url;
@@ -126,7 +128,7 @@ public final class InfluxOptions implements Serializable {
         require(token == null || username == null, "give either --" + TOKEN + " or --" + USER + ", not both");
         require(username == null || password != null, "--" + USER + " needs --" + PASSWORD + " or --" + PASSWORD_FILE);
         require(batchSize > 0, "--" + BATCH_SIZE + " must be > 0, got " + batchSize);
-        require(maxRetries >= 0, "--" + MAX_RETRIES + " must be >= 0, got " + maxRetries);
+        require(maxRetries >= 0 || maxRetries == UNLIMITED, "--" + MAX_RETRIES + " must be >= 0, got " + maxRetries);
         requirePositive(flushInterval, FLUSH_INTERVAL);
         requirePositive(retryBackoff, RETRY_BACKOFF);
         requirePositive(requestTimeout, TIMEOUT);
@@ -163,7 +165,7 @@ public final class InfluxOptions implements Serializable {
             b.batchSize(parseInt(BATCH_SIZE, v));
         }
         if ((v = in.get(MAX_RETRIES)) != null) {
-            b.maxRetries(parseInt(MAX_RETRIES, v));
+            b.maxRetries(v.trim().equalsIgnoreCase("unlimited") ? UNLIMITED : parseInt(MAX_RETRIES, v));
         }
         if ((v = in.get(FLUSH_INTERVAL)) != null) {
             b.flushInterval(parseDuration(FLUSH_INTERVAL, v));
@@ -260,7 +262,7 @@ public final class InfluxOptions implements Serializable {
                 + (username != null ? ", user=" + username : "")
                 + ", token=" + (token != null ? "***" : "none") + ", password=" + (password != null ? "***" : "none")
                 + ", batchSize=" + batchSize + ", flushInterval=" + flushInterval.toMillis() + "ms, gzip=" + gzip
-                + ", maxRetries=" + maxRetries + ", retryBackoff=" + retryBackoff.toMillis()
+                + ", maxRetries=" + (maxRetries == UNLIMITED ? "unlimited" : maxRetries) + ", retryBackoff=" + retryBackoff.toMillis()
                 + "ms, timeout=" + requestTimeout.toMillis() + "ms}";
     }
 
@@ -375,7 +377,7 @@ public final class InfluxOptions implements Serializable {
         private int batchSize = 5000;
         private Duration flushInterval = Duration.ofSeconds(1);
         private boolean gzip = true;
-        private int maxRetries = 5;
+        private int maxRetries = UNLIMITED;
         private Duration retryBackoff = Duration.ofMillis(200);
         private Duration requestTimeout = Duration.ofSeconds(10);
 

@@ -28,9 +28,14 @@ interface LineTransport extends AutoCloseable {
             this.retryAfterMillis = retryAfterMillis;
         }
 
-        /** 429, 5xx and I/O errors are transient; any other status is a bad request or configuration. */
+        /** 429, 5xx and I/O errors are transient; any other status is about the configuration or the data. */
         boolean retryable() {
             return status == 0 || status == 429 || status >= 500;
+        }
+
+        /** Wrong credentials, database or bucket (401, 403, 404): every write would fail the same way. */
+        boolean isConfigurationError() {
+            return status == 401 || status == 403 || status == 404;
         }
 
         static String abbreviate(String body) {

@@ -158,16 +158,47 @@ class InfluxLineSinkITCase {
     }
 
     @Test
-    void failsTheJobWithTheServersMessageOnABadLine() throws Exception {
+    void setsAsideALineInfluxDbRejectsAndWritesTheRestOfItsBatch() throws Exception {
+        // a rejected line must not fail the job: restored from its checkpoint, it would meet the
+        // same line again, for ever
         influx.createDatabase("spc_bad");
         InfluxOptions options = InfluxOptions.builder(influx.url()).db("spc_bad").build();
+        List<String> lines = List.of("spc_point,feature=f x=1 " + T0, "this is not line protocol",
+                "spc_point,feature=f x=2 " + (T0 + 1_000_000_000L), "spc_point,feature=f x=3 " + (T0 + 2_000_000_000L));
 
-        Exception e = assertThrows(Exception.class,
-                () -> run(List.of("spc_point,feature=f x=1 " + T0, "this is not line protocol"), options, 1));
+        JobExecutionResult result = run(List.of(String.join("\n", lines)), options, 1);
 
-        Throwable cause = ExceptionUtils.findThrowableWithMessage(e, "unable to parse 'this is not line protocol'")
-                .orElseThrow(() -> new AssertionError("no server message in the failure", e));
-        assertTrue(cause.getMessage().contains("HTTP 400") && cause.getMessage().contains("not retried"), cause.getMessage());
+        assertEquals(List.of(1.0, 2.0, 3.0), influx.rows("spc_bad", "SELECT x FROM spc_point").stream()
+                .map(r -> r.get("x").asDouble()).collect(Collectors.toList()));
+        assertEquals(1, counter(result.getJobID(), "numRejectedLines"));
+        assertEquals(3, counter(result.getJobID(), "numLinesWritten"));
+    }
+
+    @Test
+    void setsAsidePointsOlderThanTheRetentionPolicyKeeps() throws Exception {
+        // influxd answers 400 "partial write: points beyond retention policy dropped=1"
+        influx.createDatabase("spc_retention");
+        influx.query("spc_retention", "CREATE RETENTION POLICY hour ON spc_retention DURATION 1h REPLICATION 1 DEFAULT");
+        long now = System.currentTimeMillis() * 1_000_000L;
+        InfluxOptions options = InfluxOptions.builder(influx.url()).db("spc_retention").build();
+
+        JobExecutionResult result = run(List.of("spc_point,feature=f x=1 " + T0 + "\nspc_point,feature=f x=2 " + now),
+                options, 1);
+
+        assertEquals(List.of(2.0), influx.rows("spc_retention", "SELECT x FROM spc_point").stream()
+                .map(r -> r.get("x").asDouble()).collect(Collectors.toList()));
+        assertEquals(1, counter(result.getJobID(), "numRejectedLines"));
+    }
+
+    @Test
+    void failsTheJobWhenInfluxDbRefusesTheCredentials() throws Exception {
+        try (FlakyServer server = new FlakyServer(401)) {
+            Exception e = assertThrows(Exception.class, () -> run(results(T0), server.options(Transport.V1).build(), 1));
+
+            assertTrue(ExceptionUtils.findThrowableWithMessage(e, "not retried: check the URL").isPresent(),
+                    ExceptionUtils.stringifyException(e));
+            assertEquals(List.of(401), server.statuses());
+        }
     }
 
     @Test

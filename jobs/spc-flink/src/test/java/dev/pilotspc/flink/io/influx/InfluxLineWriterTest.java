@@ -19,10 +19,20 @@ import org.junit.jupiter.api.Test;
 
 class InfluxLineWriterTest {
     private final List<List<String>> requests = new ArrayList<>();
+    /** Statuses to answer before accepting requests (fault injection). */
+    private final java.util.ArrayDeque<Integer> failures = new java.util.ArrayDeque<>();
     private final LineTransport recording = new LineTransport() {
         @Override
-        public void write(byte[] body, int length) {
-            requests.add(List.of(new String(body, 0, length, StandardCharsets.UTF_8).split("\n")));
+        public void write(byte[] body, int length) throws WriteFailure {
+            String text = new String(body, 0, length, StandardCharsets.UTF_8);
+            requests.add(List.of(text.split("\n")));
+            Integer status = failures.poll();
+            if (status != null) {
+                throw new WriteFailure(status, -1, "HTTP " + status, null);
+            }
+            if (text.contains("bad")) { // as InfluxDB answers a batch with a line it cannot take
+                throw new WriteFailure(400, -1, "HTTP 400: unable to parse", null);
+            }
         }
 
         @Override
@@ -39,8 +49,12 @@ class InfluxLineWriterTest {
     };
 
     private InfluxLineWriter writer(int batchSize) {
-        InfluxOptions options = InfluxOptions.builder("http://h:8086").db("spc").batchSize(batchSize)
-                .flushInterval(Duration.ofSeconds(1)).build();
+        return writer(InfluxOptions.builder("http://h:8086").db("spc").batchSize(batchSize)
+                .flushInterval(Duration.ofSeconds(1)).retryBackoff(Duration.ofMillis(1)));
+    }
+
+    private InfluxLineWriter writer(InfluxOptions.Builder builder) {
+        InfluxOptions options = builder.build();
         return new InfluxLineWriter(options, recording, timers, metrics);
     }
 
@@ -55,6 +69,51 @@ class InfluxLineWriterTest {
 
         assertEquals(List.of(List.of("a 1", "b 2", "c 3"), List.of("d 4", "e 5", "f 6")), requests);
         assertEquals(6, counters.get("numLinesWritten").getCount());
+    }
+
+    @Test
+    void splitsARejectedBatchUntilTheRejectedLinesStandAloneAndWritesTheRest() throws Exception {
+        InfluxLineWriter writer = writer(100);
+        writer.write(bytes("a 1\nbad 2\nc 3\nd 4\nbad 5"), null);
+
+        writer.flush(false);
+
+        assertEquals(List.of(List.of("a 1", "bad 2", "c 3", "d 4", "bad 5"), List.of("a 1", "bad 2"), List.of("a 1"),
+                List.of("bad 2"), List.of("c 3", "d 4", "bad 5"), List.of("c 3"), List.of("d 4", "bad 5"),
+                List.of("d 4"), List.of("bad 5")), requests);
+        assertEquals(3, counters.get("numLinesWritten").getCount());
+        assertEquals(2, counters.get("numRejectedLines").getCount());
+    }
+
+    @Test
+    void retriesAnUnavailableServerUntilItTakesTheBatchByDefault() throws Exception {
+        InfluxLineWriter writer = writer(100);
+        for (int i = 0; i < 8; i++) {
+            failures.add(i % 2 == 0 ? 503 : 0);
+        }
+        writer.write(bytes("a 1"), null);
+
+        writer.flush(false);
+
+        assertEquals(9, requests.size());
+        assertEquals(8, counters.get("numWriteRetries").getCount());
+        assertEquals(1, counters.get("numLinesWritten").getCount());
+    }
+
+    @Test
+    void failsOnWrongCredentialsOrDatabaseWithoutRetrying() throws Exception {
+        for (int status : new int[] {401, 403, 404}) {
+            requests.clear();
+            failures.add(status);
+            InfluxLineWriter writer = writer(100);
+            writer.write(bytes("a 1"), null);
+
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> writer.flush(false));
+
+            assertTrue(e.getMessage().contains("HTTP " + status) && e.getMessage().contains("check the URL"), e.getMessage());
+            assertEquals(1, requests.size());
+        }
     }
 
     @Test

@@ -42,7 +42,7 @@ class InfluxOptionsTest {
         assertEquals(5000, o.batchSize());
         assertEquals(Duration.ofSeconds(1), o.flushInterval());
         assertTrue(o.gzip());
-        assertEquals(5, o.maxRetries());
+        assertEquals(InfluxOptions.UNLIMITED, o.maxRetries());
         assertEquals(Duration.ofMillis(200), o.retryBackoff());
         assertEquals(Duration.ofSeconds(10), o.requestTimeout());
     }
@@ -73,6 +73,8 @@ class InfluxOptionsTest {
         assertEquals(Duration.ofSeconds(2), overridden.retryBackoff());
         assertEquals(Duration.ofMinutes(1), overridden.requestTimeout());
         assertEquals(0, overridden.maxRetries());
+        assertEquals(InfluxOptions.UNLIMITED,
+                InfluxOptions.fromMap(Map.of("influx-max-retries", "Unlimited"), env).maxRetries());
     }
 
     @Test

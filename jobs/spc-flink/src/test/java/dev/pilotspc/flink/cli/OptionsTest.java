@@ -1,0 +1,63 @@
+package dev.pilotspc.flink.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Launcher options: values a job must not start with are one-line usage errors. */
+class OptionsTest {
+
+    private static Options run(String... args) {
+        return RunCommand.options().parse(args);
+    }
+
+    private static String error(Runnable r) {
+        return assertThrows(Options.UsageException.class, r::run).getMessage();
+    }
+
+    @Test
+    void readsDurationsWithUnitsAndRejectsNegativeOnesAndOnesThatRoundToNothing() {
+        assertEquals(Duration.ofMillis(1500), run("--max-wait", "1.5s").getDuration("max-wait"));
+        assertEquals(Duration.ofDays(7), run("--max-wait", "7d").getDuration("max-wait"));
+        assertEquals(Duration.ZERO, run("--max-wait", "PT0S").getDuration("max-wait"));
+        assertTrue(error(() -> run("--max-wait", "PT-1S").getDuration("max-wait")).contains("--max-wait"));
+        assertTrue(error(() -> run("--max-wait", "0.0001s").getDuration("max-wait")).contains("at least 1 ms"));
+        assertTrue(error(() -> run("--max-wait", "soon").getDuration("max-wait")).contains("like 500ms"));
+    }
+
+    @Test
+    void rejectsReadinessOptionsThatWouldCallAnyBatchReady() {
+        // a negative window made every point "recent history" of nothing: the worst batch was ready
+        assertTrue(error(() -> run("--ready-window", "-1").readinessPolicy()).contains("--ready-window must be at least 0"));
+        assertTrue(error(() -> run("--ready-min-parts", "-1").readinessPolicy()).contains("--ready-min-parts"));
+        assertTrue(error(() -> run("--ready-min-index", "-5").readinessPolicy()).contains("above 0"));
+        assertTrue(error(() -> run("--ready-min-index", "NaN").readinessPolicy()).contains("above 0"));
+        assertEquals(50, run("--ready-window", "50").readinessPolicy().window);
+    }
+
+    @Test
+    void acceptsAStateTtlOnlyWellAboveTheStallWait() {
+        assertEquals(Duration.ofDays(30), RunCommand.stateTtl(run()));
+        assertEquals(Duration.ZERO, RunCommand.stateTtl(run("--state-ttl", "0", "--max-wait", "0")));
+        assertTrue(error(() -> RunCommand.stateTtl(run("--max-wait", "0"))).contains("--max-wait above 0"));
+        assertTrue(error(() -> RunCommand.stateTtl(run("--state-ttl", "8s", "--max-wait", "5s"))).contains("half the TTL"));
+    }
+
+    @Test
+    void passesThisCommandsInfluxDefaultsUnlessGiven() {
+        assertEquals("unlimited", run("--influx-url", "http://h:8086").influxValues().get("influx-max-retries"));
+        assertEquals("5", ReplayCommand.options().parse(new String[] {"--influx-url", "http://h:8086"}).influxValues()
+                .get("influx-max-retries"));
+        assertEquals("2", run("--influx-max-retries", "2").influxValues().get("influx-max-retries"));
+        assertTrue(RunCommand.options().usage().contains("[env INFLUX_BUCKET]"));
+    }
+
+    @Test
+    void rejectsCountsBelowTheirMinimum() {
+        assertTrue(error(() -> run("--max-record-bytes", "0").getInt("max-record-bytes", 32)).contains("at least 32"));
+        assertTrue(error(() -> run("--parallelism", "x").getInt("parallelism", 1)).contains("needs an integer"));
+    }
+}
