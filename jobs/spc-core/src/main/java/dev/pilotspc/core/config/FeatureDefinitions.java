@@ -285,8 +285,14 @@ public final class FeatureDefinitions {
 
     /** One line per definition: {@link FeatureConfig#toString()} plus the settings it leaves out. */
     public static String describe(FeatureConfig c) {
-        StringBuilder sb = new StringBuilder(c.toString());
-        sb.append(c.unit != null ? " unit=" + c.unit : "");
+        StringBuilder sb = new StringBuilder(c.feature).append(": ").append(c.chart.id())
+                .append(c.subgroupSize > 1 ? " n=" + c.subgroupSize : "")
+                .append(" lsl=").append(Double.isNaN(c.lsl) ? "-" : fmt(c.lsl))
+                .append(" target=").append(Double.isNaN(c.target) ? "-" : fmt(c.target))
+                .append(" usl=").append(Double.isNaN(c.usl) ? "-" : fmt(c.usl))
+                .append(c.unit != null ? " " + c.unit : "")
+                .append(c.hasKnownLimits() ? "" : " baseline=" + c.baseline)
+                .append(" rules=").append(Rule.ids(c.rules));
         sb.append(c.hasKnownLimits() ? " limits(mean=" + fmt(c.knownMean) + ", sigma=" + fmt(c.knownSigma) + ")" : "");
         sb.append(c.ewmaEnabled() ? " ewma(lambda=" + fmt(c.ewmaLambda) + ", sigmas=" + fmt(c.ewmaSigmas) + ")" : "");
         sb.append(c.cusumEnabled() ? " cusum(k=" + fmt(c.cusumK) + ", h=" + fmt(c.cusumH) + ", head_start="

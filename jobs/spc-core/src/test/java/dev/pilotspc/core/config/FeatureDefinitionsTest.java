@@ -455,7 +455,8 @@ class FeatureDefinitionsTest {
         assertEquals(0, run.code());
         List<String> lines = run.out().lines().toList();
         assertEquals(4, lines.size());
-        assertTrue(lines.get(0).startsWith("FeatureConfig{housing.bore_diameter, chart=imr"), lines.get(0));
+        assertTrue(lines.get(0).startsWith("housing.bore_diameter: imr lsl=24.98 target=25 usl=25.02 mm baseline=30 rules="),
+                lines.get(0));
         assertTrue(lines.get(0).contains("ewma(lambda=0.2, sigmas=2.962)"), lines.get(0));
         assertTrue(lines.get(2).endsWith(" non-critical"), lines.get(2));
         assertEquals("3 feature definitions OK", lines.get(3));

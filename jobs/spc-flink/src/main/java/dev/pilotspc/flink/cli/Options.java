@@ -226,6 +226,11 @@ public final class Options {
         return get(name) != null;
     }
 
+    /** Whether the option is on the command line (not from the environment or a default). */
+    public boolean given(String name) {
+        return values.containsKey(name);
+    }
+
     public boolean flagSet(String name) {
         return Boolean.parseBoolean(get(name));
     }

@@ -86,6 +86,7 @@ public final class ReplayCommand {
                     Files.writeString(Path.of(file), "");
                 }
             }
+            System.err.println("spc replay: no records in " + inputFile);
             return 0;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -111,6 +112,16 @@ public final class ReplayCommand {
                     .name("alerts-file").uid("alerts-file");
         }
         env.execute("pilot-spc replay " + inputFile.getFileName());
+        // on stderr: stdout may be the results
+        long rejected;
+        try (java.util.stream.Stream<String> lines = Files.lines(Path.of(deadLetters), StandardCharsets.UTF_8)) {
+            rejected = lines.count();
+        }
+        System.err.printf(java.util.Locale.ROOT, "spc replay: %,d records of %s charted into %s; %,d dead letters in %s%n",
+                records.size(), inputFile, String.join(" and ", java.util.stream.Stream.of(
+                        output == null ? null : output.equals(TextFileSink.STDOUT) ? "stdout" : output,
+                        influx == null ? null : influx.redactedUrl()).filter(java.util.Objects::nonNull).toList()),
+                rejected, deadLetters);
         return 0;
     }
 

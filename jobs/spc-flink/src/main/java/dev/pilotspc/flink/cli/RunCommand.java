@@ -59,6 +59,8 @@ public final class RunCommand {
                 .influx("unlimited");
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunCommand.class);
+
     private RunCommand() {
     }
 
@@ -103,6 +105,10 @@ public final class RunCommand {
         if (!checkpointInterval.isZero()) {
             env.enableCheckpointing(checkpointInterval.toMillis());
             env.getCheckpointConfig().setTolerableCheckpointFailureNumber(o.getInt("tolerable-checkpoint-failures", 0));
+            if (env.getConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY) == null) {
+                LOG.warn("No --checkpoint-dir (nor state.checkpoints.dir): checkpoints stay in the JobManager's memory "
+                        + "(5 MB per state, lost with the JobManager); give durable storage in production");
+            }
         }
         if (o.has("parallelism")) {
             env.setParallelism(o.getInt("parallelism", 1));
@@ -156,6 +162,9 @@ public final class RunCommand {
     /** The InfluxDB sink's settings when --influx-url (or INFLUX_URL) is given, else null. */
     static InfluxOptions influxOptions(Options o) {
         if (!o.has("influx-url")) {
+            o.influxValues().keySet().stream().filter(o::given).findFirst().ifPresent(name -> {
+                throw new Options.UsageException("--" + name + " needs --influx-url (or INFLUX_URL)");
+            });
             return null;
         }
         try {

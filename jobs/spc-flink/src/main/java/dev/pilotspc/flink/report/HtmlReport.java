@@ -156,8 +156,10 @@ public final class HtmlReport {
         h.append("</tr><tr>");
         for (String n : names) {
             Object v = capability.fields().get(n);
+            String shown = !(v instanceof Double d) ? num(capability, n)
+                    : n.equals("mean") ? toResolutionOf(d, capability.number("sigma_overall")) : round(d);
             h.append("<td data-field=\"").append(n).append("\" data-value=\"").append(num(capability, n)).append("\">")
-                    .append(v instanceof Double d ? round(d) : num(capability, n)).append("</td>");
+                    .append(shown).append("</td>");
         }
         h.append("</tr></table>\n");
     }
@@ -173,6 +175,18 @@ public final class HtmlReport {
             return "-";
         }
         return v instanceof Double d ? dev.pilotspc.flink.io.LineProtocol.formatFloat(d) : v.toString();
+    }
+
+    /**
+     * A mean to the decimal of sigma's second significant digit (25.0123 with sigma 0.0046, not
+     * 25.01): an off-centre mean must show against a tight specification.
+     */
+    static String toResolutionOf(double mean, double sigma) {
+        if (Double.isNaN(mean) || !(sigma > 0) || Double.isInfinite(sigma)) {
+            return round(mean);
+        }
+        int decimals = Math.max(0, 1 - (int) Math.floor(Math.log10(sigma)));
+        return String.format(Locale.ROOT, "%." + Math.min(decimals, 12) + "f", mean);
     }
 
     private static String round(double v) {

@@ -33,6 +33,9 @@ public final class ReportCommand {
         }
         List<LineProtocolReader.Line> results;
         String input;
+        if (o.has("input") && o.given("influx-url")) {
+            throw new Options.UsageException("give the results once: --input FILE or --influx-url URL, not both");
+        }
         if (o.has("input")) {
             Path file = Path.of(o.get("input"));
             if (!Files.isRegularFile(file)) {

@@ -36,7 +36,8 @@ final class Svg {
             return "";
         }
         double pad = (max - min) * 0.05 + 1e-12;
-        Scale y = new Scale(min - pad, max + pad, HEIGHT - BOTTOM, TOP);
+        // a range or standard deviation is never below 0: its axis starts there
+        Scale y = new Scale(xChart ? min - pad : Math.max(0, min - pad), max + pad, HEIGHT - BOTTOM, TOP);
         Scale x = new Scale(1, Math.max(2, points.size()), LEFT, WIDTH - RIGHT);
         StringBuilder s = open(title + " (" + points.size() + " points)", y);
         if (xChart) {

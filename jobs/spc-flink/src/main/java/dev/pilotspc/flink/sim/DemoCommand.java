@@ -83,7 +83,9 @@ public final class DemoCommand {
                 List<String> jobArgs = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(),
                         "--output", results.toString(), "--checkpoint-interval", "1s", "--idleness", "2s",
                         "--max-wait", "2s", "--group-id", "spc-demo"));
-                o.influxValues().forEach((k, v) -> jobArgs.addAll(List.of("--" + k, v)));
+                if (o.has("influx-url")) {
+                    o.influxValues().forEach((k, v) -> jobArgs.addAll(List.of("--" + k, v)));
+                }
                 RunCommand.define(env, RunCommand.options().parse(jobArgs.toArray(new String[0])));
                 JobClient job = env.executeAsync("pilot-spc demo");
                 Thread stopper = new Thread(() -> job.cancel(), "spc-demo-stop");

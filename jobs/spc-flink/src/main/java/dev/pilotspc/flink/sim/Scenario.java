@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -114,11 +115,35 @@ public final class Scenario {
             if (features.stream().noneMatch(x -> x.id().equals(feature))) {
                 throw new IllegalArgumentException(source + ": fault on unknown feature '" + feature + "'");
             }
+            // what each kind needs: without it the fault would silently do nothing
+            List<String> needed = switch (type) {
+                case "shift" -> List.of("size");
+                case "drift" -> List.of("per_part");
+                case "variance" -> List.of("factor");
+                case "outliers" -> List.of("size", "rate");
+                default -> List.of("station", "offset");
+            };
+            for (String key : needed) {
+                if (f.path(key).isMissingNode()) {
+                    throw new IllegalArgumentException(source + ": a " + type + " fault on '" + feature + "' needs '" + key + "'");
+                }
+            }
             faults.add(new Fault(type, feature, f.path("from_part").asInt(1),
                     f.path("size").asDouble(f.path("offset").asDouble(0)), f.path("per_part").asDouble(0),
                     f.path("factor").asDouble(1), f.path("rate").asDouble(0), f.path("station").asText(null)));
         }
         JsonNode d = root.path("delivery");
+        Set<String> deliveryFaults = Set.of("malformed", "missing_field", "non_finite", "duplicates", "out_of_order", "late");
+        for (Iterator<Map.Entry<String, JsonNode>> it = d.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!deliveryFaults.contains(e.getKey())) {
+                throw new IllegalArgumentException(source + ": unknown delivery fault '" + e.getKey() + "' (known: "
+                        + String.join(", ", new java.util.TreeSet<>(deliveryFaults)) + ")");
+            }
+            if (!e.getValue().isNumber() || e.getValue().asDouble() < 0 || e.getValue().asDouble() > 1) {
+                throw new IllegalArgumentException(source + ": delivery '" + e.getKey() + "' is a rate per record, 0..1");
+            }
+        }
         delivery = new Delivery(d.path("malformed").asDouble(0), d.path("missing_field").asDouble(0),
                 d.path("non_finite").asDouble(0), d.path("duplicates").asDouble(0), d.path("out_of_order").asDouble(0),
                 d.path("late").asDouble(0));

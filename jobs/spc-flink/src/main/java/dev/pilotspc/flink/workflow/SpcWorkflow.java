@@ -14,6 +14,8 @@ import java.util.function.Supplier;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -100,6 +102,10 @@ public final class SpcWorkflow {
         // Every function here emits new objects and keeps only records that crossed a network
         // edge (deserialised copies): chained operators can pass records on without copying them.
         measurements.getExecutionEnvironment().getConfig().enableObjectReuse();
+        // every record and state type is a Flink POJO or basic type: a Kryo fallback is a bug
+        Configuration noKryo = new Configuration();
+        noKryo.set(PipelineOptions.GENERIC_TYPES, false);
+        measurements.getExecutionEnvironment().configure(noKryo);
         SingleOutputStreamOperator<MeasurementRecord> valid = measurements
                 .process(new RouteRejected())
                 .returns(Types.POJO(MeasurementRecord.class))

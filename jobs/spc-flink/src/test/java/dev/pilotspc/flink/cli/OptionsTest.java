@@ -53,6 +53,7 @@ class OptionsTest {
                 .get("influx-max-retries"));
         assertEquals("2", run("--influx-max-retries", "2").influxValues().get("influx-max-retries"));
         assertTrue(RunCommand.options().usage().contains("[env INFLUX_BUCKET]"));
+        assertTrue(error(() -> RunCommand.influxOptions(run("--influx-transport", "v3"))).contains("needs --influx-url"));
     }
 
     @Test

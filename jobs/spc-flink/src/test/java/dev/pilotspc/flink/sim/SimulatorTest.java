@@ -122,5 +122,13 @@ class SimulatorTest {
         assertTrue(e.getMessage().contains("unknown fault type 'wobble'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> scenario(BASE.replace("lsl: 0, usl: 20", "lsl: 20, usl: 0")));
         assertTrue(e.getMessage().contains("lsl"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> scenario(BASE + "faults:\n  - {type: shift, feature: a}\n"));
+        assertTrue(e.getMessage().contains("a shift fault on 'a' needs 'size'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> scenario(BASE + "delivery: {duplicate: 0.1}\n"));
+        assertTrue(e.getMessage().contains("unknown delivery fault 'duplicate'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> scenario(BASE + "delivery: {late: 2}\n"));
+        assertTrue(e.getMessage().contains("rate per record, 0..1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> scenario(BASE + "faults: [\n"));
+        assertTrue(e.getMessage().contains("not valid YAML: line"), e.getMessage());
     }
 }
