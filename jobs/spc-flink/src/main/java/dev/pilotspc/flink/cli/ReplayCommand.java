@@ -117,7 +117,7 @@ public final class ReplayCommand {
         try (java.util.stream.Stream<String> lines = Files.lines(Path.of(deadLetters), StandardCharsets.UTF_8)) {
             rejected = lines.count();
         }
-        System.err.printf(java.util.Locale.ROOT, "spc replay: %,d records of %s charted into %s; %,d dead letters in %s%n",
+        System.err.printf(java.util.Locale.ROOT, "spc replay: %,d records of %s read, results in %s; %,d dead letters in %s%n",
                 records.size(), inputFile, String.join(" and ", java.util.stream.Stream.of(
                         output == null ? null : output.equals(TextFileSink.STDOUT) ? "stdout" : output,
                         influx == null ? null : influx.redactedUrl()).filter(java.util.Objects::nonNull).toList()),

@@ -50,7 +50,9 @@ public final class RunCommand {
                         "checkpoints in a row that may fail (e.g. while InfluxDB is down and its sink waits) before the job restarts",
                         null, "30")
                 .option("parallelism", "job parallelism (default: the cluster's)")
-                .option("max-parallelism", "key groups: the most parallelism a savepoint can be rescaled to", null, "128")
+                .option("max-parallelism", "key groups: the most parallelism a savepoint can be rescaled to "
+                        + "(default: the cluster's pipeline.max-parallelism, else Flink's from the first parallelism; "
+                        + "fix it before the first savepoint)")
                 .option("max-record-bytes", "records longer than this go to the dead letters as oversized", null,
                         Integer.toString(MeasurementParser.DEFAULT_MAX_RECORD_BYTES))
                 .flag("bounded", "stop at the topics' current end (tests, benchmarks)")
@@ -113,8 +115,14 @@ public final class RunCommand {
         if (o.has("parallelism")) {
             env.setParallelism(o.getInt("parallelism", 1));
         }
-        // fixed, not derived from the first parallelism, so savepoints rescale within it
-        env.setMaxParallelism(o.getInt("max-parallelism", 1));
+        if (o.has("max-parallelism")) {
+            int maxParallelism = o.getInt("max-parallelism", 1);
+            if (o.has("parallelism") && o.getInt("parallelism") > maxParallelism) {
+                throw new Options.UsageException("--parallelism " + o.get("parallelism") + " exceeds --max-parallelism "
+                        + maxParallelism);
+            }
+            env.setMaxParallelism(maxParallelism);
+        }
         boolean bounded = o.flagSet("bounded");
         KafkaIo.Connection kafka = new KafkaIo.Connection(o.get("bootstrap-servers"), o.prefixed("kafka"));
         MeasurementParser parser = new MeasurementParser(o.getInt("max-record-bytes", 32),

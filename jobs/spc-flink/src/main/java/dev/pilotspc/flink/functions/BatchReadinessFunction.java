@@ -129,13 +129,17 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
         Long idleAt = idleCheckAt.value();
         if (idleAt != null && idleAt == timestamp) {
             idleCheckAt.clear();
-            long idleUntil = lastActive.value() + stateTtlMillis;
-            if (idleUntil > timestamp) {
-                scheduleIdleCheck(ctx, idleUntil);
-            } else {
-                forget(ctx, out);
+            Long active = lastActive.value();
+            if (stateTtlMillis > 0 && active != null) { // no TTL (any more): keep the batch
+                long idleUntil = active + stateTtlMillis;
+                if (idleUntil > timestamp) {
+                    scheduleIdleCheck(ctx, idleUntil);
+                } else {
+                    forget(ctx, out);
+                    return;
+                }
             }
-            return;
+            // the stall timer may be due at the same millisecond (one timer then): go on
         }
         Long stallAt = stallTimerAt.value();
         if (stallAt == null || stallAt != timestamp) {
@@ -154,26 +158,21 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
             armStallTimer(ctx);
             return;
         }
-        List<Long> times = new ArrayList<>();
-        List<FeatureVerdict> due = new ArrayList<>();
-        for (Map.Entry<Long, FeatureVerdict[]> e : pending.entries()) {
-            times.add(e.getKey());
-            due.addAll(List.of(e.getValue()));
-        }
-        for (Long t : times) {
-            pending.remove(t);
-        }
-        applyInOrder(due, ctx, out);
+        applyInOrder(drainPending(), ctx, out);
     }
 
-    /** A batch idle for the state TTL: what still waits is applied, then its state goes. */
-    private void forget(OnTimerContext ctx, Collector<ResultBatch> out) throws Exception {
+    private List<FeatureVerdict> drainPending() throws Exception {
         List<FeatureVerdict> due = new ArrayList<>();
         for (FeatureVerdict[] waiting : pending.values()) {
             due.addAll(List.of(waiting));
         }
-        applyInOrder(due, ctx, out);
         pending.clear();
+        return due;
+    }
+
+    /** A batch idle for the state TTL: what still waits is applied, then its state goes. */
+    private void forget(OnTimerContext ctx, Collector<ResultBatch> out) throws Exception {
+        applyInOrder(drainPending(), ctx, out);
         verdicts.clear();
         tally.clear();
         lastVerdict.clear();
@@ -196,6 +195,9 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
             t = tally(verdicts.values());
         }
         FeatureVerdict previousOfFeature = verdicts.get(v.feature);
+        if (previousOfFeature != null && sameVerdict(previousOfFeature, v)) {
+            return; // a chart telling it lives (its verdict resent while unchanged): nothing to recompute
+        }
         if (previousOfFeature != null) {
             t.remove(previousOfFeature);
         }
@@ -210,6 +212,10 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
             ctx.output(ALERTS, new Alert(result.tsNanos(), BATCH_FEATURE + '\u001f' + v.batch, BATCH_FEATURE,
                     AlertJson.verdictChange(result, previous)));
         }
+    }
+
+    private static boolean sameVerdict(FeatureVerdict a, FeatureVerdict b) {
+        return a.verdict.equals(b.verdict) && a.critical == b.critical && a.stable == b.stable && a.capable == b.capable;
     }
 
     /**

@@ -26,8 +26,10 @@ public class KeyState {
     /** Stability and capability sent with the last verdict to the batch verdict. */
     public boolean lastStable;
     public boolean lastCapable;
-    /** Whether the feature counted as critical in the last verdict sent. */
-    public boolean lastCritical;
+    /** Whether the feature counted as critical in the last verdict sent; null = unknown (state from before). */
+    public Boolean lastCritical;
+    /** When (processing time) the last verdict went to the batch verdict: resent while unchanged, so the batch knows the chart lives. */
+    public long lastVerdictSentAt;
     /** Measurements waiting for the watermark, sorted by event time, ties in arrival order. */
     public MeasurementRecord[] pending = new MeasurementRecord[0];
     public int pendingCount;

@@ -58,6 +58,11 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
     private final String definitionsText;
     private final String definitionsSource;
     private final Duration stateTtl;
+    /**
+     * How often a chart resends an unchanged verdict (half the state TTL; 0 = never), so the batch
+     * verdict, which forgets a batch it has heard nothing of for the TTL, keeps a living batch.
+     */
+    private final long heartbeatMillis;
     private final long maxWaitMillis;
     private final ReadinessPolicy readiness;
 
@@ -92,6 +97,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         this.definitionsText = definitionsText;
         this.definitionsSource = definitionsSource;
         this.stateTtl = stateTtl;
+        this.heartbeatMillis = stateTtl.toMillis() / 2;
         this.maxWaitMillis = maxWait.toMillis();
     }
 
@@ -296,14 +302,17 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                 // the batch verdict's stable and capable are those of its features now (while this
                 // feature has insufficient data the batch's are false whatever its own are)
                 boolean flagsMatter = !ReadinessResult.INSUFFICIENT_DATA.equals(v.verdict());
-                if (verdictChanged || config.critical != state.lastCritical
-                        || flagsMatter && (v.stable() != state.lastStable || v.capable() != state.lastCapable)) {
+                long now = heartbeatMillis > 0 ? ctx.timerService().currentProcessingTime() : 0;
+                if (verdictChanged || !Boolean.valueOf(config.critical).equals(state.lastCritical)
+                        || flagsMatter && (v.stable() != state.lastStable || v.capable() != state.lastCapable)
+                        || heartbeatMillis > 0 && now - state.lastVerdictSentAt >= heartbeatMillis) {
                     ctx.output(VERDICTS, new FeatureVerdict(v.tsNanos(), r.batch, r.feature, v.verdict(), config.critical,
-                            v.reasons(), v.stable(), v.capable()));
+                            null, v.stable(), v.capable()));
                     state.lastVerdict = v.verdict();
                     state.lastStable = v.stable();
                     state.lastCapable = v.capable();
                     state.lastCritical = config.critical;
+                    state.lastVerdictSentAt = now;
                 }
             } else if (result instanceof DriftResult d) {
                 ctx.output(ALERTS, new Alert(d.tsNanos(), ctx.getCurrentKey(), r.feature, AlertJson.drift(d, config.lsl, config.usl)));
@@ -326,9 +335,12 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                     update.text, null));
             return;
         }
+        FeatureConfig previous = definition(update.feature, ctx.getBroadcastState(DEFINITIONS));
         if (update.isTombstone()) {
             ctx.getBroadcastState(DEFINITIONS).put(update.feature, new DefinitionEntry(null, true));
-            reportCritical(ctx, update.feature, false); // a removed feature no longer holds its batches
+            if (previous != null && previous.critical) {
+                reportCritical(ctx, update.feature, false); // a removed feature no longer holds its batches
+            }
             return;
         }
         try {
@@ -338,7 +350,9 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                         + config.feature + "'");
             }
             ctx.getBroadcastState(DEFINITIONS).put(update.feature, new DefinitionEntry(config, false));
-            reportCritical(ctx, update.feature, config.critical);
+            if (previous == null || previous.critical != config.critical) {
+                reportCritical(ctx, update.feature, config.critical);
+            }
         } catch (DefinitionException e) {
             rejectDefinition(ctx, new DeadLetter(DeadLetter.INVALID_DEFINITION, e.getMessage(), update.text,
                     update.feature));
@@ -355,8 +369,11 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         String prefix = feature + '\u001f';
         long watermarkNanos = Math.max(ctx.currentWatermark(), Long.MIN_VALUE / 1_000_000L) * 1_000_000L;
         ctx.applyToKeyedState(stateDescriptor, (key, chart) -> {
+            if (!key.startsWith(prefix)) {
+                return;
+            }
             KeyState s = chart.value();
-            if (!key.startsWith(prefix) || s == null || s.lastVerdict == null || s.lastCritical == critical) {
+            if (s == null || s.lastVerdict == null || Boolean.valueOf(critical).equals(s.lastCritical)) {
                 return;
             }
             // "now" in event time, never before the chart's own last verdict

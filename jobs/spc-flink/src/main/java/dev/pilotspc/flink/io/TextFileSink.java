@@ -75,13 +75,13 @@ public class TextFileSink<T> implements Sink<T> {
     }
 
     /**
-     * A job's first attempt starts the file afresh; a restart or a restore appends, so the results
-     * before the checkpoint stay (those after it come again: at-least-once, as the InfluxDB sink).
+     * A job starts the file afresh, and so does a restart before its first checkpoint (the sources
+     * start over too); a restore from a checkpoint or savepoint appends, so the results before it
+     * stay (those after it come again: at-least-once, as with the InfluxDB sink).
      */
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
-        boolean resumed = context.getRestoredCheckpointId().isPresent() || context.getTaskInfo().getAttemptNumber() > 0;
-        return writer(open(path, resumed), encode);
+        return writer(open(path, context.getRestoredCheckpointId().isPresent()), encode);
     }
 
     /** A writer of each element's bytes to {@code out}: flushed on checkpoints and at the end, closed with it. */

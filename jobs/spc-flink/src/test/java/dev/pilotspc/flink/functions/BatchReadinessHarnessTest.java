@@ -115,22 +115,46 @@ class BatchReadinessHarnessTest {
     }
 
     @Test
-    void forgetsABatchIdleLongerThanTheStateTtl() throws Exception {
+    void forgetsABatchHeardNothingOfForTheStateTtlButKeepsOneItsChartsStillResend() throws Exception {
         open(Duration.ZERO, Duration.ofHours(1), null);
         harness.setProcessingTime(0);
         harness.processElement(verdict(1, "a", "not_ready"), 1);
-        harness.processWatermark(1);
-        harness.setProcessingTime(Duration.ofMinutes(50).toMillis());
         harness.processElement(verdict(2, "b", "ready"), 2);
         harness.processWatermark(2);
-        harness.setProcessingTime(Duration.ofMinutes(70).toMillis());
-        assertTrue(harness.numKeyedStateEntries() > 0, "active 20 minutes ago: kept");
-        harness.setProcessingTime(Duration.ofMinutes(111).toMillis());
-        assertEquals(0, harness.numKeyedStateEntries(), "idle for an hour: forgotten");
-        lines();
-        harness.processElement(verdict(3, "b", "ready"), 3);
-        harness.processWatermark(3);
+        assertEquals(2, lines().size());
+        // unchanged verdicts resent by living charts (every half TTL): no new batch line, the batch stays
+        harness.setProcessingTime(Duration.ofMinutes(40).toMillis());
+        harness.processElement(verdict(3, "a", "not_ready"), 3);
+        harness.setProcessingTime(Duration.ofMinutes(80).toMillis());
+        harness.processElement(verdict(4, "b", "ready"), 4);
+        harness.processWatermark(4);
+        harness.setProcessingTime(Duration.ofMinutes(130).toMillis());
+        assertEquals(List.of(), lines());
+        assertTrue(harness.numKeyedStateEntries() > 0, "heard of 50 minutes ago: kept");
+        harness.processElement(verdict(5, "b", "not_ready"), 5);
+        harness.processWatermark(5);
+        assertEquals(List.of("spc_readiness,batch=B,feature=* capable=false,reasons=\"not ready: a, b\","
+                + "stable=false,verdict=\"not_ready\" 5000000"), lines(), "a's verdict is still counted");
+
+        harness.setProcessingTime(Duration.ofMinutes(191).toMillis());
+        assertEquals(0, harness.numKeyedStateEntries(), "nothing heard for an hour: forgotten");
+        harness.processElement(verdict(6, "b", "ready"), 6);
+        harness.processWatermark(6);
         assertEquals(List.of("spc_readiness,batch=B,feature=* capable=true,reasons=\"all 1 critical features ready\","
-                + "stable=true,verdict=\"ready\" 3000000"), lines(), "a new start: a's old verdict is gone");
+                + "stable=true,verdict=\"ready\" 6000000"), lines(), "a new start");
+    }
+
+    @Test
+    void appliesWhatWaitsEvenWhenTheIdleCheckFallsOnTheSameMillisecond() throws Exception {
+        open(Duration.ofSeconds(5), Duration.ofSeconds(20), null);
+        harness.setProcessingTime(0);
+        harness.processWatermark(1);
+        harness.processElement(verdict(2, "a", "ready"), 2); // idle check due at 20 s
+        harness.setProcessingTime(5000); // the watermark stays: applied
+        assertEquals(1, lines().size());
+        harness.setProcessingTime(15_000);
+        harness.processElement(verdict(3, "a", "not_ready"), 3); // stall timer due at 20 s too
+        harness.setProcessingTime(20_000);
+        assertEquals(1, lines().size(), "applied at 20 s, not only when the batch is forgotten");
     }
 }

@@ -213,6 +213,22 @@ class MonitorFunctionTest {
     }
 
     @Test
+    void resendsAnUnchangedVerdictEveryHalfStateTtlSoTheBatchKnowsTheChartLives() throws Exception {
+        open(null, Duration.ofHours(1));
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        harness.processWatermark(100_000);
+        harness.setProcessingTime(0);
+        send(m("f", 1000, 10.0, "P1"));
+        harness.setProcessingTime(Duration.ofMinutes(20).toMillis());
+        send(m("f", 2000, 10.0, "P2"));
+        assertEquals(1, verdicts().size(), "unchanged and recent: not resent");
+        harness.setProcessingTime(Duration.ofMinutes(31).toMillis());
+        send(m("f", 3000, 10.0, "P3"));
+        assertEquals(2, verdicts().size(), "half an hour since it was sent: resent");
+        assertEquals(verdicts().get(0).verdict, verdicts().get(1).verdict);
+    }
+
+    @Test
     void alertsOnViolationsAndStateChanges() throws Exception {
         open(null);
         harness.processBroadcastWatermark(Long.MAX_VALUE);

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 final class InfluxLineWriter implements SinkWriter<byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(InfluxLineWriter.class);
-    // A server may ask for a long pause; beyond this we would rather fail and let Flink restart.
+    // A server may ask for a long pause: wait at most this long before asking again.
     private static final long MAX_RETRY_AFTER_MILLIS = 5 * 60_000L;
 
     private final InfluxOptions options;
@@ -29,7 +29,7 @@ final class InfluxLineWriter implements SinkWriter<byte[]> {
     private final Counter rejectedLines;
     private static final long REJECT_LOG_INTERVAL_MILLIS = 10_000;
     private long lastRejectLog = Long.MIN_VALUE / 2;
-    private long rejectedSinceLog;
+    private int rejectedSinceLog;
     /** The request body being collected: whole lines, each ending with '\n'. */
     private byte[] body = new byte[1 << 16];
     private int bodySize;
@@ -145,12 +145,18 @@ final class InfluxLineWriter implements SinkWriter<byte[]> {
             } catch (WriteFailure f) {
                 if (f.retryable()) {
                     retryOrGiveUp(f, count, attempt);
-                } else if (f.isConfigurationError()) {
+                } else if (!f.isDataRejection()) {
                     writeFailures.inc();
                     throw new IOException("InfluxDB at " + options.redactedUrl() + " refused a write of " + count
                             + " lines (not retried: check the URL, database/bucket and credentials): " + f.getMessage(), f);
+                } else if (f.partialWriteDropped() > 0) {
+                    // the server wrote the other points and says how many it dropped: nothing to resend
+                    // (InfluxDB 1.x reports lines it could not parse as "dropped=0": those are bisected)
+                    int dropped = (int) Math.min(count, f.partialWriteDropped());
+                    reject(dropped, lines, length, f);
+                    return dropped;
                 } else if (count == 1) {
-                    reject(lines, length, f);
+                    reject(1, lines, length, f);
                     return 1;
                 } else {
                     int half = splitPoint(lines, length, count / 2);
@@ -188,15 +194,16 @@ final class InfluxLineWriter implements SinkWriter<byte[]> {
         return length;
     }
 
-    private void reject(byte[] line, int length, WriteFailure f) {
-        rejectedLines.inc();
+    /** Counts {@code count} rejected lines of {@code lines} (the rejected one itself when it stands alone). */
+    private void reject(int count, byte[] lines, int length, WriteFailure f) {
+        rejectedLines.inc(count);
         long now = System.currentTimeMillis();
-        rejectedSinceLog++;
+        rejectedSinceLog += count;
         // a backfill beyond the retention policy rejects every line: one log line per interval, with the count
         if (now - lastRejectLog >= REJECT_LOG_INTERVAL_MILLIS) {
             LOG.warn("InfluxDB at {} rejected {} line(s) since the last report, counted in numRejectedLines; the last: {} ({})",
                     options.redactedUrl(), rejectedSinceLog,
-                    WriteFailure.abbreviate(new String(line, 0, Math.max(0, length - 1), StandardCharsets.UTF_8)),
+                    WriteFailure.abbreviate(new String(lines, 0, Math.max(0, length - 1), StandardCharsets.UTF_8)),
                     f.getMessage());
             lastRejectLog = now;
             rejectedSinceLog = 0;

@@ -128,7 +128,7 @@ public final class InfluxOptions implements Serializable {
         require(token == null || username == null, "give either --" + TOKEN + " or --" + USER + ", not both");
         require(username == null || password != null, "--" + USER + " needs --" + PASSWORD + " or --" + PASSWORD_FILE);
         require(batchSize > 0, "--" + BATCH_SIZE + " must be > 0, got " + batchSize);
-        require(maxRetries >= 0 || maxRetries == UNLIMITED, "--" + MAX_RETRIES + " must be >= 0, got " + maxRetries);
+        require(maxRetries >= 0 || maxRetries == UNLIMITED, "--" + MAX_RETRIES + " must be >= 0 or unlimited, got " + maxRetries);
         requirePositive(flushInterval, FLUSH_INTERVAL);
         requirePositive(retryBackoff, RETRY_BACKOFF);
         requirePositive(requestTimeout, TIMEOUT);
@@ -165,7 +165,10 @@ public final class InfluxOptions implements Serializable {
             b.batchSize(parseInt(BATCH_SIZE, v));
         }
         if ((v = in.get(MAX_RETRIES)) != null) {
-            b.maxRetries(v.trim().equalsIgnoreCase("unlimited") ? UNLIMITED : parseInt(MAX_RETRIES, v));
+            int retries = v.trim().equalsIgnoreCase("unlimited") ? UNLIMITED : parseInt(MAX_RETRIES, v);
+            require(retries >= 0 || v.trim().equalsIgnoreCase("unlimited"),
+                    "--" + MAX_RETRIES + " must be >= 0 or unlimited, got " + v);
+            b.maxRetries(retries);
         }
         if ((v = in.get(FLUSH_INTERVAL)) != null) {
             b.flushInterval(parseDuration(FLUSH_INTERVAL, v));

@@ -1,5 +1,8 @@
 package dev.pilotspc.flink.io.influx;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /** One blocking write of a batch of line-protocol lines; failures say whether a retry may help. */
 interface LineTransport extends AutoCloseable {
 
@@ -33,10 +36,25 @@ interface LineTransport extends AutoCloseable {
             return status == 0 || status == 429 || status >= 500;
         }
 
-        /** Wrong credentials, database or bucket (401, 403, 404): every write would fail the same way. */
-        boolean isConfigurationError() {
-            return status == 401 || status == 403 || status == 404;
+        /**
+         * The server refused the batch for its data (400 a line it cannot parse or a point beyond
+         * the retention policy, 413 too large, 422 unprocessable points); any other status
+         * (credentials, database, redirects, …) concerns every write alike.
+         */
+        boolean isDataRejection() {
+            return status == 400 || status == 413 || status == 422;
         }
+
+        /**
+         * The points dropped by a partial write ("partial write: … dropped=N", InfluxDB 1.x and
+         * 2.x: the other points were written), or -1 when the message says no such thing.
+         */
+        long partialWriteDropped() {
+            Matcher m = PARTIAL_WRITE.matcher(getMessage());
+            return m.find() ? Long.parseLong(m.group(1)) : -1;
+        }
+
+        private static final Pattern PARTIAL_WRITE = Pattern.compile("partial write.*dropped=(\\d+)", Pattern.DOTALL);
 
         static String abbreviate(String body) {
             String b = body == null ? "" : body.strip();

@@ -3,6 +3,7 @@ package dev.pilotspc.flink.io.influx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pilotspc.flink.io.influx.LineTransport.WriteFailure;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,16 +20,16 @@ import org.junit.jupiter.api.Test;
 
 class InfluxLineWriterTest {
     private final List<List<String>> requests = new ArrayList<>();
-    /** Statuses to answer before accepting requests (fault injection). */
-    private final java.util.ArrayDeque<Integer> failures = new java.util.ArrayDeque<>();
+    /** Failures to answer before accepting requests (fault injection). */
+    private final java.util.ArrayDeque<WriteFailure> failures = new java.util.ArrayDeque<>();
     private final LineTransport recording = new LineTransport() {
         @Override
         public void write(byte[] body, int length) throws WriteFailure {
             String text = new String(body, 0, length, StandardCharsets.UTF_8);
             requests.add(List.of(text.split("\n")));
-            Integer status = failures.poll();
-            if (status != null) {
-                throw new WriteFailure(status, -1, "HTTP " + status, null);
+            WriteFailure failure = failures.poll();
+            if (failure != null) {
+                throw failure;
             }
             if (text.contains("bad")) { // as InfluxDB answers a batch with a line it cannot take
                 throw new WriteFailure(400, -1, "HTTP 400: unable to parse", null);
@@ -89,7 +90,7 @@ class InfluxLineWriterTest {
     void retriesAnUnavailableServerUntilItTakesTheBatchByDefault() throws Exception {
         InfluxLineWriter writer = writer(100);
         for (int i = 0; i < 8; i++) {
-            failures.add(i % 2 == 0 ? 503 : 0);
+            failures.add(status(i % 2 == 0 ? 503 : 0));
         }
         writer.write(bytes("a 1"), null);
 
@@ -100,11 +101,29 @@ class InfluxLineWriterTest {
         assertEquals(1, counters.get("numLinesWritten").getCount());
     }
 
+    private static WriteFailure status(int status) {
+        return new WriteFailure(status, -1, "HTTP " + status, null);
+    }
+
     @Test
-    void failsOnWrongCredentialsOrDatabaseWithoutRetrying() throws Exception {
-        for (int status : new int[] {401, 403, 404}) {
+    void countsWhatAPartialWriteDroppedWithoutSendingTheRestAgain() throws Exception {
+        InfluxLineWriter writer = writer(100);
+        failures.add(new WriteFailure(400, -1,
+                "HTTP 400: {\"error\":\"partial write: points beyond retention policy dropped=2\"}", null));
+        writer.write(bytes("a 1\nb 2\nc 3"), null);
+
+        writer.flush(false);
+
+        assertEquals(1, requests.size());
+        assertEquals(1, counters.get("numLinesWritten").getCount());
+        assertEquals(2, counters.get("numRejectedLines").getCount());
+    }
+
+    @Test
+    void failsOnWrongCredentialsDatabaseOrUrlWithoutRetrying() throws Exception {
+        for (int status : new int[] {401, 403, 404, 301, 307, 405}) {
             requests.clear();
-            failures.add(status);
+            failures.add(status(status));
             InfluxLineWriter writer = writer(100);
             writer.write(bytes("a 1"), null);
 
