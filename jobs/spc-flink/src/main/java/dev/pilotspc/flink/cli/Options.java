@@ -236,12 +236,11 @@ public final class Options {
     }
 
     public int getInt(String name) {
-        String v = get(name);
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException | NullPointerException e) {
-            throw new UsageException("option --" + name + " needs an integer, got '" + v + "'");
+        long v = getLong(name);
+        if (v != (int) v) {
+            throw new UsageException("option --" + name + " is out of range, got " + v);
         }
+        return (int) v;
     }
 
     public long getLong(String name) {

@@ -47,17 +47,30 @@ class MonitorFunctionTest {
                 new MonitorFunction(FEATURES, "test.yaml", ttl, MAX_WAIT), MeasurementRecord::chartKey, Types.STRING,
                 MonitorFunction.DEFINITIONS);
         if (restoreFrom != null) {
-            harness.close();
-            harness = new KeyedBroadcastOperatorTestHarness<>(
-                    new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
-                            new MonitorFunction(FEATURES, "test.yaml", Duration.ZERO, MAX_WAIT),
-                            List.of(MonitorFunction.DEFINITIONS)),
-                    MeasurementRecord::chartKey, Types.STRING, 1, 1, 0);
-            harness.setup();
-            harness.initializeState(restoreFrom);
-            harness.open();
+            restore(restoreFrom, new dev.pilotspc.core.readiness.ReadinessPolicy());
         }
         return harness;
+    }
+
+    /** A new harness (a new run) restored from {@code snapshot}, with these readiness options. */
+    private void restore(OperatorSubtaskState snapshot, dev.pilotspc.core.readiness.ReadinessPolicy readiness)
+            throws Exception {
+        harness.close();
+        harness = new KeyedBroadcastOperatorTestHarness<>(
+                new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
+                        new MonitorFunction(FEATURES, "test.yaml", Duration.ZERO, MAX_WAIT, readiness),
+                        List.of(MonitorFunction.DEFINITIONS)),
+                MeasurementRecord::chartKey, Types.STRING, 1, 1, 0);
+        harness.setup();
+        harness.initializeState(snapshot);
+        harness.open();
+    }
+
+    /** A harness whose watermarks are past every test measurement: charts take them at once. */
+    private void openWithTheWatermarkAhead(Duration ttl) throws Exception {
+        open(null, ttl);
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        harness.processWatermark(100_000);
     }
 
     @AfterEach
@@ -162,9 +175,7 @@ class MonitorFunctionTest {
 
     @Test
     void appliesDefinitionsPublishedWhileRunningAndTombstones() throws Exception {
-        open(null);
-        harness.processBroadcastWatermark(Long.MAX_VALUE);
-        harness.processWatermark(100_000);
+        openWithTheWatermarkAhead(Duration.ZERO);
         harness.processBroadcastElement(new DefinitionUpdate("g", "{\"feature\": \"g\", \"usl\": 5}"), 0);
         send(m("g", 1000, 4, "G1"));
         assertEquals(1, points().size());
@@ -192,9 +203,7 @@ class MonitorFunctionTest {
 
     @Test
     void tellsTheBatchVerdictAtOnceWhenAFeatureStopsOrStartsCounting() throws Exception {
-        open(null);
-        harness.processBroadcastWatermark(Long.MAX_VALUE);
-        harness.processWatermark(100_000);
+        openWithTheWatermarkAhead(Duration.ZERO);
         send(m("f", 1000, 10.0, "P1"));
         assertEquals(1, verdicts().size());
         assertTrue(verdicts().get(0).critical);
@@ -214,9 +223,7 @@ class MonitorFunctionTest {
 
     @Test
     void resendsAnUnchangedVerdictEveryHalfStateTtlSoTheBatchKnowsTheChartLives() throws Exception {
-        open(null, Duration.ofHours(1));
-        harness.processBroadcastWatermark(Long.MAX_VALUE);
-        harness.processWatermark(100_000);
+        openWithTheWatermarkAhead(Duration.ofHours(1));
         harness.setProcessingTime(0);
         send(m("f", 1000, 10.0, "P1"));
         harness.setProcessingTime(Duration.ofMinutes(20).toMillis());
@@ -230,9 +237,7 @@ class MonitorFunctionTest {
 
     @Test
     void alertsOnViolationsAndStateChanges() throws Exception {
-        open(null);
-        harness.processBroadcastWatermark(Long.MAX_VALUE);
-        harness.processWatermark(100_000);
+        openWithTheWatermarkAhead(Duration.ZERO);
         send(m("f", 1000, 10.0, "P1"));
         send(m("f", 2000, 10.5, "P2"));
         List<String> alerts = harness.getSideOutput(MonitorFunction.ALERTS).stream()
@@ -285,23 +290,11 @@ class MonitorFunctionTest {
 
     @Test
     void judgesRestoredChartsByTheReadinessOptionsOfTheNewRun() throws Exception {
-        open(null);
-        harness.processBroadcastWatermark(Long.MAX_VALUE);
-        harness.processWatermark(100_000);
+        openWithTheWatermarkAhead(Duration.ZERO);
         for (int i = 1; i <= 6; i++) {
             send(m("f", 1000 * i, 10.0 + (i % 2) * 0.01, "P" + i));
         }
-        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
-        harness.close();
-        harness = new KeyedBroadcastOperatorTestHarness<>(
-                new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
-                        new MonitorFunction(FEATURES, "test.yaml", Duration.ZERO, MAX_WAIT,
-                                new dev.pilotspc.core.readiness.ReadinessPolicy(3, 1.33, false, 0)),
-                        List.of(MonitorFunction.DEFINITIONS)),
-                MeasurementRecord::chartKey, Types.STRING, 1, 1, 0);
-        harness.setup();
-        harness.initializeState(snapshot);
-        harness.open();
+        restore(harness.snapshot(1, 1), new dev.pilotspc.core.readiness.ReadinessPolicy(3, 1.33, false, 0));
         harness.processBroadcastWatermark(Long.MAX_VALUE);
         harness.processWatermark(100_000);
         send(m("f", 7000, 10.0, "P7"));
@@ -312,9 +305,7 @@ class MonitorFunctionTest {
 
     @Test
     void forgetsAChartIdleLongerThanTheStateTtl() throws Exception {
-        open(null, Duration.ofHours(1));
-        harness.processBroadcastWatermark(Long.MAX_VALUE);
-        harness.processWatermark(100_000);
+        openWithTheWatermarkAhead(Duration.ofHours(1));
         harness.setStateTtlProcessingTime(0);
         send(m("f", 1000, 10.0, "P1"));
         harness.setStateTtlProcessingTime(Duration.ofMinutes(59).toMillis());
