@@ -55,7 +55,7 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
 
     /**
      * @param maxWait apply waiting verdicts after this long without watermark progress; zero = never
-     * @param stateTtl forget a batch heard nothing of for this long (as its charts are); zero = never
+     * @param stateTtl the charts' state TTL: a batch heard nothing of for twice as long is forgotten; zero = never
      */
     public BatchReadinessFunction(Duration maxWait, Duration stateTtl) {
         this.maxWaitMillis = maxWait.toMillis();
@@ -91,7 +91,7 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
             long now = ctx.timerService().currentProcessingTime();
             lastActive.update(now);
             if (idleCheckAt.value() == null) {
-                scheduleIdleCheck(ctx, now + stateTtlMillis);
+                scheduleIdleCheck(ctx, now + idleMillis());
             }
         }
     }
@@ -103,6 +103,15 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
         stallTimerAt.update(at);
         watermarkAtStallTimer.update(ctx.timerService().currentWatermark());
         ctx.timerService().registerProcessingTimeTimer(at);
+    }
+
+    /**
+     * A living chart is silent for less than 1.5 TTL (it resends after half a TTL, but only when it
+     * charts a point, and it lives a TTL after its last): twice the TTL without a word means every
+     * chart of the batch is gone.
+     */
+    private long idleMillis() {
+        return 2 * stateTtlMillis;
     }
 
     private void scheduleIdleCheck(Context ctx, long at) throws Exception {
@@ -131,7 +140,7 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
             idleCheckAt.clear();
             Long active = lastActive.value();
             if (stateTtlMillis > 0 && active != null) { // no TTL (any more): keep the batch
-                long idleUntil = active + stateTtlMillis;
+                long idleUntil = active + idleMillis();
                 if (idleUntil > timestamp) {
                     scheduleIdleCheck(ctx, idleUntil);
                 } else {

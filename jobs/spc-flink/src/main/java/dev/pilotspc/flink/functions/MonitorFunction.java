@@ -97,7 +97,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         this.definitionsText = definitionsText;
         this.definitionsSource = definitionsSource;
         this.stateTtl = stateTtl;
-        this.heartbeatMillis = stateTtl.toMillis() / 2;
+        this.heartbeatMillis = stateTtl.isZero() ? 0 : Math.max(1, stateTtl.toMillis() / 2);
         this.maxWaitMillis = maxWait.toMillis();
     }
 
@@ -335,12 +335,12 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                     update.text, null));
             return;
         }
-        FeatureConfig previous = definition(update.feature, ctx.getBroadcastState(DEFINITIONS));
+        // what this run's charts were told last (a file's definition may differ from what restored charts reported)
+        DefinitionEntry published = ctx.getBroadcastState(DEFINITIONS).get(update.feature);
+        Boolean publishedCritical = published == null || published.removed ? null : published.config.critical;
         if (update.isTombstone()) {
             ctx.getBroadcastState(DEFINITIONS).put(update.feature, new DefinitionEntry(null, true));
-            if (previous != null && previous.critical) {
-                reportCritical(ctx, update.feature, false); // a removed feature no longer holds its batches
-            }
+            reportCritical(ctx, update.feature, false); // a removed feature no longer holds its batches
             return;
         }
         try {
@@ -350,7 +350,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                         + config.feature + "'");
             }
             ctx.getBroadcastState(DEFINITIONS).put(update.feature, new DefinitionEntry(config, false));
-            if (previous == null || previous.critical != config.critical) {
+            if (!Boolean.valueOf(config.critical).equals(publishedCritical)) {
                 reportCritical(ctx, update.feature, config.critical);
             }
         } catch (DefinitionException e) {

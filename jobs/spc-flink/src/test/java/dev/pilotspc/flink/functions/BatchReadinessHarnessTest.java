@@ -115,29 +115,30 @@ class BatchReadinessHarnessTest {
     }
 
     @Test
-    void forgetsABatchHeardNothingOfForTheStateTtlButKeepsOneItsChartsStillResend() throws Exception {
+    void forgetsABatchHeardNothingOfForTwiceTheStateTtlButKeepsOneItsChartsStillResend() throws Exception {
         open(Duration.ZERO, Duration.ofHours(1), null);
         harness.setProcessingTime(0);
         harness.processElement(verdict(1, "a", "not_ready"), 1);
         harness.processElement(verdict(2, "b", "ready"), 2);
         harness.processWatermark(2);
         assertEquals(2, lines().size());
-        // unchanged verdicts resent by living charts (every half TTL): no new batch line, the batch stays
-        harness.setProcessingTime(Duration.ofMinutes(40).toMillis());
-        harness.processElement(verdict(3, "a", "not_ready"), 3);
+        // a living chart may be silent for up to 1.5 TTL (it resends only when it charts a point,
+        // half a TTL after its last message): an unchanged resend gives no batch line, keeps the batch
         harness.setProcessingTime(Duration.ofMinutes(80).toMillis());
-        harness.processElement(verdict(4, "b", "ready"), 4);
-        harness.processWatermark(4);
+        harness.processElement(verdict(3, "b", "ready"), 3);
+        harness.processWatermark(3);
         harness.setProcessingTime(Duration.ofMinutes(130).toMillis());
         assertEquals(List.of(), lines());
         assertTrue(harness.numKeyedStateEntries() > 0, "heard of 50 minutes ago: kept");
-        harness.processElement(verdict(5, "b", "not_ready"), 5);
-        harness.processWatermark(5);
+        harness.processElement(verdict(4, "b", "not_ready"), 4);
+        harness.processWatermark(4);
         assertEquals(List.of("spc_readiness,batch=B,feature=* capable=false,reasons=\"not ready: a, b\","
-                + "stable=false,verdict=\"not_ready\" 5000000"), lines(), "a's verdict is still counted");
+                + "stable=false,verdict=\"not_ready\" 4000000"), lines(), "a's verdict is still counted");
 
-        harness.setProcessingTime(Duration.ofMinutes(191).toMillis());
-        assertEquals(0, harness.numKeyedStateEntries(), "nothing heard for an hour: forgotten");
+        harness.setProcessingTime(Duration.ofMinutes(249).toMillis());
+        assertTrue(harness.numKeyedStateEntries() > 0, "silent for less than twice the TTL: kept");
+        harness.setProcessingTime(Duration.ofMinutes(251).toMillis());
+        assertEquals(0, harness.numKeyedStateEntries(), "nothing heard for twice the TTL: forgotten");
         harness.processElement(verdict(6, "b", "ready"), 6);
         harness.processWatermark(6);
         assertEquals(List.of("spc_readiness,batch=B,feature=* capable=true,reasons=\"all 1 critical features ready\","

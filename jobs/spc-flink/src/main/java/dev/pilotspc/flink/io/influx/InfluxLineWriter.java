@@ -201,7 +201,8 @@ final class InfluxLineWriter implements SinkWriter<byte[]> {
         rejectedSinceLog += count;
         // a backfill beyond the retention policy rejects every line: one log line per interval, with the count
         if (now - lastRejectLog >= REJECT_LOG_INTERVAL_MILLIS) {
-            LOG.warn("InfluxDB at {} rejected {} line(s) since the last report, counted in numRejectedLines; the last: {} ({})",
+            LOG.warn("InfluxDB at {} rejected {} line(s) since the last report, counted in numRejectedLines; the last of them "
+                    + "in: {} ({})",
                     options.redactedUrl(), rejectedSinceLog,
                     WriteFailure.abbreviate(new String(lines, 0, Math.max(0, length - 1), StandardCharsets.UTF_8)),
                     f.getMessage());

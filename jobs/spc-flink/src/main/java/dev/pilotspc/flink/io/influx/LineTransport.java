@@ -54,7 +54,7 @@ interface LineTransport extends AutoCloseable {
             return m.find() ? Long.parseLong(m.group(1)) : -1;
         }
 
-        private static final Pattern PARTIAL_WRITE = Pattern.compile("partial write.*dropped=(\\d+)", Pattern.DOTALL);
+        private static final Pattern PARTIAL_WRITE = Pattern.compile("partial write.*dropped=(\\d{1,9})\\b", Pattern.DOTALL);
 
         static String abbreviate(String body) {
             String b = body == null ? "" : body.strip();

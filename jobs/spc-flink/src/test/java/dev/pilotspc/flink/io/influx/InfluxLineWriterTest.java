@@ -117,6 +117,12 @@ class InfluxLineWriterTest {
         assertEquals(1, requests.size());
         assertEquals(1, counters.get("numLinesWritten").getCount());
         assertEquals(2, counters.get("numRejectedLines").getCount());
+
+        failures.add(new WriteFailure(400, -1, "HTTP 400: partial write: dropped=99999999999999999999", null));
+        writer.write(bytes("d 4\nbad 5"), null);
+        writer.flush(false); // an absurd count is no count: bisected instead
+        assertEquals(2, counters.get("numLinesWritten").getCount());
+        assertEquals(3, counters.get("numRejectedLines").getCount());
     }
 
     @Test
