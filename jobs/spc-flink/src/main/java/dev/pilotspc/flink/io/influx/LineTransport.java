@@ -50,6 +50,9 @@ interface LineTransport extends AutoCloseable {
          * 2.x: the other points were written), or -1 when the message says no such thing.
          */
         long partialWriteDropped() {
+            if (getMessage().contains("unable to parse")) {
+                return -1; // InfluxDB 1.x leaves lines it could not parse out of the count
+            }
             Matcher m = PARTIAL_WRITE.matcher(getMessage());
             return m.find() ? Long.parseLong(m.group(1)) : -1;
         }
