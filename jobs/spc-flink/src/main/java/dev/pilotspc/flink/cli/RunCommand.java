@@ -81,6 +81,9 @@ public final class RunCommand {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         define(env, o);
+        String logFile = System.getProperty("spc.log.file");
+        System.err.println("spc run: job '" + o.get("job-name") + "' reads " + o.get("topic-measurements") + " at "
+                + o.get("bootstrap-servers") + (o.flagSet("bounded") ? " to its current end" : " until stopped (Ctrl-C)") + (logFile != null ? "; log: " + logFile : ""));
         env.execute(o.get("job-name"));
         return 0;
     }
