@@ -228,6 +228,77 @@ class InfluxLineSinkITCase {
     }
 
     @Test
+    void writesEveryPointOnceAnUnreachableInfluxDbIsBack() throws Exception {
+        // the sink target down for a while (connections refused) loses nothing: the writer retries
+        // until it is back, holding up its input meanwhile
+        influx.createDatabase("spc_outage");
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort(); // free again once closed: connections are refused until the relay opens
+        }
+        InfluxOptions options = InfluxOptions.builder("http://127.0.0.1:" + port).db("spc_outage")
+                .retryBackoff(Duration.ofMillis(20)).build();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.fromData(results(T0)).map(e -> e.getBytes(StandardCharsets.UTF_8))
+                .returns(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                .sinkTo(new InfluxLineSink(options)).name("influx-sink").uid("influx-sink");
+        org.apache.flink.core.execution.JobClient job = env.executeAsync("influx-outage-itcase");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (counter(job.getJobID(), "numWriteRetries") < 3) {
+            assertTrue(System.nanoTime() < deadline, "the writer never retried");
+            Thread.sleep(20);
+        }
+
+        try (Relay relay = new Relay(port, java.net.URI.create(influx.url()).getPort())) {
+            job.getJobExecutionResult().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        assertEquals(POINTS, influx.rows("spc_outage", "SELECT * FROM spc_point").size());
+        assertEquals(POINTS, influx.rows("spc_outage", "SELECT * FROM spc_status").size());
+        assertEquals(2L * POINTS, counter(job.getJobID(), "numLinesWritten"));
+    }
+
+    /** Fault injection: a TCP relay to InfluxDB opened late on the port the sink writes to (until then nothing listens). */
+    private static final class Relay implements AutoCloseable {
+        private final java.net.ServerSocket server;
+
+        Relay(int port, int targetPort) throws IOException {
+            server = new java.net.ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+            Thread accept = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        java.net.Socket client = server.accept();
+                        java.net.Socket target = new java.net.Socket(InetAddress.getLoopbackAddress(), targetPort);
+                        pump(client, target);
+                        pump(target, client);
+                    } catch (IOException e) {
+                        return; // closed
+                    }
+                }
+            }, "relay-accept");
+            accept.setDaemon(true);
+            accept.start();
+        }
+
+        private static void pump(java.net.Socket from, java.net.Socket to) {
+            Thread t = new Thread(() -> {
+                try (from; to) {
+                    from.getInputStream().transferTo(to.getOutputStream());
+                } catch (IOException e) {
+                    // one side closed: so is the other
+                }
+            }, "relay-pump");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+
+    @Test
     void waitsAsLongAsRetryAfterAsksOnTooManyRequests() throws Exception {
         try (FlakyServer server = new FlakyServer(429)) {
             server.retryAfterSeconds = 1;
