@@ -61,6 +61,9 @@ public final class RunCommand {
                 .influx("unlimited");
     }
 
+    /** Room for a dead letter's key, headers (reason, detail) and record overhead besides the record. */
+    private static final int DEAD_LETTER_HEADROOM = 16 * 1024;
+
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunCommand.class);
 
     private RunCommand() {
@@ -128,8 +131,22 @@ public final class RunCommand {
         }
         boolean bounded = o.flagSet("bounded");
         KafkaIo.Connection kafka = new KafkaIo.Connection(o.get("bootstrap-servers"), o.prefixed("kafka"));
-        MeasurementParser parser = new MeasurementParser(o.getInt("max-record-bytes", 32),
-                o.getDuration("max-future").toMillis());
+        int maxRecordBytes = o.getInt("max-record-bytes", 32);
+        // an oversized record goes to the dead-letter topic whole, with headers: the producer must take it,
+        // or the dead-letter sink would fail the job on every restart
+        String maxRequest = kafka.properties().getOrDefault("max.request.size", "1048576");
+        long maxRequestBytes;
+        try {
+            maxRequestBytes = Long.parseLong(maxRequest.trim());
+        } catch (NumberFormatException e) {
+            throw new Options.UsageException("--kafka.max.request.size needs a number of bytes, got '" + maxRequest + "'");
+        }
+        if ((long) maxRecordBytes + DEAD_LETTER_HEADROOM > maxRequestBytes) {
+            throw new Options.UsageException("--max-record-bytes " + maxRecordBytes + " leaves no room for the dead-letter "
+                    + "headers within the producer's max.request.size " + maxRequest + " (raise --kafka.max.request.size "
+                    + "and the topic's max.message.bytes)");
+        }
+        MeasurementParser parser = new MeasurementParser(maxRecordBytes, o.getDuration("max-future").toMillis());
 
         DataStream<MeasurementRecord> measurements = env.fromSource(
                 KafkaIo.measurements(kafka, o.get("topic-measurements"), o.get("group-id"), parser, bounded),

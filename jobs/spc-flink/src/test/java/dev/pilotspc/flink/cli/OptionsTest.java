@@ -57,6 +57,22 @@ class OptionsTest {
     }
 
     @Test
+    void keepsAnOversizedRecordSmallEnoughForTheDeadLetterTopic() {
+        // a dead letter the producer refuses would fail the job on every restart
+        String error = error(() -> {
+            try {
+                RunCommand.define(org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
+                        .getExecutionEnvironment(), run("--output", "-", "--max-record-bytes", "2000000"));
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(error.contains("max.request.size 1048576"), error);
+    }
+
+    @Test
     void rejectsCountsBelowTheirMinimum() {
         assertTrue(error(() -> run("--max-record-bytes", "0").getInt("max-record-bytes", 32)).contains("at least 32"));
         assertTrue(error(() -> run("--parallelism", "x").getInt("parallelism", 1)).contains("needs an integer"));
