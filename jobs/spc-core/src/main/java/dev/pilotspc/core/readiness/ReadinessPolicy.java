@@ -23,10 +23,6 @@ public class ReadinessPolicy implements java.io.Serializable {
     public ReadinessPolicy() {
     }
 
-    public ReadinessPolicy copy() {
-        return new ReadinessPolicy(minParts, minIndex, pointEstimate, window);
-    }
-
     public ReadinessPolicy(int minParts, double minIndex, boolean pointEstimate, int window) {
         this.minParts = minParts;
         this.minIndex = minIndex;

@@ -59,8 +59,9 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
     private final String definitionsSource;
     private final Duration stateTtl;
     /**
-     * How often a chart resends an unchanged verdict (half the state TTL; 0 = never), so the batch
-     * verdict, which forgets a batch it has heard nothing of for the TTL, keeps a living batch.
+     * How long after its last message a chart resends an unchanged verdict (half the state TTL;
+     * 0 = never), so the batch verdict, which forgets a batch it has heard nothing of for twice the
+     * TTL, keeps a living batch.
      */
     private final long heartbeatMillis;
     private final long maxWaitMillis;
@@ -76,6 +77,8 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
     private transient MetricGroup deadLetterMetrics;
     private transient Map<String, Counter> deadLetterCounters;
     private transient Counter charted;
+    /** Processing time when the measurements being charted were taken up (for the verdict resends). */
+    private transient long chartingTime;
     /** Counts the definition records seen, so a chart's cached definition is known to be current. */
     private transient long definitionsVersion;
 
@@ -153,6 +156,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         long tsMillis = r.tsMillis();
         if (tsMillis <= ctx.timerService().currentWatermark()) {
             // waiting measurements are all later: their timers fired when the watermark passed them
+            chartingTime = heartbeatMillis > 0 ? ctx.timerService().currentProcessingTime() : 0;
             chart(r, ctx, state, ctx.getBroadcastState(DEFINITIONS), out);
             if (state.monitor == null) {
                 return; // nothing charted (unknown feature): keep no state for it
@@ -202,6 +206,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
             watermark = Long.MAX_VALUE;
         }
         ReadOnlyBroadcastState<String, DefinitionEntry> definitions = ctx.getBroadcastState(DEFINITIONS);
+        chartingTime = heartbeatMillis > 0 ? ctx.timerService().currentProcessingTime() : 0; // once for all that is due
         int due = 0;
         while (due < state.pendingCount && state.pending[due].isAtOrBefore(watermark)) {
             chart(state.pending[due], ctx, state, definitions, out);
@@ -302,7 +307,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                 // the batch verdict's stable and capable are those of its features now (while this
                 // feature has insufficient data the batch's are false whatever its own are)
                 boolean flagsMatter = !ReadinessResult.INSUFFICIENT_DATA.equals(v.verdict());
-                long now = heartbeatMillis > 0 ? ctx.timerService().currentProcessingTime() : 0;
+                long now = chartingTime;
                 if (verdictChanged || !Boolean.valueOf(config.critical).equals(state.lastCritical)
                         || flagsMatter && (v.stable() != state.lastStable || v.capable() != state.lastCapable)
                         || heartbeatMillis > 0 && now - state.lastVerdictSentAt >= heartbeatMillis) {
