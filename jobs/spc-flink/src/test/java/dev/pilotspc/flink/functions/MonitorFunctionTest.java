@@ -66,6 +66,14 @@ class MonitorFunctionTest {
         harness.open();
     }
 
+    /** A harness at processing time 0 whose watermark is {@code watermark}: later measurements wait. */
+    private void openAtProcessingTimeZeroWithWatermark(long watermark) throws Exception {
+        open(null);
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        harness.setProcessingTime(0);
+        harness.processWatermark(watermark);
+    }
+
     /** A harness whose watermarks are past every test measurement: charts take them at once. */
     private void openWithTheWatermarkAhead(Duration ttl) throws Exception {
         open(null, ttl);
@@ -251,10 +259,7 @@ class MonitorFunctionTest {
 
     @Test
     void chartsWhatWaitsWhenTheWatermarkStallsButNotWhileItMoves() throws Exception {
-        open(null);
-        harness.processBroadcastWatermark(Long.MAX_VALUE);
-        harness.setProcessingTime(0);
-        harness.processWatermark(500);
+        openAtProcessingTimeZeroWithWatermark(500);
         send(m("f", 1000, 10.0, "P1"));
         send(m("f", 3000, 10.0, "P3"));
         harness.setProcessingTime(4000);
@@ -272,10 +277,7 @@ class MonitorFunctionTest {
     void waitsForTheWatermarkAgainAfterARestoreBeforeChartingWhatWaits() throws Exception {
         // the job was down longer than the wait: the stall timer is overdue when state comes back,
         // before the sources have replayed what followed (here P1b, out of order within the bound)
-        open(null);
-        harness.processBroadcastWatermark(Long.MAX_VALUE);
-        harness.setProcessingTime(0);
-        harness.processWatermark(500);
+        openAtProcessingTimeZeroWithWatermark(500);
         send(m("f", 2000, 10.0, "P2"));
         OperatorSubtaskState snapshot = harness.snapshot(1, 1);
         open(snapshot);
