@@ -56,8 +56,6 @@ public class FeatureMonitor {
     public boolean limitsReady;
     public double cl;
     public double sigma;
-    /** After a revision request the chart re-baselines from data even if history limits exist. */
-    public boolean ignoreKnownLimits;
 
     // Phase I: the points of the baseline in progress.
     public int baseCount;
@@ -186,14 +184,6 @@ public class FeatureMonitor {
         }
     }
 
-    /** Re-baselines from the next point on (a limits revision requested by the user). */
-    public void requestRevision() {
-        limitsReady = false;
-        ignoreKnownLimits = true;
-        baseCount = 0;
-        q = new QStatistic();
-    }
-
     /**
      * Applies a new definition of the feature: a change in how points are charted restarts the
      * chart; spec limits, rules, names and drift settings apply from the next point on.
@@ -213,7 +203,6 @@ public class FeatureMonitor {
 
     private void resetChart() {
         limitsReady = false;
-        ignoreKnownLimits = false;
         baseCount = 0;
         int baseline = config.baseline;
         baseX = new double[baseline];
@@ -264,7 +253,7 @@ public class FeatureMonitor {
             sigmaTerms++;
         }
         history.push(x, size);
-        if (!limitsReady && config.hasKnownLimits() && !ignoreKnownLimits) {
+        if (!limitsReady && config.hasKnownLimits()) {
             establish(config.knownMean, config.knownSigma, 0, 0, LIMITS_HISTORY, ts, tags, out);
         }
         int hits;
@@ -633,7 +622,7 @@ public class FeatureMonitor {
     }
 
     private String message(Rule rule, double x, int size) {
-        String unit = config.unit == null ? "" : " " + config.unit;
+        String unit = unitSuffix();
         String base = MESSAGE_PREFIX[rule.ordinal()];
         switch (rule) {
             case D1:
@@ -682,7 +671,7 @@ public class FeatureMonitor {
         TrendAlarm alarm = trend.update(x);
         if (alarm != null) {
             double partsToLimit = alarm.partsToLimit(config.lsl, config.usl);
-            String unit = config.unit == null ? "" : " " + config.unit;
+            String unit = unitSuffix();
             String text = String.format(Locale.ROOT, "trend %s %s%s per part over the last %d parts (p = %.2g)%s",
                     alarm.direction(), signed(alarm.slope()), unit, config.driftWindow, alarm.pValue(),
                     Double.isNaN(partsToLimit) ? "" : partsToLimit == 0 ? ", fitted line already beyond the spec limit"
@@ -694,12 +683,12 @@ public class FeatureMonitor {
             noteDrift(text);
         }
         // from the first measurement when limits are known from history, else once the baseline set them
-        boolean knownLimits = !limitsReady && config.hasKnownLimits() && !ignoreKnownLimits;
+        boolean knownLimits = !limitsReady && config.hasKnownLimits();
         double sigmaInUse = limitsReady ? sigma : knownLimits ? config.knownSigma : Double.NaN;
         if (sigmaInUse > 0) {
             PageHinkleyAlarm shift = pageHinkley.update(x, sigmaInUse);
             if (shift != null) {
-                String unit = config.unit == null ? "" : " " + config.unit;
+                String unit = unitSuffix();
                 String text = "mean shifted " + shift.direction() + " by about " + signed(shift.shift()) + unit
                         + " (Page-Hinkley)";
                 out.add(new DriftResult(m.tsNanos(), tags, DriftResult.PAGE_HINKLEY, Double.NaN, Double.NaN,
@@ -748,5 +737,10 @@ public class FeatureMonitor {
 
     private static String signed(double v) {
         return (v >= 0 ? "+" : "") + fmt(v);
+    }
+
+    /** " mm" after a number in a message, or nothing for a feature without a unit. */
+    private String unitSuffix() {
+        return config.unit == null ? "" : " " + config.unit;
     }
 }

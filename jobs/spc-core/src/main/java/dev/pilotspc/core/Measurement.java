@@ -16,13 +16,6 @@ public record Measurement(
         String gauge,
         String operator) {
 
-    public static final String DEFAULT_BATCH = "default";
-
-    /** A reading with only the required fields. */
-    public static Measurement of(long tsNanos, String feature, double value) {
-        return new Measurement(tsNanos, feature, DEFAULT_BATCH, value, null, null, null, null, null, null);
-    }
-
     public Measurement withPart(String newPart) {
         return new Measurement(tsNanos, feature, batch, value, newPart, subgroup, line, station, gauge, operator);
     }

@@ -58,7 +58,9 @@ class FeatureMonitorReuseTest {
                 policy.window = random.nextInt(4) == 0 ? 0 : 10 + random.nextInt(60);
             }
             if (random.nextInt(4000) == 0) {
-                monitor.requestRevision(); // back to a baseline
+                FeatureConfig rebaselined = monitor.config.copy(); // back to a baseline
+                rebaselined.baseline = rebaselined.baseline == c.baseline ? c.baseline + 1 : c.baseline;
+                monitor.applyDefinition(rebaselined);
             }
             if (random.nextInt(1500) == 0) {
                 FeatureConfig changed = monitor.config.copy();

@@ -358,18 +358,20 @@ class FeatureMonitorTest {
     }
 
     @Test
-    void revisionRebaselinesFromTheNextPoint() {
+    void changedBaselineRebaselinesFromTheNextPoint() {
         FeatureConfig config = imr("f");
         config.baseline = 5;
         FeatureMonitor monitor = new FeatureMonitor(config);
         List<SpcResult> out = new ArrayList<>(run(monitor, 1, 2, 1, 2, 1));
-        monitor.requestRevision();
-        for (int i = 5; i < 10; i++) {
+        FeatureConfig rebaselined = config.copy();
+        rebaselined.baseline = 6;
+        monitor.applyDefinition(rebaselined);
+        for (int i = 5; i < 11; i++) {
             monitor.update(MonitorFixtures.measurement("f", i, 100 + i % 2), out);
         }
         List<LimitsResult> limits = ofType(out, LimitsResult.class);
         assertEquals(2, limits.size());
-        assertEquals(100.6, limits.get(1).cl(), 1e-9);
+        assertEquals(100.5, limits.get(1).cl(), 1e-9); // the six points after the change only
     }
 
     @Test

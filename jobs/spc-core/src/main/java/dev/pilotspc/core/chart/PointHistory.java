@@ -51,9 +51,4 @@ public class PointHistory {
         double root = rootSizes[i < 0 ? i + CAPACITY : i];
         return root != 0 || k == 0 ? root : rootSize(0);
     }
-
-    public void clear() {
-        head = 0;
-        size = 0;
-    }
 }

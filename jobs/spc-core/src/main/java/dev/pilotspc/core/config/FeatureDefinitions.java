@@ -1,5 +1,6 @@
 package dev.pilotspc.core.config;
 
+import dev.pilotspc.core.ControlConstants;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -36,8 +37,6 @@ public final class FeatureDefinitions {
 
     /** Upper bound on baseline points or subgroups, so phase I memory per chart stays bounded. */
     public static final int MAX_BASELINE = 1000;
-    public static final int MIN_SUBGROUP_SIZE = 2;
-    public static final int MAX_SUBGROUP_SIZE = 25;
     public static final double DEFAULT_EWMA_SIGMAS = 3;
     public static final double DEFAULT_CUSUM_K = 0.5;
     public static final double DEFAULT_CUSUM_H = 5;
@@ -198,8 +197,8 @@ public final class FeatureDefinitions {
                         + " (use xbar_r or xbar_s for subgroups)");
             }
         } else {
-            c.subgroupSize = d.integer("subgroup_size", FeatureConfig.DEFAULT_SUBGROUP_SIZE, MIN_SUBGROUP_SIZE,
-                    MAX_SUBGROUP_SIZE);
+            c.subgroupSize = d.integer("subgroup_size", FeatureConfig.DEFAULT_SUBGROUP_SIZE,
+                    ControlConstants.MIN_N, ControlConstants.MAX_N);
         }
         // Individuals need two moving ranges to estimate sigma; each subgroup carries its own spread.
         c.baseline = d.integer("baseline", FeatureConfig.DEFAULT_BASELINE, individuals ? 3 : 2, MAX_BASELINE);

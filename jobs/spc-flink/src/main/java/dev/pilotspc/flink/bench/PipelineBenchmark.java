@@ -117,7 +117,7 @@ public final class PipelineBenchmark {
         return 0;
     }
 
-    /** 1000 I-MR features with every detector on and limits known from history, so all charts monitor at once. */
+    /** I-MR features with every detector on and limits known from history, so all charts monitor at once. */
     private static Path writeFeatures(Path dir, int features) throws Exception {
         return Files.writeString(dir.resolve("features.yaml"), featuresYaml(features));
     }
@@ -141,11 +141,11 @@ public final class PipelineBenchmark {
     /** The i-th loaded measurement: feature i mod features, N(10, 0.02) with a 4-sigma outlier in 1 of 200. */
     static String measurement(int i, int features, Random random) {
         double z = random.nextGaussian() + (random.nextInt(200) == 0 ? 4 : 0);
-        return json(T0 + i, i % features, i / features, 10 + 0.02 * z);
+        return json(T0 + i, i % features, "P" + i / features, 10 + 0.02 * z);
     }
 
-    private static String json(long ts, int feature, long part, double value) {
-        return "{\"ts\":" + ts + ",\"feature\":\"" + feature(feature) + "\",\"batch\":\"B1\",\"part\":\"P" + part
+    private static String json(long ts, int feature, String part, double value) {
+        return "{\"ts\":" + ts + ",\"feature\":\"" + feature(feature) + "\",\"batch\":\"B1\",\"part\":\"" + part
                 + "\",\"value\":" + String.format(Locale.ROOT, "%.5f", value) + "}";
     }
 
@@ -175,10 +175,7 @@ public final class PipelineBenchmark {
     private static Properties consumerProperties(String bootstrap) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
-        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 << 20));
-        p.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, Integer.toString(4 << 20));
+        p.putAll(tuned());
         return p;
     }
 
@@ -327,8 +324,7 @@ public final class PipelineBenchmark {
                 boolean outlier = i % 200 == 199;
                 double value = outlier ? 11 : 10 + 0.02 * random.nextGaussian();
                 String part = (outlier ? "L" : "P") + i;
-                String text = "{\"ts\":" + System.currentTimeMillis() + ",\"feature\":\"" + feature(f)
-                        + "\",\"batch\":\"B1\",\"part\":\"" + part + "\",\"value\":" + String.format(Locale.ROOT, "%.5f", value) + "}";
+                String text = json(System.currentTimeMillis(), f, part, value);
                 producer.send(new ProducerRecord<>(LATENCY_TOPIC, feature(f).getBytes(StandardCharsets.UTF_8),
                         text.getBytes(StandardCharsets.UTF_8)));
             }

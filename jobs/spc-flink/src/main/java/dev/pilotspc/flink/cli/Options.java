@@ -1,5 +1,6 @@
 package dev.pilotspc.flink.cli;
 
+import dev.pilotspc.core.readiness.ReadinessPolicy;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -94,15 +95,15 @@ public final class Options {
 
     /** The readiness verdict's options. */
     public Options readiness() {
-        option("ready-min-parts", "parts before a readiness verdict", null, "30");
+        option("ready-min-parts", "parts before a readiness verdict", null, Integer.toString(ReadinessPolicy.DEFAULT_MIN_PARTS));
         option("ready-min-index", "capability needed: Ppk's lower 95 % bound (Cpk's without an overall sigma)", null,
-                "1.33");
+                Double.toString(ReadinessPolicy.DEFAULT_MIN_INDEX));
         flag("ready-point-estimate", "judge capability by the point estimate instead of the lower bound");
         option("ready-window", "stability looks at the last N points of the monitor phase; 0 = all", null, "0");
         return this;
     }
 
-    public dev.pilotspc.core.readiness.ReadinessPolicy readinessPolicy() {
+    public ReadinessPolicy readinessPolicy() {
         double minIndex;
         try {
             minIndex = Double.parseDouble(get("ready-min-index"));
@@ -113,7 +114,7 @@ public final class Options {
             throw new UsageException("option --ready-min-index needs a capability index above 0, e.g. 1.33, got '"
                     + get("ready-min-index") + "'");
         }
-        return new dev.pilotspc.core.readiness.ReadinessPolicy(getInt("ready-min-parts", 2), minIndex,
+        return new ReadinessPolicy(getInt("ready-min-parts", 2), minIndex,
                 flagSet("ready-point-estimate"), getInt("ready-window", 0));
     }
 
@@ -312,19 +313,5 @@ public final class Options {
 
     public Map<String, String> prefixed(String prefix) {
         return prefixed.get(prefix);
-    }
-
-    /** All explicitly given values plus environment fallbacks, for option groups read elsewhere. */
-    public Map<String, String> values() {
-        Map<String, String> all = new LinkedHashMap<>();
-        for (String name : specs.keySet()) {
-            if (!name.endsWith(".")) {
-                String v = get(name);
-                if (v != null) {
-                    all.put(name, v);
-                }
-            }
-        }
-        return all;
     }
 }

@@ -29,13 +29,16 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class ReplayCommand {
 
+    /** The dead-letters option's default as --help shows it: the output path + ".dlq.jsonl". */
+    private static final String NEXT_TO_OUTPUT = "<output>.dlq.jsonl";
+
     static Options options() {
         return new Options("replay",
                 "Charts a measurements file (CSV with a header row, or JSON lines) with the streaming job's graph.")
                 .option("features", "feature definitions file (YAML or JSON)")
                 .option("input", "measurements file: .csv, or JSON lines")
                 .option("output", "line-protocol results file, - for stdout (or give --influx-url)")
-                .option("dead-letters", "rejected records as JSON lines with reason", null, "<output>.dlq.jsonl")
+                .option("dead-letters", "rejected records as JSON lines with reason", null, NEXT_TO_OUTPUT)
                 .option("alerts", "alerts (CONTRACT §5 JSON) as lines to this file")
                 .option("max-record-bytes", "records longer than this are rejected as oversized", null,
                         Integer.toString(MeasurementParser.DEFAULT_MAX_RECORD_BYTES))
@@ -60,15 +63,10 @@ public final class ReplayCommand {
         }
         String output = o.get("output");
         String deadLetterBase = output != null ? output : "replay";
-        String deadLetters = o.has("dead-letters") && !o.get("dead-letters").equals("<output>.dlq.jsonl")
+        String deadLetters = !o.get("dead-letters").equals(NEXT_TO_OUTPUT)
                 ? o.get("dead-letters")
                 : (deadLetterBase.equals(TextFileSink.STDOUT) ? "replay.dlq.jsonl" : deadLetterBase + ".dlq.jsonl");
-        String definitionsText = Files.readString(featuresFile, StandardCharsets.UTF_8);
-        try {
-            FeatureDefinitions.parse(definitionsText, featuresFile.toString());
-        } catch (DefinitionException e) {
-            throw new Options.UsageException(e.getMessage());
-        }
+        String definitionsText = definitions(featuresFile);
         writable(output, "output");
         writable(deadLetters, "dead-letters");
         writable(o.get("alerts"), "alerts");
@@ -143,6 +141,17 @@ public final class ReplayCommand {
         if (Files.exists(p) ? !Files.isWritable(p) : !Files.isWritable(p.getParent())) {
             throw new Options.UsageException("--" + option + ": cannot write " + name);
         }
+    }
+
+    /** A features file's text, once its definitions are known to be valid. */
+    static String definitions(Path file) throws IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        try {
+            FeatureDefinitions.parse(text, file.toString());
+        } catch (DefinitionException e) {
+            throw new Options.UsageException(e.getMessage());
+        }
+        return text;
     }
 
     static Path readable(String name, String option) {

@@ -1,7 +1,5 @@
 package dev.pilotspc.flink.cli;
 
-import dev.pilotspc.core.config.DefinitionException;
-import dev.pilotspc.core.config.FeatureDefinitions;
 import dev.pilotspc.flink.io.KafkaIo;
 import dev.pilotspc.flink.io.MeasurementParser;
 import dev.pilotspc.flink.io.TextFileSink;
@@ -11,8 +9,6 @@ import dev.pilotspc.flink.records.DefinitionUpdate;
 import dev.pilotspc.flink.records.MeasurementRecord;
 import dev.pilotspc.flink.workflow.EventTime;
 import dev.pilotspc.flink.workflow.SpcWorkflow;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -100,13 +96,8 @@ public final class RunCommand {
         String definitionsSource = "spc.features";
         if (o.has("features")) {
             Path file = ReplayCommand.readable(o.get("features"), "features");
-            definitionsText = Files.readString(file, StandardCharsets.UTF_8);
+            definitionsText = ReplayCommand.definitions(file);
             definitionsSource = file.toString();
-            try {
-                FeatureDefinitions.parse(definitionsText, definitionsSource);
-            } catch (DefinitionException e) {
-                throw new Options.UsageException(e.getMessage());
-            }
         }
         InfluxOptions influx = influxOptions(o);
         Duration checkpointInterval = o.getDuration("checkpoint-interval");

@@ -312,7 +312,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                         || flagsMatter && (v.stable() != state.lastStable || v.capable() != state.lastCapable)
                         || heartbeatMillis > 0 && now - state.lastVerdictSentAt >= heartbeatMillis) {
                     ctx.output(VERDICTS, new FeatureVerdict(v.tsNanos(), r.batch, r.feature, v.verdict(), config.critical,
-                            null, v.stable(), v.capable()));
+                            v.stable(), v.capable()));
                     state.lastVerdict = v.verdict();
                     state.lastStable = v.stable();
                     state.lastCapable = v.capable();
@@ -383,7 +383,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
             }
             // "now" in event time, never before the chart's own last verdict
             ctx.output(VERDICTS, new FeatureVerdict(Math.max(s.lastChartedTs, watermarkNanos), key.substring(prefix.length()),
-                    feature, s.lastVerdict, critical, null, s.lastStable, s.lastCapable));
+                    feature, s.lastVerdict, critical, s.lastStable, s.lastCapable));
             s.lastCritical = critical;
             chart.update(s);
         });

@@ -89,8 +89,7 @@ public final class MeasurementParser implements Serializable {
             return MeasurementRecord.rejected(null, DeadLetter.INVALID_JSON, "empty record (null value)");
         }
         if (oversized(raw)) {
-            return MeasurementRecord.rejected(raw, DeadLetter.OVERSIZED,
-                    "record of " + utf8Length(raw) + " bytes exceeds " + maxRecordBytes);
+            return rejectOversized(raw);
         }
         MeasurementRecord r = new MeasurementRecord();
         r.raw = raw;
@@ -152,8 +151,7 @@ public final class MeasurementParser implements Serializable {
     /** One CSV row, given the header's column names. */
     public MeasurementRecord parseCsv(String raw, String[] header) {
         if (oversized(raw)) {
-            return MeasurementRecord.rejected(raw, DeadLetter.OVERSIZED,
-                    "record of " + utf8Length(raw) + " bytes exceeds " + maxRecordBytes);
+            return rejectOversized(raw);
         }
         String[] cells;
         try {
@@ -254,6 +252,10 @@ public final class MeasurementParser implements Serializable {
     }
 
     /** Longer than the limit in UTF-8 bytes; counted only when the characters alone don't decide. */
+    private MeasurementRecord rejectOversized(String raw) {
+        return MeasurementRecord.rejected(raw, DeadLetter.OVERSIZED, "record of " + utf8Length(raw) + " bytes exceeds " + maxRecordBytes);
+    }
+
     private boolean oversized(String raw) {
         return raw.length() > maxRecordBytes || (3L * raw.length() > maxRecordBytes && utf8Length(raw) > maxRecordBytes);
     }

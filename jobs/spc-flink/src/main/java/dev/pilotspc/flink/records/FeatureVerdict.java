@@ -8,15 +8,14 @@ public class FeatureVerdict {
     public String feature;
     public String verdict;
     public boolean critical;
-    public String reasons;
     public boolean stable;
     public boolean capable;
 
     public FeatureVerdict() {
     }
 
-    public FeatureVerdict(long tsNanos, String batch, String feature, String verdict, boolean critical, String reasons,
-            boolean stable, boolean capable) {
+    public FeatureVerdict(long tsNanos, String batch, String feature, String verdict, boolean critical, boolean stable,
+            boolean capable) {
         this.stable = stable;
         this.capable = capable;
         this.tsNanos = tsNanos;
@@ -24,6 +23,5 @@ public class FeatureVerdict {
         this.feature = feature;
         this.verdict = verdict;
         this.critical = critical;
-        this.reasons = reasons;
     }
 }

@@ -51,7 +51,7 @@ public final class LineProtocolReader {
 
     static Line parse(String text) {
         int[] pos = {0};
-        String head = until(text, pos, ' ', true);
+        String head = until(text, pos, ' ');
         String[] parts = splitUnescaped(head, ',');
         Map<String, String> tags = new LinkedHashMap<>();
         for (int i = 1; i < parts.length; i++) {
@@ -60,7 +60,7 @@ public final class LineProtocolReader {
         }
         Map<String, Object> fields = new LinkedHashMap<>();
         while (pos[0] < text.length() && text.charAt(pos[0]) != ' ') {
-            String key = unescape(until(text, pos, '=', true));
+            String key = unescape(until(text, pos, '='));
             Object value;
             if (text.charAt(pos[0]) == '"') {
                 StringBuilder sb = new StringBuilder();
@@ -95,7 +95,7 @@ public final class LineProtocolReader {
         return new Line(unescape(parts[0]), tags, fields, ts);
     }
 
-    private static String until(String s, int[] pos, char stop, boolean consume) {
+    private static String until(String s, int[] pos, char stop) {
         int start = pos[0];
         while (s.charAt(pos[0]) != stop) {
             if (s.charAt(pos[0]) == '\\') {
@@ -104,9 +104,7 @@ public final class LineProtocolReader {
             pos[0]++;
         }
         String out = s.substring(start, pos[0]);
-        if (consume) {
-            pos[0]++;
-        }
+        pos[0]++;
         return out;
     }
 

@@ -33,7 +33,6 @@ final class LiveView {
         int drifts;
         String lastAlarm = "";
         String verdict = "-";
-        String reasons = "";
         /** Part numbers of the violations and drift alarms, for the detection summary. */
         final java.util.List<Integer> alarmParts = new java.util.ArrayList<>();
         /** The same without dispersion-chart signals (D1), which say nothing about the mean. */
@@ -97,7 +96,6 @@ final class LiveView {
             row.lcl = number(line, "lcl");
         } else if (line.startsWith("spc_readiness,")) {
             row.verdict = text(line, "verdict");
-            row.reasons = text(line, "reasons");
         } else if (line.startsWith("spc_capability,")) {
             row.cpk = number(line, "cpk");
             row.ppk = number(line, "ppk");

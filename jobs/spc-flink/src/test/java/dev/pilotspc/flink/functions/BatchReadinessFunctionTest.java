@@ -16,7 +16,7 @@ class BatchReadinessFunctionTest {
 
     private static FeatureVerdict v(String feature, String verdict, boolean critical) {
         boolean ready = verdict.equals("ready");
-        return new FeatureVerdict(1, "B", feature, verdict, critical, "why " + feature, ready, ready);
+        return new FeatureVerdict(1, "B", feature, verdict, critical, ready, ready);
     }
 
     @Test
@@ -75,7 +75,7 @@ class BatchReadinessFunctionTest {
             String feature = "f" + random.nextInt(6);
             int roll = random.nextInt(10);
             String verdict = roll < 7 ? "ready" : roll < 9 ? "not_ready" : "insufficient_data";
-            FeatureVerdict next = new FeatureVerdict(i, "B", feature, verdict, random.nextInt(5) > 0, "",
+            FeatureVerdict next = new FeatureVerdict(i, "B", feature, verdict, random.nextInt(5) > 0,
                     random.nextInt(8) > 0, random.nextInt(8) > 0);
             FeatureVerdict previous = latest.put(feature, next);
             if (previous != null) {

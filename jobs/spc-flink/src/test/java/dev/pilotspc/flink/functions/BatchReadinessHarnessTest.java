@@ -49,7 +49,7 @@ class BatchReadinessHarnessTest {
 
     private static FeatureVerdict verdict(long ms, String feature, String verdict) {
         boolean ready = verdict.equals("ready");
-        return new FeatureVerdict(ms * 1_000_000L, "B", feature, verdict, true, "", ready, ready);
+        return new FeatureVerdict(ms * 1_000_000L, "B", feature, verdict, true, ready, ready);
     }
 
     /** The batch lines written since the last call. */

@@ -11,7 +11,8 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * <p>Lines are sent in batches of {@link InfluxOptions#batchSize()}, when a partial batch is older than
  * {@link InfluxOptions#flushInterval()}, and on every checkpoint and at end of input ({@code flush}). Replays after a
  * restart rewrite the same points (same series and timestamp), which InfluxDB overwrites rather than duplicates.
- * Metrics: {@code numLinesWritten}, {@code numWriteRetries}, {@code numWriteFailures}.
+ * Metrics: {@code numLinesWritten}, {@code numWriteRetries}, {@code numWriteFailures}, {@code numRejectedLines}
+ * (lines the server refused for their data, see {@link InfluxLineWriter}).
  */
 public final class InfluxLineSink implements Sink<byte[]> {
     private static final long serialVersionUID = 1L;
