@@ -7,19 +7,25 @@ import dev.pilotspc.flink.records.MeasurementRecord;
 /**
  * Everything kept per (feature, batch), in one POJO so each measurement costs one state read and
  * one write: the monitor, the measurements waiting for the watermark (in event-time order), the
- * newest charted event time, fingerprints of recently charted measurements (duplicate
+ * newest charted event time, the identities of recently charted measurements (duplicate
  * deliveries) and the last reported state (state-change alerts).
  */
 public class KeyState {
 
+    /** Room for the charted measurements remembered; at least half of it, the last ones, stays when the newest ts moves on. */
     static final int RECENT = 16;
 
     public FeatureMonitor monitor;
     public long lastChartedTs = Long.MIN_VALUE;
+    /**
+     * Recently charted measurements (ts, value, part), in charting order: at least the last
+     * {@code RECENT / 2} and every one charted at {@link #lastChartedTs}, however many share it, so a
+     * copy of one at the newest timestamp is always known (a copy of an older one is late anyway;
+     * the last few are kept to call it a duplicate instead).
+     */
     public long[] recentTs = new long[RECENT];
     public long[] recentValueBits = new long[RECENT];
     public String[] recentPart = new String[RECENT];
-    public int recentHead;
     public int recentSize;
     public String lastState;
     public String lastVerdict;
@@ -51,14 +57,13 @@ public class KeyState {
     public KeyState() {
     }
 
-    /** Whether an identical measurement (same ts, part and value) was charted recently. */
+    /** Whether an identical measurement (same ts, part and value) was charted recently: always when at the newest ts. */
     public boolean isDuplicate(MeasurementRecord r) {
         if (r.tsNanos > lastChartedTs) {
             return false; // newer than everything charted (the usual case)
         }
         long bits = Double.doubleToLongBits(r.value);
-        for (int k = 0; k < recentSize; k++) {
-            int i = (recentHead - 1 - k + RECENT) % RECENT;
+        for (int i = recentSize - 1; i >= 0; i--) {
             if (recentTs[i] == r.tsNanos && recentValueBits[i] == bits && java.util.Objects.equals(recentPart[i], r.part)) {
                 return true;
             }
@@ -90,12 +95,40 @@ public class KeyState {
         }
     }
 
+    /** Notes a charted measurement (charting goes in event-time order). */
     public void remember(MeasurementRecord r) {
-        recentTs[recentHead] = r.tsNanos;
-        recentValueBits[recentHead] = Double.doubleToLongBits(r.value);
-        recentPart[recentHead] = r.part;
-        recentHead = (recentHead + 1) % RECENT;
-        recentSize = Math.min(recentSize + 1, RECENT);
-        lastChartedTs = Math.max(lastChartedTs, r.tsNanos);
+        if (r.tsNanos > lastChartedTs) {
+            lastChartedTs = r.tsNanos;
+            if (recentSize == recentTs.length || recentTs.length > RECENT) {
+                // all older than the newest now: the last few are enough (and a burst's room goes)
+                keepLast(Math.min(recentSize, RECENT / 2));
+            }
+        } else if (recentSize == recentTs.length) {
+            int capacity = recentSize * 2; // many at one timestamp: keep them all
+            recentTs = java.util.Arrays.copyOf(recentTs, capacity);
+            recentValueBits = java.util.Arrays.copyOf(recentValueBits, capacity);
+            recentPart = java.util.Arrays.copyOf(recentPart, capacity);
+        }
+        recentTs[recentSize] = r.tsNanos;
+        recentValueBits[recentSize] = Double.doubleToLongBits(r.value);
+        recentPart[recentSize] = r.part;
+        recentSize++;
+    }
+
+    /** Moves the last {@code count} entries to the front, into arrays of the usual size again after a burst at one ts. */
+    private void keepLast(int count) {
+        int from = recentSize - count;
+        boolean usual = recentTs.length == RECENT;
+        long[] ts = usual ? recentTs : new long[RECENT];
+        long[] valueBits = usual ? recentValueBits : new long[RECENT];
+        String[] part = usual ? recentPart : new String[RECENT];
+        System.arraycopy(recentTs, from, ts, 0, count);
+        System.arraycopy(recentValueBits, from, valueBits, 0, count);
+        System.arraycopy(recentPart, from, part, 0, count);
+        recentTs = ts;
+        recentValueBits = valueBits;
+        java.util.Arrays.fill(part, count, RECENT, null);
+        recentPart = part;
+        recentSize = count;
     }
 }

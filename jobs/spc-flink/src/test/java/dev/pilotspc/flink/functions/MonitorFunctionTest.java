@@ -12,6 +12,7 @@ import dev.pilotspc.flink.records.ResultBatch;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -169,6 +170,26 @@ class MonitorFunctionTest {
         List<DeadLetter> dead = deadLetters();
         assertEquals(2, dead.size());
         assertTrue(dead.stream().allMatch(d -> d.reason.equals(DeadLetter.DUPLICATE)));
+    }
+
+    @Test
+    void chartsOnceEachOfManyMeasurementsSharingOneTimestampWhenAllComeTwice() throws Exception {
+        openWithTheWatermarkAhead(Duration.ZERO);
+        send(m("f", 500, 10.0, "P0"));
+        for (int copy = 0; copy < 2; copy++) {
+            for (int i = 1; i <= 40; i++) { // more than the chart remembers of older timestamps
+                send(m("f", 1000, 10 + i / 100.0, "P" + i));
+            }
+        }
+        send(m("f", 2000, 10.0, "P41"));
+        for (int i = 1; i <= 40; i++) {
+            send(m("f", 1000, 10 + i / 100.0, "P" + i)); // a third copy, once the chart has moved on
+        }
+        assertEquals(42, points().size());
+        Map<String, Long> reasons = deadLetters().stream()
+                .collect(Collectors.groupingBy(d -> d.reason, Collectors.counting()));
+        // the last few of an older timestamp are still known as charted; earlier ones are just late
+        assertEquals(Map.of(DeadLetter.DUPLICATE, 40L + KeyState.RECENT / 2, DeadLetter.LATE, 40L - KeyState.RECENT / 2), reasons);
     }
 
     @Test
