@@ -11,6 +11,22 @@ public final class Csv {
 
     public static String[] split(String row) {
         List<String> cells = new ArrayList<>();
+        if (scan(row, cells)) {
+            throw new IllegalArgumentException("unterminated quoted cell");
+        }
+        return cells.toArray(new String[0]);
+    }
+
+    /**
+     * Whether {@code row} ends inside a quoted cell: RFC 4180 lets a quoted cell hold line breaks,
+     * so the record goes on in the next line.
+     */
+    public static boolean endsInsideQuotes(String row) {
+        return row.indexOf('"') >= 0 && scan(row, null);
+    }
+
+    /** Splits {@code row} into {@code cells} (if not null); returns whether it ended inside quotes. */
+    private static boolean scan(String row, List<String> cells) {
         StringBuilder cell = new StringBuilder();
         boolean quoted = false;
         boolean wasQuoted = false;
@@ -28,7 +44,9 @@ public final class Csv {
                     cell.append(c);
                 }
             } else if (c == ',') {
-                cells.add(wasQuoted ? cell.toString() : cell.toString().trim());
+                if (cells != null) {
+                    cells.add(wasQuoted ? cell.toString() : cell.toString().trim());
+                }
                 cell.setLength(0);
                 wasQuoted = false;
             } else if (c == '"' && cell.toString().isBlank()) {
@@ -39,10 +57,9 @@ public final class Csv {
                 cell.append(c);
             }
         }
-        if (quoted) {
-            throw new IllegalArgumentException("unterminated quoted cell");
+        if (cells != null) {
+            cells.add(wasQuoted ? cell.toString() : cell.toString().trim());
         }
-        cells.add(wasQuoted ? cell.toString() : cell.toString().trim());
-        return cells.toArray(new String[0]);
+        return quoted;
     }
 }

@@ -40,14 +40,11 @@ public final class MeasurementFiles {
             ByteBuffer bytes;
             while ((bytes = in.next()) != null) {
                 lineNumber++;
-                String line;
-                boolean utf8Valid = true;
-                try {
-                    line = utf8.decode(bytes.duplicate()).toString();
-                } catch (CharacterCodingException e) {
-                    // malformed bytes as U+FFFD, for the dead letter
-                    line = new String(bytes.array(), bytes.position(), bytes.remaining(), StandardCharsets.UTF_8);
-                    utf8Valid = false;
+                long firstLine = lineNumber;
+                String line = decode(bytes, utf8);
+                boolean utf8Valid = line != null;
+                if (!utf8Valid) {
+                    line = lossy(bytes);
                 }
                 if (lineNumber == 1 && line.startsWith("\uFEFF")) {
                     line = line.substring(1); // a byte order mark
@@ -65,11 +62,19 @@ public final class MeasurementFiles {
                         continue;
                     }
                 }
+                // a quoted cell with line breaks: the record goes on (up to the size that makes it oversized)
+                while (header != null && line.length() <= parser.maxRecordBytes() && Csv.endsInsideQuotes(line)
+                        && (bytes = in.next()) != null) {
+                    lineNumber++;
+                    String more = decode(bytes, utf8);
+                    utf8Valid &= more != null;
+                    line = line + in.lineBreakBefore() + (more != null ? more : lossy(bytes));
+                }
                 MeasurementRecord r = !utf8Valid
                         ? MeasurementRecord.rejected(line, csv ? DeadLetter.INVALID_CSV : DeadLetter.INVALID_JSON,
                                 MeasurementParser.NOT_UTF8)
                         : csv ? parser.parseCsv(line, header) : parser.parseJson(line);
-                r.seq = lineNumber;
+                r.seq = firstLine;
                 (r.isValid() ? valid : rejected).add(r);
             }
         }
@@ -83,6 +88,20 @@ public final class MeasurementFiles {
         return rejected;
     }
 
+    /** The line's text, or null where it is not UTF-8. */
+    private static String decode(ByteBuffer bytes, CharsetDecoder utf8) {
+        try {
+            return utf8.decode(bytes.duplicate()).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /** Malformed bytes as U+FFFD, for the dead letter. */
+    private static String lossy(ByteBuffer bytes) {
+        return new String(bytes.array(), bytes.position(), bytes.remaining(), StandardCharsets.UTF_8);
+    }
+
     /** Lines of a byte stream, without their \n, \r\n or \r, read in 64 KB chunks (no per-byte calls). */
     private static final class LineReader implements AutoCloseable {
         private final InputStream in;
@@ -91,14 +110,22 @@ public final class MeasurementFiles {
         private int end;
         private boolean eof;
         private boolean skipLf; // the previous line ended with \r: a \n right after it belongs to it
+        private String endOfLast = "";
+        private String lineBreakBefore = "";
 
         LineReader(InputStream in) {
             this.in = in;
         }
 
+        /** The line break that ended the line before the one {@link #next} returned last: \n, \r\n or \r. */
+        String lineBreakBefore() {
+            return lineBreakBefore;
+        }
+
         /** The next line as a view of the buffer, valid until the next call; null at the end. */
         ByteBuffer next() throws IOException {
             int scanned = start;
+            lineBreakBefore = endOfLast;
             while (true) {
                 if (skipLf) {
                     if (start == end && !eof) {
@@ -107,6 +134,7 @@ public final class MeasurementFiles {
                     }
                     skipLf = false;
                     if (start < end && buf[start] == '\n') {
+                        lineBreakBefore = "\r\n";
                         start++;
                         scanned = Math.max(scanned, start);
                     }
@@ -116,6 +144,7 @@ public final class MeasurementFiles {
                     if (b == '\n' || b == '\r') {
                         ByteBuffer line = ByteBuffer.wrap(buf, start, i - start);
                         skipLf = b == '\r';
+                        endOfLast = skipLf ? "\r" : "\n";
                         start = i + 1;
                         return line;
                     }
@@ -171,6 +200,12 @@ public final class MeasurementFiles {
 
     private static String[] header(String line) throws IOException {
         String[] names = Csv.split(line);
+        Set<String> distinct = new HashSet<>();
+        for (String name : names) {
+            if (!name.isEmpty() && !distinct.add(name)) {
+                throw new IOException("CSV header names the column '" + name + "' twice (header: " + line + ")");
+            }
+        }
         List<String> list = List.of(names);
         for (String required : new String[] {"ts", "feature", "value"}) {
             if (!list.contains(required)) {

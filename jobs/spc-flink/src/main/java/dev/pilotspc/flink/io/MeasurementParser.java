@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import dev.pilotspc.flink.records.DeadLetter;
 import dev.pilotspc.flink.records.MeasurementRecord;
 import java.io.IOException;
@@ -12,6 +13,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Parses measurement records (CONTRACT.md §2) from JSON objects or CSV rows; a record that can't be
@@ -24,9 +28,26 @@ public final class MeasurementParser implements Serializable {
     public static final int DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
     public static final String DEFAULT_BATCH = "default";
 
+    // NaN and Infinity (as Python's json module writes them) are read, so they are non_finite_value
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .build();
+
+    /** Cells read as a number that is not finite (non_finite_value), as JSON's NaN and Infinity are. */
+    private static final Set<String> NON_FINITE = Set.of("NaN", "Infinity", "+Infinity", "-Infinity");
+
+    /** The fields read, each with its bit: one given twice makes the record ambiguous. */
+    private static final Map<String, Integer> FIELD_BITS = fieldBits("ts", "value", "feature", "batch", "part",
+            "subgroup", "line", "station", "gauge", "operator");
+
+    private static Map<String, Integer> fieldBits(String... names) {
+        Map<String, Integer> bits = new HashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            bits.put(names[i], 1 << i);
+        }
+        return Map.copyOf(bits);
+    }
 
     private final int maxRecordBytes;
     /** How far ahead of this machine's clock a live record's ts may be; 0 = no limit (files). */
@@ -95,6 +116,7 @@ public final class MeasurementParser implements Serializable {
         r.raw = raw;
         boolean hasTs = false;
         boolean hasValue = false;
+        int seen = 0; // FIELD_BITS of the fields read
         try (JsonParser p = JSON.createParser(raw)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return MeasurementRecord.rejected(raw, DeadLetter.INVALID_JSON, "not a JSON object");
@@ -103,6 +125,13 @@ public final class MeasurementParser implements Serializable {
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken v = p.nextToken();
+                Integer bit = FIELD_BITS.get(name);
+                if (bit != null) {
+                    if ((seen & bit) != 0) {
+                        return MeasurementRecord.rejected(raw, DeadLetter.INVALID_JSON, "field '" + name + "' given twice");
+                    }
+                    seen |= bit;
+                }
                 switch (name) {
                     case "ts" -> {
                         if (v == JsonToken.VALUE_NUMBER_INT) {
@@ -182,12 +211,12 @@ public final class MeasurementParser implements Serializable {
                 }
                 case "value" -> {
                     if (cell != null) {
-                        try {
-                            r.value = Double.parseDouble(cell.trim());
-                            hasValue = true;
-                        } catch (NumberFormatException e) {
+                        String number = cell.trim();
+                        if (!isDecimal(number) && !NON_FINITE.contains(number)) {
                             return reject(r, DeadLetter.INVALID_FIELD, "value must be a number, got '" + cell + "'");
                         }
+                        r.value = Double.parseDouble(number);
+                        hasValue = true;
                     }
                 }
                 case "feature" -> r.feature = cell;
@@ -204,6 +233,48 @@ public final class MeasurementParser implements Serializable {
             }
         }
         return validate(r, hasTs, hasValue);
+    }
+
+    /**
+     * A decimal number as a CSV cell holds one: [+-] digits [. digits] [e [+-] digits], the integral or
+     * the fraction part may be empty (not both); not Java's hexadecimal, NaN, Infinity or 1.5d/f forms.
+     */
+    static boolean isDecimal(String s) {
+        int i = 0;
+        int n = s.length();
+        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            i++;
+        }
+        int digits = 0;
+        for (; i < n && isDigit(s.charAt(i)); i++) {
+            digits++;
+        }
+        if (i < n && s.charAt(i) == '.') {
+            for (i++; i < n && isDigit(s.charAt(i)); i++) {
+                digits++;
+            }
+        }
+        if (digits == 0) {
+            return false;
+        }
+        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+                i++;
+            }
+            int exponentDigits = 0;
+            for (; i < n && isDigit(s.charAt(i)); i++) {
+                exponentDigits++;
+            }
+            if (exponentDigits == 0) {
+                return false;
+            }
+        }
+        return i == n;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static MeasurementRecord validate(MeasurementRecord r, boolean hasTs, boolean hasValue) {
@@ -251,11 +322,16 @@ public final class MeasurementParser implements Serializable {
         return null;
     }
 
-    /** Longer than the limit in UTF-8 bytes; counted only when the characters alone don't decide. */
+    /** Records longer than this (UTF-8 bytes) are rejected as oversized. */
+    public int maxRecordBytes() {
+        return maxRecordBytes;
+    }
+
     private MeasurementRecord rejectOversized(String raw) {
         return MeasurementRecord.rejected(raw, DeadLetter.OVERSIZED, "record of " + utf8Length(raw) + " bytes exceeds " + maxRecordBytes);
     }
 
+    /** Longer than the limit in UTF-8 bytes; counted only when the characters alone don't decide. */
     private boolean oversized(String raw) {
         return raw.length() > maxRecordBytes || (3L * raw.length() > maxRecordBytes && utf8Length(raw) > maxRecordBytes);
     }

@@ -62,7 +62,7 @@ public final class Timestamps {
         return millis * 1_000_000L;
     }
 
-    /** Parses epoch milliseconds written as digits, or an ISO-8601 instant with Z or an offset. */
+    /** Parses epoch milliseconds written as digits (a fraction allowed), or an ISO-8601 instant with Z or an offset. */
     public static long parse(String text) {
         String s = text.trim();
         if (!s.isEmpty() && isDigits(s)) {
@@ -71,6 +71,10 @@ public final class Timestamps {
             } catch (NumberFormatException e) {
                 throw new DateTimeException("epoch milliseconds out of range: " + s);
             }
+        }
+        int point = s.indexOf('.');
+        if (point > 0 && point < s.length() - 1 && isDigits(s.substring(0, point)) && isDigits(s.substring(point + 1))) {
+            return fromMillis(Double.parseDouble(s)); // as a JSON number with a fraction is read
         }
         Instant instant;
         try {

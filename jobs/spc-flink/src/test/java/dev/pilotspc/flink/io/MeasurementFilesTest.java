@@ -53,4 +53,50 @@ class MeasurementFilesTest {
         assertEquals(1, records.get(0).seq);
         assertEquals(2, records.get(1).seq, "the \\r\\n across the chunks is one line end");
     }
+
+    @Test
+    void readsQuotedCsvCellsWithLineBreaksAsOneRecordKeepingItsText() throws Exception {
+        String header = "ts,feature,value,part,operator\r\n";
+        String multiLine = "1764000000000,f,1.5,P1,\"first line\r\nsecond, \"\"quoted\"\"\nthird\"";
+        String plain = "1764000001000,f,2.5,P2,anna";
+        String unterminated = "1764000002000,f,3.5,P3,\"no end";
+        Path path = Files.writeString(dir.resolve("m.csv"), header + multiLine + "\r\n" + plain + "\n" + unterminated + "\n",
+                StandardCharsets.UTF_8);
+
+        List<MeasurementRecord> records = MeasurementFiles.read(path, new MeasurementParser(1 << 10));
+        MeasurementRecord bad = records.get(0); // rejected records come first
+        assertEquals(unterminated, bad.raw, "the open cell runs to the end of the file");
+        assertEquals(6, bad.seq, "its first line in the file");
+        MeasurementRecord joined = records.get(1);
+        assertTrue(joined.isValid(), joined.rejectDetail);
+        assertEquals("P1", joined.part);
+        assertEquals(multiLine, joined.raw, "the original text, line breaks as in the file");
+        assertEquals(2, joined.seq);
+        assertEquals("P2", records.get(2).part);
+        assertEquals(3, records.size());
+    }
+
+    @Test
+    void anUnterminatedQuoteTakesNoMoreLinesThanMakeTheRecordOversized() throws Exception {
+        StringBuilder file = new StringBuilder("ts,feature,value,part\n1764000000000,f,1,\"open\n");
+        for (int i = 1; i <= 100; i++) {
+            file.append(1_764_000_000_000L + i).append(",f,").append(i).append(",P").append(i).append('\n');
+        }
+        Path path = Files.writeString(dir.resolve("open.csv"), file, StandardCharsets.UTF_8);
+
+        List<MeasurementRecord> records = MeasurementFiles.read(path, new MeasurementParser(200));
+        assertEquals(dev.pilotspc.flink.records.DeadLetter.OVERSIZED, records.get(0).rejectReason);
+        long charted = records.stream().filter(MeasurementRecord::isValid).count();
+        assertTrue(charted > 80, "the lines after the oversized record are read as rows again: " + charted);
+        int joinedLines = records.get(0).raw.split("\n", -1).length;
+        assertEquals(101, records.size() - 1 + joinedLines, "every line is in exactly one record");
+    }
+
+    @Test
+    void refusesACsvHeaderNamingAColumnTwice() throws Exception {
+        Path path = Files.writeString(dir.resolve("twice.csv"), "ts,feature,value,value\n1764000000000,f,1,2\n");
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> MeasurementFiles.read(path, new MeasurementParser()));
+        assertTrue(e.getMessage().contains("'value' twice"), e.getMessage());
+    }
 }

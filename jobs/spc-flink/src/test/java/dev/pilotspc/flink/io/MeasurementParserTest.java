@@ -72,6 +72,12 @@ class MeasurementParserTest {
         "{\"ts\":\"yesterday\",\"feature\":\"f\",\"value\":1} | invalid_timestamp",
         "{\"ts\":-5,\"feature\":\"f\",\"value\":1} | invalid_timestamp",
         "{\"ts\":true,\"feature\":\"f\",\"value\":1} | invalid_timestamp",
+        "{\"ts\":1,\"feature\":\"f\",\"value\":NaN} | non_finite_value",
+        "{\"ts\":1,\"feature\":\"f\",\"value\":-Infinity} | non_finite_value",
+        "{\"ts\":NaN,\"feature\":\"f\",\"value\":1} | invalid_timestamp",
+        "{\"ts\":1,\"feature\":\"f\",\"value\":2.1,\"value\":99} | invalid_json",
+        "{\"ts\":1,\"ts\":\"garbage\",\"feature\":\"f\",\"value\":1} | invalid_json",
+        "{\"ts\":1,\"feature\":\"f\",\"part\":null,\"part\":\"P2\",\"value\":1} | invalid_json",
     })
     void rejectsUnusableRecordsWithTheirReason(String raw, String reason) {
         MeasurementRecord r = parser.parseJson(raw);
@@ -150,5 +156,28 @@ class MeasurementParserTest {
         assertEquals(DeadLetter.NON_FINITE_VALUE, parser.parseCsv("NaN,f,1,,", header).rejectReason);
         assertEquals(DeadLetter.MISSING_FIELD, parser.parseCsv(",f,1,,", header).rejectReason);
         assertEquals(DeadLetter.INVALID_CSV, parser.parseCsv("1,\"f,1,,", header).rejectReason);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"25 | 25", "+1.5 | 1.5", "-.5 | -0.5", "7. | 7", "1.2e-3 | 0.0012", "3E+2 | 300",
+        "' 4.25 ' | 4.25"})
+    void readsCsvValuesAsDecimalNumbers(String cell, double expected) {
+        MeasurementRecord r = parser.parseCsv(cell + ",f,1764000000000", Csv.split("value,feature,ts"));
+        assertTrue(r.isValid(), r.rejectDetail);
+        assertEquals(expected, r.value);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0x1p3", "12.5F", "3d", "1e", ".", "+", "1.2.3", "'1,5'", "--1", "Infinityx"})
+    void rejectsCsvValuesThatAreNotDecimalNumbers(String cell) {
+        MeasurementRecord r = parser.parseCsv("\"" + cell + "\",f,1764000000000", Csv.split("value,feature,ts"));
+        assertEquals(DeadLetter.INVALID_FIELD, r.rejectReason, cell);
+    }
+
+    @Test
+    void readsFractionalEpochMillisInCsvAsJsonDoes() {
+        MeasurementRecord csv = parser.parseCsv("1764000025000.5,f,1", Csv.split("ts,feature,value"));
+        assertTrue(csv.isValid(), csv.rejectDetail);
+        assertEquals(parser.parseJson("{\"ts\":1764000025000.5,\"feature\":\"f\",\"value\":1}").tsNanos, csv.tsNanos);
     }
 }
