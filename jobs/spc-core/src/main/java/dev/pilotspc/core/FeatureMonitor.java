@@ -75,6 +75,8 @@ public class FeatureMonitor {
     public String subId;
     public long subTs;
     public String subPart;
+    public String subGauge;
+    public String subOperator;
     public String subLine;
     public String subStation;
 
@@ -160,13 +162,15 @@ public class FeatureMonitor {
         if (config.chart == ChartType.IMR) {
             double movingRange = Double.isNaN(previousX) ? Double.NaN : Math.abs(x - previousX);
             previousX = x;
-            chartPoint(m.tsNanos(), tags, m.part(), x, movingRange, 1, Double.NaN, out);
+            chartPoint(m.tsNanos(), tags, m.part(), m.gauge(), m.operator(), x, movingRange, 1, Double.NaN, out);
             return;
         }
         subValues[subCount++] = x;
         subId = m.subgroup();
         subTs = m.tsNanos();
         subPart = m.part();
+        subGauge = m.gauge();
+        subOperator = m.operator();
         subLine = m.line();
         subStation = m.station();
         if (subCount == config.subgroupSize) {
@@ -242,11 +246,11 @@ public class FeatureMonitor {
         double variance = QStatistic.variance(subValues, size);
         subCount = 0;
         Tags tags = new Tags(current.feature(), current.batch(), subLine, subStation);
-        chartPoint(subTs, tags, subPart, mean, disp, size, variance, out);
+        chartPoint(subTs, tags, subPart, subGauge, subOperator, mean, disp, size, variance, out);
     }
 
-    private void chartPoint(long ts, Tags tags, String part, double x, double disp, int size, double variance,
-            List<SpcResult> out) {
+    private void chartPoint(long ts, Tags tags, String part, String gauge, String operator, double x, double disp,
+            int size, double variance, List<SpcResult> out) {
         points++;
         if (!Double.isNaN(disp)) {
             sigmaSum += disp / Dispersion.centreFactor(config.chart, size);
@@ -271,7 +275,7 @@ public class FeatureMonitor {
             hits = qHits | addToBaseline(ts, tags, part, x, disp, size, qHits, out);
         }
         String ruleIds = Rule.ids(hits);
-        emitPoint(ts, tags, part, x, disp, size, phase, hits, ruleIds, qValue, out);
+        emitPoint(ts, tags, part, gauge, operator, x, disp, size, phase, hits, ruleIds, qValue, out);
         if (hits != 0) {
             emitViolations(ts, tags, part, x, points, size, hits, out);
         }
@@ -539,11 +543,7 @@ public class FeatureMonitor {
      * earlier point's violations at its own timestamp; returns the hits of the last (current) point.
      */
     private int reviewBaseline(List<SpcResult> out) {
-        PointHistory replay = new PointHistory();
-        int inWindow = Math.min(baseCount, history.size);
-        for (int k = history.size - 1; k >= inWindow; k--) {
-            replay.pushWithRootSize(history.get(k), history.rootSize(k)); // points charted before this baseline (after a revision)
-        }
+        PointHistory replay = new PointHistory(); // a baseline is the chart's first points: nothing before them
         long firstN = points - baseCount + 1;
         int lastHits = 0;
         for (int j = 0; j < baseCount; j++) {
@@ -568,8 +568,8 @@ public class FeatureMonitor {
         return lastHits;
     }
 
-    private void emitPoint(long ts, Tags tags, String part, double x, double disp, int size, String phase, int hits,
-            String ruleIds, double qValue, List<SpcResult> out) {
+    private void emitPoint(long ts, Tags tags, String part, String gauge, String operator, double x, double disp,
+            int size, String phase, int hits, String ruleIds, double qValue, List<SpcResult> out) {
         // NaN marks a value absent from this point (PointResult)
         double clOut = Double.NaN;
         double ucl = Double.NaN;
@@ -608,7 +608,7 @@ public class FeatureMonitor {
         }
         out.add(new PointResult(ts, tags, config.chart.id(), x, points, phase, clOut, ucl, lcl,
                 disp, dispCl, dispUcl, dispLcl, sigmaOut, hits != 0, ruleIds,
-                part, config.target, config.lsl, config.usl, ewmaValue, ewmaUcl, ewmaLcl,
+                part, gauge, operator, config.target, config.lsl, config.usl, ewmaValue, ewmaUcl, ewmaLcl,
                 cusumHi, cusumLo, cusumH, qValue));
     }
 

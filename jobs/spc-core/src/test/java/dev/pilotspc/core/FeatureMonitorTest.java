@@ -375,6 +375,26 @@ class FeatureMonitorTest {
     }
 
     @Test
+    void pointsKeepTheGaugeAndOperatorOfTheirLastMeasurement() {
+        FeatureConfig config = imr("f");
+        config.chart = ChartType.XBAR_R;
+        config.subgroupSize = 2;
+        FeatureMonitor monitor = new FeatureMonitor(config);
+        List<SpcResult> out = new ArrayList<>();
+        long t = MonitorFixtures.T0;
+        monitor.update(new Measurement(t, "f", "B1", 1.0, "P1", null, null, null, "G1", "anna"), out);
+        monitor.update(new Measurement(t + 1, "f", "B1", 1.2, "P2", null, null, null, "G2", "ben"), out);
+        monitor.update(new Measurement(t + 2, "f", "B1", 1.1, "P3", null, null, null, null, null), out);
+        monitor.update(new Measurement(t + 3, "f", "B1", 1.3, "P4", null, null, null, null, null), out);
+        List<PointResult> points = ofType(out, PointResult.class);
+        assertEquals("G2", points.get(0).gauge());
+        assertEquals("ben", points.get(0).operator());
+        assertEquals("P2", points.get(0).part());
+        assertEquals(null, points.get(1).gauge(), "absent where the measurement has none");
+        assertEquals(null, points.get(1).operator());
+    }
+
+    @Test
     void capabilityStartsOnceTwoPointsExist() {
         FeatureConfig individuals = imr("f");
         individuals.lsl = 0;

@@ -2,7 +2,8 @@ package dev.pilotspc.core.result;
 
 /**
  * One charted point ({@code spc_point}): the individual or subgroup mean with the limits in force,
- * the dispersion statistic, rule hits, and EWMA / CUSUM / Q values where enabled. Absent values are NaN.
+ * the dispersion statistic, rule hits, and EWMA / CUSUM / Q values where enabled. Absent values are NaN;
+ * part, gauge and operator are those of the point's (for a subgroup: its last) measurement, or null.
  */
 public record PointResult(
         long tsNanos,
@@ -22,6 +23,8 @@ public record PointResult(
         boolean ooc,
         String rules,
         String part,
+        String gauge,
+        String operator,
         double target,
         double lsl,
         double usl,

@@ -141,10 +141,12 @@ public final class LineProtocol {
         field(EWMA, p.ewma());
         repeatedField(EWMA_LCL, p.ewmaLcl()); // constant once the exact limits reach the asymptotic ones
         repeatedField(EWMA_UCL, p.ewmaUcl());
+        field(GAUGE, p.gauge());
         repeatedField(LCL, p.lcl());
         repeatedField(LSL, p.lsl());
         field(N, p.n());
         field(OOC, p.ooc());
+        field(OPERATOR, p.operator());
         field(PART, p.part());
         field(PHASE, p.phase());
         field(Q, p.q());
@@ -675,6 +677,7 @@ public final class LineProtocol {
     private static final byte[] EWMA_LCL = ascii("ewma_lcl=");
     private static final byte[] EWMA_UCL = ascii("ewma_ucl=");
     private static final byte[] EXCLUDED = ascii("excluded=");
+    private static final byte[] GAUGE = ascii("gauge=");
     private static final byte[] LAST_RULE = ascii("last_rule=");
     private static final byte[] LCL = ascii("lcl=");
     private static final byte[] LSL = ascii("lsl=");
@@ -684,6 +687,7 @@ public final class LineProtocol {
     private static final byte[] N = ascii("n=");
     private static final byte[] OOC = ascii("ooc=");
     private static final byte[] OOC_COUNT = ascii("ooc_count=");
+    private static final byte[] OPERATOR = ascii("operator=");
     private static final byte[] P_VALUE = ascii("p_value=");
     private static final byte[] PART = ascii("part=");
     private static final byte[] PARTS_TO_LIMIT = ascii("parts_to_limit=");

@@ -122,12 +122,22 @@ class LineProtocolTest {
     void leavesOutAbsentValuesAndEmptyTags() {
         double absent = Double.NaN;
         PointResult p = new PointResult(5, new Tags("f", "b", null, ""), "imr", 1.5, 1, "baseline", absent, absent,
-                absent, absent, absent, absent, absent, absent, false, "", null, absent, absent, absent, absent, absent,
-                absent, absent, absent, absent, absent);
+                absent, absent, absent, absent, absent, absent, false, "", null, null, null, absent, absent, absent, absent,
+                absent, absent, absent, absent, absent, absent);
         String line = LineProtocol.toLine(p);
         assertEquals("spc_point,batch=b,chart=imr,feature=f n=1i,ooc=false,phase=\"baseline\",rules=\"\",x=1.5 5", line);
         assertFalse(line.contains("null"));
         assertFalse(line.contains("NaN"));
+    }
+
+    @Test
+    void keepsTheGaugeAndOperatorOfAPointAsFields() {
+        double absent = Double.NaN;
+        PointResult p = new PointResult(5, new Tags("f", "b", "L1", "S1"), "imr", 1.5, 1, "baseline", absent, absent,
+                absent, absent, absent, absent, absent, absent, false, "", "P1", "CMM 2", "anna", absent, absent, absent,
+                absent, absent, absent, absent, absent, absent, absent);
+        assertEquals("spc_point,batch=b,chart=imr,feature=f,line=L1,station=S1 gauge=\"CMM 2\",n=1i,ooc=false,"
+                + "operator=\"anna\",part=\"P1\",phase=\"baseline\",rules=\"\",x=1.5 5", LineProtocol.toLine(p));
     }
 
     @Test
