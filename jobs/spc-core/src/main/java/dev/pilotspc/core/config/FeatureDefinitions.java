@@ -66,13 +66,16 @@ public final class FeatureDefinitions {
 
     /** Reads a YAML or JSON features file. */
     public static List<FeatureConfig> load(Path file) {
-        String text;
+        return parse(readText(file), file.toString());
+    }
+
+    /** A features file's text (UTF-8), or a one-line error naming the file and the problem. */
+    public static String readText(Path file) {
         try {
-            text = Files.readString(file);
+            return Files.readString(file);
         } catch (IOException e) {
             throw new DefinitionException("cannot read features file " + file + ": " + reason(e));
         }
-        return parse(text, file.toString());
     }
 
     /**

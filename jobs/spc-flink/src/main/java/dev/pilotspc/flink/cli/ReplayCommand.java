@@ -70,6 +70,8 @@ public final class ReplayCommand {
         writable(output, "output");
         writable(deadLetters, "dead-letters");
         writable(o.get("alerts"), "alerts");
+        distinct(new String[] {"input", "output", "dead-letters", "alerts"},
+                new String[] {inputFile.toString(), output, deadLetters, o.get("alerts")});
         List<MeasurementRecord> records;
         try {
             records = MeasurementFiles.read(inputFile, new MeasurementParser(o.getInt("max-record-bytes", 32)));
@@ -123,6 +125,23 @@ public final class ReplayCommand {
         return 0;
     }
 
+    /** Refuses two options naming one file: an output would overwrite the input or another output. */
+    static void distinct(String[] options, String[] files) throws IOException {
+        for (int i = 0; i < files.length; i++) {
+            for (int j = i + 1; j < files.length; j++) {
+                if (files[i] != null && files[j] != null && !files[i].equals(TextFileSink.STDOUT) && sameFile(files[i], files[j])) {
+                    throw new Options.UsageException("--" + options[j] + " names the same file as --" + options[i] + ": " + files[j]);
+                }
+            }
+        }
+    }
+
+    private static boolean sameFile(String a, String b) throws IOException {
+        Path pa = Path.of(a).toAbsolutePath().normalize();
+        Path pb = Path.of(b).toAbsolutePath().normalize();
+        return pa.equals(pb) || Files.exists(pa) && Files.exists(pb) && Files.isSameFile(pa, pb);
+    }
+
     /** Fails before the run, not after it, when an output file can't be written (stdout and absent are fine). */
     static void writable(String name, String option) {
         if (name == null || name.equals(TextFileSink.STDOUT)) {
@@ -144,14 +163,14 @@ public final class ReplayCommand {
     }
 
     /** A features file's text, once its definitions are known to be valid. */
-    static String definitions(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+    static String definitions(Path file) {
         try {
+            String text = FeatureDefinitions.readText(file);
             FeatureDefinitions.parse(text, file.toString());
+            return text;
         } catch (DefinitionException e) {
             throw new Options.UsageException(e.getMessage());
         }
-        return text;
     }
 
     static Path readable(String name, String option) {

@@ -260,6 +260,8 @@ class ReplayCommandITCase {
         Path features = Files.writeString(dir.resolve("features.yaml"), FEATURES);
         Path input = writeJson(rows());
         Path aFile = Files.writeString(dir.resolve("plain-file"), "");
+        Path latin1 = Files.write(dir.resolve("latin1.yaml"), "- feature: f\n  unit: \u00b5m\n".getBytes(
+                java.nio.charset.StandardCharsets.ISO_8859_1));
         var err = new java.io.ByteArrayOutputStream();
         var previous = System.err;
         System.setErr(new java.io.PrintStream(err));
@@ -272,15 +274,26 @@ class ReplayCommandITCase {
                 "--output", aFile.resolve("out.lp").toString()}));
             assertEquals(2, SpcCli.run(new String[] {"replay", "--features", features.toString(), "--input", input.toString(),
                 "--output", dir.toString()}));
+            // an output naming the input, or two outputs naming one file, would overwrite it
+            assertEquals(2, SpcCli.run(new String[] {"replay", "--features", features.toString(), "--input", input.toString(),
+                "--output", dir.resolve(".").resolve(input.getFileName()).toString()}));
+            assertEquals(2, SpcCli.run(new String[] {"replay", "--features", features.toString(), "--input", input.toString(),
+                "--output", dir.resolve("r.lp").toString(), "--dead-letters", dir.resolve("r.lp").toString()}));
+            assertEquals(2, SpcCli.run(new String[] {"replay", "--features", latin1.toString(), "--input", input.toString(),
+                "--output", "-"}));
         } finally {
             System.setErr(previous);
         }
+        assertTrue(Files.readString(input).startsWith("{\"ts\""), "the input is untouched");
         String[] lines = err.toString().trim().split("\n");
-        assertEquals(5, lines.length, err.toString());
+        assertEquals(8, lines.length, err.toString());
         assertEquals("spc replay: missing required option --features", lines[0]);
         assertEquals("spc replay: --features: cannot read file nope.yaml", lines[1]);
         assertEquals("spc replay: unknown option '--bogus'", lines[2]);
         assertTrue(lines[3].startsWith("spc replay: --output: cannot create the directory of "), lines[3]);
         assertEquals("spc replay: --output: " + dir + " is a directory", lines[4]);
+        assertEquals("spc replay: --output names the same file as --input: " + dir.resolve(".").resolve(input.getFileName()), lines[5]);
+        assertEquals("spc replay: --dead-letters names the same file as --output: " + dir.resolve("r.lp"), lines[6]);
+        assertEquals("spc replay: cannot read features file " + latin1 + ": not UTF-8 text", lines[7]);
     }
 }
