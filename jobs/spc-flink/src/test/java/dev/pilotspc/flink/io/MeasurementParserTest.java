@@ -75,6 +75,7 @@ class MeasurementParserTest {
         "{\"ts\":1,\"feature\":\"f\",\"value\":NaN} | non_finite_value",
         "{\"ts\":1,\"feature\":\"f\",\"value\":-Infinity} | non_finite_value",
         "{\"ts\":NaN,\"feature\":\"f\",\"value\":1} | invalid_timestamp",
+        "{\"ts\":99999999999999999999,\"feature\":\"f\",\"value\":1} | invalid_timestamp",
         "{\"ts\":1,\"feature\":\"f\",\"value\":2.1,\"value\":99} | invalid_json",
         "{\"ts\":1,\"ts\":\"garbage\",\"feature\":\"f\",\"value\":1} | invalid_json",
         "{\"ts\":1,\"feature\":\"f\",\"part\":null,\"part\":\"P2\",\"value\":1} | invalid_json",
@@ -129,6 +130,13 @@ class MeasurementParserTest {
         assertEquals("f\\g", inside.feature);
         assertEquals(DeadLetter.INVALID_FIELD,
                 parser.parseJson("{\"ts\":1,\"feature\":\"f\",\"value\":1,\"line\":\"L\\\\\"}").rejectReason);
+        // no escape for line breaks and other control characters in a tag: "B\n1" would land on the tag of "B\\n1"
+        MeasurementRecord newline = parser.parseJson("{\"ts\":1,\"feature\":\"f\",\"value\":1,\"batch\":\"B\\n1\"}");
+        assertEquals(DeadLetter.INVALID_FIELD, newline.rejectReason);
+        assertEquals("batch 'B?1' has a control character (U+000A), which an InfluxDB tag cannot carry", newline.rejectDetail);
+        assertTrue(parser.parseJson("{\"ts\":1,\"feature\":\"f\",\"value\":1,\"batch\":\"B\\\\n1\"}").isValid());
+        assertTrue(parser.parseJson("{\"ts\":1,\"feature\":\"f\",\"value\":1,\"part\":\"P\\n1\"}").isValid(),
+                "a part is a string field (a line break in it is written as backslash-n)");
     }
 
     @Test
