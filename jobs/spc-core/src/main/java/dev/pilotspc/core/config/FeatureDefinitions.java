@@ -1,6 +1,5 @@
 package dev.pilotspc.core.config;
 
-import dev.pilotspc.core.ControlConstants;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -14,6 +13,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.pilotspc.core.ControlConstants;
+import dev.pilotspc.core.result.Tags;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.CharacterCodingException;
@@ -153,6 +154,10 @@ public final class FeatureDefinitions {
         if (!id.equals(id.strip()) || id.chars().anyMatch(Character::isISOControl)) {
             // Measurements would never match an id with stray spaces, and nothing else would say so.
             throw d.fail("feature", "'" + escape(id) + "' starts or ends with whitespace or holds control characters");
+        }
+        String tagProblem = Tags.problem("the id", id);
+        if (tagProblem != null) {
+            throw d.fail("feature", tagProblem); // every measurement of it would be a dead letter
         }
         d = new Block((ObjectNode) def, source, "feature '" + id + "'", "");
         d.allow(KEYS);

@@ -15,4 +15,32 @@ public record Tags(String feature, String batch, String line, String station) {
         return Objects.equals(feature, m.feature()) && Objects.equals(batch, m.batch()) && Objects.equals(line, m.line())
                 && Objects.equals(station, m.station());
     }
+
+    /**
+     * Why a value can't be an InfluxDB tag, or null: the line protocol escapes ' ', ',' and '=' with
+     * a backslash and has no escape for the backslash itself, so a backslash at the end of a tag value
+     * or before one of those characters would swallow the delimiter (InfluxDB rejects the line); a
+     * line break or other control character has no escape at all (InfluxDB would store "\n" text,
+     * the same tag as a real backslash and n).
+     */
+    public static String problem(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return field + " '" + value.replaceAll("\\p{Cntrl}", "?") + "' has a control character (U+"
+                        + String.format("%04X", (int) c) + "), which an InfluxDB tag cannot carry";
+            }
+            if (c == '\\') {
+                char next = i + 1 < value.length() ? value.charAt(i + 1) : 0;
+                if (next == 0 || next == ' ' || next == ',' || next == '=') {
+                    return field + " '" + value + "' has a backslash " + (next == 0 ? "at its end" : "before '" + next + "'")
+                            + ", which an InfluxDB tag cannot carry";
+                }
+            }
+        }
+        return null;
+    }
 }

@@ -280,6 +280,9 @@ class FeatureDefinitionsTest {
                 "feature: ' bore'");
         assertError("test: definition: feature: 'a\\nb' starts or ends with whitespace or holds control characters",
                 "feature: \"a\\nb\"");
+        // measurements of it could never be charted: no InfluxDB tag carries a trailing backslash
+        assertError("test: definition: feature: the id 'bore\\' has a backslash at its end, which an InfluxDB tag cannot carry",
+                "feature: 'bore\\'");
         assertEquals("f: definition #2: feature: required, a non-blank id", assertThrows(DefinitionException.class,
                 () -> FeatureDefinitions.parse("- feature: a\n- lsl: 1\n", "f")).getMessage());
     }

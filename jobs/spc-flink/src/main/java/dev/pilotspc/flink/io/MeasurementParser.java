@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import dev.pilotspc.core.result.Tags;
 import dev.pilotspc.flink.records.DeadLetter;
 import dev.pilotspc.flink.records.MeasurementRecord;
 import java.io.IOException;
@@ -296,42 +297,14 @@ public final class MeasurementParser implements Serializable {
         if (r.batch == null || r.batch.isBlank()) {
             r.batch = DEFAULT_BATCH;
         }
-        String tagProblem = tagProblem("feature", r.feature);
-        tagProblem = tagProblem != null ? tagProblem : tagProblem("batch", r.batch);
-        tagProblem = tagProblem != null ? tagProblem : tagProblem("line", r.line);
-        tagProblem = tagProblem != null ? tagProblem : tagProblem("station", r.station);
+        String tagProblem = Tags.problem("feature", r.feature);
+        tagProblem = tagProblem != null ? tagProblem : Tags.problem("batch", r.batch);
+        tagProblem = tagProblem != null ? tagProblem : Tags.problem("line", r.line);
+        tagProblem = tagProblem != null ? tagProblem : Tags.problem("station", r.station);
         if (tagProblem != null) {
             return reject(r, DeadLetter.INVALID_FIELD, tagProblem);
         }
         return r;
-    }
-
-    /**
-     * Why a value can't be an InfluxDB tag, or null: the line protocol escapes ' ', ',' and '=' with
-     * a backslash and has no escape for the backslash itself, so a backslash at the end of a tag value
-     * or before one of those characters would swallow the delimiter (InfluxDB rejects the line); a
-     * line break or other control character has no escape at all (InfluxDB would store "\n" text,
-     * the same tag as a real backslash and n).
-     */
-    static String tagProblem(String field, String value) {
-        if (value == null) {
-            return null;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                return field + " '" + value.replaceAll("\\p{Cntrl}", "?") + "' has a control character (U+"
-                        + String.format("%04X", (int) c) + "), which an InfluxDB tag cannot carry";
-            }
-            if (c == '\\') {
-                char next = i + 1 < value.length() ? value.charAt(i + 1) : 0;
-                if (next == 0 || next == ' ' || next == ',' || next == '=') {
-                    return field + " '" + value + "' has a backslash " + (next == 0 ? "at its end" : "before '" + next + "'")
-                            + ", which an InfluxDB tag cannot carry";
-                }
-            }
-        }
-        return null;
     }
 
     /** Records longer than this (UTF-8 bytes) are rejected as oversized. */
