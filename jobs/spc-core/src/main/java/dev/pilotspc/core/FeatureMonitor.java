@@ -54,8 +54,6 @@ public class FeatureMonitor {
 
     // Limits in force: centre line and within-subgroup sigma.
     public boolean limitsReady;
-    /** The baseline's points so far all alike (no sigma to set limits with): it slides on. */
-    public boolean baselineWithoutVariation;
     public double cl;
     public double sigma;
 
@@ -209,7 +207,6 @@ public class FeatureMonitor {
 
     private void resetChart() {
         limitsReady = false;
-        baselineWithoutVariation = false;
         baseCount = 0;
         int baseline = config.baseline;
         baseX = new double[baseline];
@@ -358,10 +355,7 @@ public class FeatureMonitor {
         if (measurements < policy.minParts) {
             separate(text).append(measurements).append(" of ").append(policy.minParts).append(" parts measured");
         }
-        if (!limitsReady && baselineWithoutVariation) {
-            separate(text).append("control limits not established yet: sigma is 0 over the last ").append(baseCount + 1)
-                    .append(" baseline points (no variation the gauge resolves?)");
-        } else if (!limitsReady) {
+        if (!limitsReady) {
             separate(text).append("control limits not established yet (baseline ").append(baseCount).append(" of ")
                     .append(config.baseline).append(')');
         }
@@ -448,15 +442,11 @@ public class FeatureMonitor {
         }
         boolean[] excluded = new boolean[baseCount];
         double[] trial = baselineLimits(excluded);
-        if (trial == null || trial[1] == 0) {
-            // No dispersion could be estimated yet (only single-value subgroups), or none shows: every
-            // point alike, as when the gauge's resolution hides the variation. Limits of zero width
-            // would flag every later point; the baseline slides on until the data vary.
-            baselineWithoutVariation = trial != null;
+        if (trial == null) {
+            // no dispersion could be estimated yet (e.g. only single-value subgroups): keep collecting
             dropOldestBaselinePoint();
             return 0;
         }
-        baselineWithoutVariation = false;
         int excludedCount = 0;
         if (config.baselineExcludeOoc) {
             for (int j = 0; j < baseCount; j++) {
@@ -471,7 +461,7 @@ public class FeatureMonitor {
             }
             if (excludedCount > 0) {
                 double[] revised = baselineLimits(excluded);
-                if (revised != null && revised[1] > 0) {
+                if (revised != null) {
                     trial = revised;
                 } else {
                     excludedCount = 0;
@@ -497,7 +487,7 @@ public class FeatureMonitor {
     /**
      * Centre line and sigma from the baseline points not excluded: for I-MR the mean and MR̄/d2 over
      * consecutive retained pairs; for subgroups the grand mean and the mean of R/d2 or S/c4
-     * (Montgomery, Introduction to SQC, 7th ed., §6.2 and §6.3). Null when sigma can't be estimated; it may be 0.
+     * (Montgomery, Introduction to SQC, 7th ed., §6.2 and §6.3). Null when sigma can't be estimated.
      */
     private double[] baselineLimits(boolean[] excluded) {
         double weighted = 0;

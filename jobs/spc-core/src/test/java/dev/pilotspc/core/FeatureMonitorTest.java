@@ -18,7 +18,6 @@ import dev.pilotspc.core.config.Rule;
 import dev.pilotspc.core.result.DriftResult;
 import dev.pilotspc.core.result.LimitsResult;
 import dev.pilotspc.core.result.PointResult;
-import dev.pilotspc.core.result.ReadinessResult;
 import dev.pilotspc.core.result.SpcResult;
 import dev.pilotspc.core.result.StatusResult;
 import dev.pilotspc.core.result.ViolationResult;
@@ -373,30 +372,6 @@ class FeatureMonitorTest {
         List<LimitsResult> limits = ofType(out, LimitsResult.class);
         assertEquals(2, limits.size());
         assertEquals(100.5, limits.get(1).cl(), 1e-9); // the six points after the change only
-    }
-
-    @Test
-    void aBaselineWithoutVariationSetsNoLimitsAndSlidesOnUntilTheDataVary() {
-        FeatureConfig config = imr("f"); // baseline 25
-        FeatureMonitor monitor = new FeatureMonitor(config);
-        double[] values = new double[32];
-        java.util.Arrays.fill(values, 10.0); // a gauge too coarse to show the process's spread
-        values[30] = 10.1;
-        values[31] = 10.0;
-        List<SpcResult> out = run(monitor, values);
-        List<LimitsResult> limits = ofType(out, LimitsResult.class);
-        assertEquals(1, limits.size(), "no zero-width limits, set once the data vary");
-        // set at the 31st point from the last 25: 24 at 10.0 and 10.1, MR-bar = 0.1 / 24 (excluding
-        // 10.1 would leave no variation again, so the trial limits stand)
-        assertEquals(MonitorFixtures.T0 + 30 * MonitorFixtures.SECOND, limits.get(0).tsNanos());
-        assertEquals(25, limits.get(0).m());
-        assertEquals(10.004, limits.get(0).cl(), 1e-12);
-        assertEquals(0.1 / 24 / ControlConstants.d2(2), limits.get(0).sigma(), 1e-15);
-        assertEquals(30 + 1, ofType(out, PointResult.class).stream().filter(p -> p.phase().equals(PointResult.BASELINE)).count());
-        List<ReadinessResult> readiness = ofType(out, ReadinessResult.class);
-        assertTrue(readiness.get(29).reasons().contains(
-                "control limits not established yet: sigma is 0 over the last 25 baseline points"), readiness.get(29).reasons());
-        assertTrue(readiness.get(10).reasons().contains("(baseline 11 of 25)"), readiness.get(10).reasons());
     }
 
     @Test
