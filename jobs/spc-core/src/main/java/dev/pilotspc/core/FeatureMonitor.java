@@ -324,7 +324,8 @@ public class FeatureMonitor {
             // With enough data the text is a function of these inputs alone; the estimate and bound
             // enter as fmt2 shows them, so a Ppk moving in its third decimal keeps the text.
             int flags = (oocRecent ? 1 : 0) | (driftRecent ? 2 : 0) | (known ? 4 : 0) | (overall ? 8 : 0)
-                    | (hasBound ? 16 : 0) | (capable ? 32 : 0) | (config.hasLsl() || config.hasUsl() ? 64 : 0);
+                    | (hasBound ? 16 : 0) | (capable ? 32 : 0) | (config.hasLsl() || config.hasUsl() ? 64 : 0)
+                    | (sigma == 0 ? 128 : 0);
             long oocPoints = oocRecent ? monitorOocPoints : -1;
             String oocText = oocRecent ? lastMonitorOocText : null;
             String driftText = driftRecent ? lastDriftText : null;
@@ -358,6 +359,9 @@ public class FeatureMonitor {
         if (!limitsReady) {
             separate(text).append("control limits not established yet (baseline ").append(baseCount).append(" of ")
                     .append(config.baseline).append(')');
+        }
+        if (limitsReady && sigma == 0) {
+            separate(text).append("sigma is 0: the baseline's points showed no variation (a gauge too coarse for the process?)");
         }
         if (oocRecent) {
             separate(text).append(monitorOocPoints).append(" out-of-control point").append(monitorOocPoints == 1 ? "" : "s")
@@ -543,7 +547,12 @@ public class FeatureMonitor {
      * earlier point's violations at its own timestamp; returns the hits of the last (current) point.
      */
     private int reviewBaseline(List<SpcResult> out) {
-        PointHistory replay = new PointHistory(); // a baseline is the chart's first points: nothing before them
+        PointHistory replay = new PointHistory();
+        int inWindow = Math.min(baseCount, history.size);
+        for (int k = history.size - 1; k >= inWindow; k--) {
+            // points charted before the baseline's first (it slid on while no dispersion could be estimated)
+            replay.pushWithRootSize(history.get(k), history.rootSize(k));
+        }
         long firstN = points - baseCount + 1;
         int lastHits = 0;
         for (int j = 0; j < baseCount; j++) {

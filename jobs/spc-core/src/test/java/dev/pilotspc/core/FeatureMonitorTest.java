@@ -18,6 +18,7 @@ import dev.pilotspc.core.config.Rule;
 import dev.pilotspc.core.result.DriftResult;
 import dev.pilotspc.core.result.LimitsResult;
 import dev.pilotspc.core.result.PointResult;
+import dev.pilotspc.core.result.ReadinessResult;
 import dev.pilotspc.core.result.SpcResult;
 import dev.pilotspc.core.result.StatusResult;
 import dev.pilotspc.core.result.ViolationResult;
@@ -372,6 +373,22 @@ class FeatureMonitorTest {
         List<LimitsResult> limits = ofType(out, LimitsResult.class);
         assertEquals(2, limits.size());
         assertEquals(100.5, limits.get(1).cl(), 1e-9); // the six points after the change only
+    }
+
+    @Test
+    void limitsFromABaselineWithoutVariationHaveZeroWidthAndTheReasonsSaySo() {
+        FeatureConfig config = imr("f");
+        config.baseline = 5;
+        FeatureMonitor monitor = new FeatureMonitor(config);
+        List<SpcResult> out = run(monitor, 10, 10, 10, 10, 10, 10, 10.1);
+        LimitsResult limits = ofType(out, LimitsResult.class).get(0);
+        assertEquals(0.0, limits.sigma()); // as the textbook formulas give (qcc too): MR-bar = 0
+        assertEquals(10.0, limits.ucl());
+        List<ReadinessResult> readiness = ofType(out, ReadinessResult.class);
+        assertTrue(readiness.get(5).reasons().contains("sigma is 0: the baseline's points showed no variation"),
+                readiness.get(5).reasons());
+        assertEquals(List.of("WE1", "D1"), ofType(out, ViolationResult.class).stream().map(ViolationResult::rule).toList(),
+                "10.1 is beyond limits of zero width");
     }
 
     @Test

@@ -26,8 +26,13 @@ public class PointHistory {
 
     /** A subgroup mean of {@code n} measurements. */
     public void push(double x, int n) {
+        pushWithRootSize(x, n == 1 ? 1 : Math.sqrt(n));
+    }
+
+    /** A point with √n given, e.g. copied from another history. */
+    public void pushWithRootSize(double x, double rootSize) {
         values[head] = x;
-        rootSizes[head] = n == 1 ? 1 : Math.sqrt(n);
+        rootSizes[head] = rootSize;
         head = head + 1 == CAPACITY ? 0 : head + 1; // no division: run rules read the history on every point
         if (size < CAPACITY) {
             size++;
