@@ -17,6 +17,8 @@ import java.time.DateTimeException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Parses measurement records (CONTRACT.md §2) from JSON objects or CSV rows; a record that can't be
@@ -50,7 +52,10 @@ public final class MeasurementParser implements Serializable {
         return Map.copyOf(bits);
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(MeasurementParser.class);
+
     private final int maxRecordBytes;
+    private transient boolean loggedUnreadable;
     /** How far ahead of this machine's clock a live record's ts may be; 0 = no limit (files). */
     private final long maxFutureMillis;
 
@@ -107,6 +112,35 @@ public final class MeasurementParser implements Serializable {
 
     /** One JSON object per record. */
     public MeasurementRecord parseJson(String raw) {
+        try {
+            return readJson(raw);
+        } catch (RuntimeException e) {
+            return unreadable(raw, DeadLetter.INVALID_JSON, e);
+        }
+    }
+
+    /** One CSV row, given the header's column names. */
+    public MeasurementRecord parseCsv(String raw, String[] header) {
+        try {
+            return readCsv(raw, header);
+        } catch (RuntimeException e) {
+            return unreadable(raw, DeadLetter.INVALID_CSV, e);
+        }
+    }
+
+    /**
+     * A record that made the parser itself fail (a bug here, not in the record): a dead letter, never a
+     * failed job; the first one is logged with its stack trace, the dead-letter counters show the rest.
+     */
+    private MeasurementRecord unreadable(String raw, String reason, RuntimeException e) {
+        if (!loggedUnreadable) {
+            loggedUnreadable = true;
+            LOG.warn("A record could not be parsed (a bug in the parser); it goes to the dead letters", e);
+        }
+        return MeasurementRecord.rejected(raw, reason, "unreadable record: " + e);
+    }
+
+    private MeasurementRecord readJson(String raw) {
         if (raw == null) {
             return MeasurementRecord.rejected(null, DeadLetter.INVALID_JSON, "empty record (null value)");
         }
@@ -141,7 +175,10 @@ public final class MeasurementParser implements Serializable {
                             }
                             r.tsNanos = Timestamps.fromMillis(p.getLongValue());
                         } else if (v == JsonToken.VALUE_NUMBER_FLOAT) {
-                            r.tsNanos = Timestamps.fromMillis(p.getDoubleValue());
+                            if (p.isNaN()) {
+                                throw new DateTimeException("epoch milliseconds not finite: " + p.getText());
+                            }
+                            r.tsNanos = Timestamps.fromMillis(p.getDecimalValue());
                         } else if (v == JsonToken.VALUE_STRING) {
                             r.tsNanos = Timestamps.parse(p.getText());
                         } else if (v != JsonToken.VALUE_NULL) {
@@ -181,8 +218,7 @@ public final class MeasurementParser implements Serializable {
         return validate(r, hasTs, hasValue);
     }
 
-    /** One CSV row, given the header's column names. */
-    public MeasurementRecord parseCsv(String raw, String[] header) {
+    private MeasurementRecord readCsv(String raw, String[] header) {
         if (oversized(raw)) {
             return rejectOversized(raw);
         }

@@ -1,5 +1,7 @@
 package dev.pilotspc.flink.io;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -47,12 +49,15 @@ public final class Timestamps {
     private Timestamps() {
     }
 
-    /** Epoch milliseconds (possibly fractional) to nanoseconds; throws when out of range. */
-    public static long fromMillis(double millis) {
-        if (!Double.isFinite(millis) || millis < 0 || millis > MAX_MILLIS) {
+    /**
+     * Epoch milliseconds with a fraction to nanoseconds, exactly as written (a double would land
+     * 1764000025001.0 ms in the millisecond before), rounded to the nanosecond; throws when out of range.
+     */
+    public static long fromMillis(BigDecimal millis) {
+        if (millis.signum() < 0 || millis.compareTo(BigDecimal.valueOf(MAX_MILLIS)) > 0) {
             throw new DateTimeException("epoch milliseconds out of range: " + millis);
         }
-        return Math.round(millis * 1_000_000d);
+        return millis.movePointRight(6).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
     }
 
     public static long fromMillis(long millis) {
@@ -74,7 +79,7 @@ public final class Timestamps {
         }
         int point = s.indexOf('.');
         if (point > 0 && point < s.length() - 1 && isDigits(s.substring(0, point)) && isDigits(s.substring(point + 1))) {
-            return fromMillis(Double.parseDouble(s)); // as a JSON number with a fraction is read
+            return fromMillis(new BigDecimal(s)); // as a JSON number with a fraction is read
         }
         Instant instant;
         try {
@@ -92,9 +97,11 @@ public final class Timestamps {
         return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
     }
 
+    /** ASCII digits only: other scripts' digits are no epoch milliseconds here (and no number for Java's parsers). */
     private static boolean isDigits(String s) {
         for (int i = 0; i < s.length(); i++) {
-            if (!Character.isDigit(s.charAt(i))) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
                 return false;
             }
         }

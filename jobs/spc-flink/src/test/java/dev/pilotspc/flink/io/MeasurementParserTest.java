@@ -76,6 +76,9 @@ class MeasurementParserTest {
         "{\"ts\":1,\"feature\":\"f\",\"value\":-Infinity} | non_finite_value",
         "{\"ts\":NaN,\"feature\":\"f\",\"value\":1} | invalid_timestamp",
         "{\"ts\":99999999999999999999,\"feature\":\"f\",\"value\":1} | invalid_timestamp",
+        "{\"ts\":\"\u0661\u0662\u0663.5\",\"feature\":\"f\",\"value\":1} | invalid_timestamp",
+        "{\"ts\":\"\u0661\u0662\u0663\",\"feature\":\"f\",\"value\":1} | invalid_timestamp",
+        "{\"ts\":Infinity,\"feature\":\"f\",\"value\":1} | invalid_timestamp",
         "{\"ts\":1,\"feature\":\"f\",\"value\":2.1,\"value\":99} | invalid_json",
         "{\"ts\":1,\"ts\":\"garbage\",\"feature\":\"f\",\"value\":1} | invalid_json",
         "{\"ts\":1,\"feature\":\"f\",\"part\":null,\"part\":\"P2\",\"value\":1} | invalid_json",
@@ -182,10 +185,14 @@ class MeasurementParserTest {
         assertEquals(DeadLetter.INVALID_FIELD, r.rejectReason, cell);
     }
 
-    @Test
-    void readsFractionalEpochMillisInCsvAsJsonDoes() {
-        MeasurementRecord csv = parser.parseCsv("1764000025000.5,f,1", Csv.split("ts,feature,value"));
+    @ParameterizedTest
+    @CsvSource({"1764000025000.5, 1764000025000500000", "1764000025001.0, 1764000025001000000",
+        "1764000025001.000001, 1764000025001000001", "1764000025001.0000005, 1764000025001000000"})
+    void readsFractionalEpochMillisExactlyInCsvAndJson(String millis, long nanos) {
+        MeasurementRecord csv = parser.parseCsv(millis + ",f,1", Csv.split("ts,feature,value"));
         assertTrue(csv.isValid(), csv.rejectDetail);
-        assertEquals(parser.parseJson("{\"ts\":1764000025000.5,\"feature\":\"f\",\"value\":1}").tsNanos, csv.tsNanos);
+        assertEquals(nanos, csv.tsNanos);
+        assertEquals(nanos, parser.parseJson("{\"ts\":" + millis + ",\"feature\":\"f\",\"value\":1}").tsNanos);
+        assertEquals(nanos, parser.parseJson("{\"ts\":\"" + millis + "\",\"feature\":\"f\",\"value\":1}").tsNanos);
     }
 }
