@@ -70,8 +70,8 @@ public final class ReplayCommand {
         writable(output, "output");
         writable(deadLetters, "dead-letters");
         writable(o.get("alerts"), "alerts");
-        distinct(new String[] {"input", "output", "dead-letters", "alerts"},
-                new String[] {inputFile.toString(), output, deadLetters, o.get("alerts")});
+        distinct(new String[] {"features", "input", "output", "dead-letters", "alerts"},
+                new String[] {featuresFile.toString(), inputFile.toString(), output, deadLetters, o.get("alerts")});
         List<MeasurementRecord> records;
         try {
             records = MeasurementFiles.read(inputFile, new MeasurementParser(o.getInt("max-record-bytes", 32)));

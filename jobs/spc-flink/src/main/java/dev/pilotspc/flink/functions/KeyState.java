@@ -14,14 +14,16 @@ public class KeyState {
 
     /** Room for the charted measurements remembered; at least half of it, the last ones, stays when the newest ts moves on. */
     static final int RECENT = 16;
+    /** At most this many measurements of one timestamp are remembered (the last ones): bounds state and the look-up. */
+    static final int MAX_AT_ONE_TS = 4096;
 
     public FeatureMonitor monitor;
     public long lastChartedTs = Long.MIN_VALUE;
     /**
      * Recently charted measurements (ts, value, part), in charting order: at least the last
-     * {@code RECENT / 2} and every one charted at {@link #lastChartedTs}, however many share it, so a
-     * copy of one at the newest timestamp is always known (a copy of an older one is late anyway;
-     * the last few are kept to call it a duplicate instead).
+     * {@code RECENT / 2} and every one charted at {@link #lastChartedTs} (up to {@link #MAX_AT_ONE_TS}),
+     * so a copy of one at the newest timestamp is known (a copy of an older one is late anyway; the
+     * last few are kept to call it a duplicate instead).
      */
     public long[] recentTs = new long[RECENT];
     public long[] recentValueBits = new long[RECENT];
@@ -103,6 +105,8 @@ public class KeyState {
                 // all older than the newest now: the last few are enough (and a burst's room goes)
                 keepLast(Math.min(recentSize, RECENT / 2));
             }
+        } else if (recentSize == MAX_AT_ONE_TS) {
+            keepLast(MAX_AT_ONE_TS / 2); // a flood at one timestamp: the earlier half goes
         } else if (recentSize == recentTs.length) {
             int capacity = recentSize * 2; // many at one timestamp: keep them all
             recentTs = java.util.Arrays.copyOf(recentTs, capacity);
@@ -115,19 +119,23 @@ public class KeyState {
         recentSize++;
     }
 
-    /** Moves the last {@code count} entries to the front, into arrays of the usual size again after a burst at one ts. */
+    /**
+     * Moves the last {@code count} entries to the front: in place, or into arrays of the usual size
+     * again when a burst at one timestamp is over.
+     */
     private void keepLast(int count) {
         int from = recentSize - count;
-        boolean usual = recentTs.length == RECENT;
-        long[] ts = usual ? recentTs : new long[RECENT];
-        long[] valueBits = usual ? recentValueBits : new long[RECENT];
-        String[] part = usual ? recentPart : new String[RECENT];
+        int capacity = count > RECENT ? recentTs.length : RECENT;
+        boolean inPlace = recentTs.length == capacity;
+        long[] ts = inPlace ? recentTs : new long[capacity];
+        long[] valueBits = inPlace ? recentValueBits : new long[capacity];
+        String[] part = inPlace ? recentPart : new String[capacity];
         System.arraycopy(recentTs, from, ts, 0, count);
         System.arraycopy(recentValueBits, from, valueBits, 0, count);
         System.arraycopy(recentPart, from, part, 0, count);
         recentTs = ts;
         recentValueBits = valueBits;
-        java.util.Arrays.fill(part, count, RECENT, null);
+        java.util.Arrays.fill(part, count, capacity, null);
         recentPart = part;
         recentSize = count;
     }

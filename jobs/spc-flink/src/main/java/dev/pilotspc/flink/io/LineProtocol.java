@@ -369,7 +369,7 @@ public final class LineProtocol {
         }
     }
 
-    /** A string field value: quoted, with '"', '\\' and newlines escaped, UTF-8. */
+    /** A string field value: quoted, with '"' and '\\' escaped and line breaks and tabs as \n, \r, \t text, UTF-8. */
     @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the chars' low bytes, right for ASCII
     private void putQuoted(String value) {
         // Most texts are ASCII without escapes (parts, states, rule ids, reasons): their chars are
@@ -378,7 +378,7 @@ public final class LineProtocol {
         int ascii = 0;
         while (ascii < length) {
             char c = value.charAt(ascii);
-            if (c >= 0x80 || c == '"' || c == '\\' || c == '\n') {
+            if (c >= 0x80 || c < 0x20 || c == '"' || c == '\\') {
                 break;
             }
             ascii++;
@@ -394,7 +394,8 @@ public final class LineProtocol {
         // Escaping works on the UTF-8 bytes, as the bytes of a multi-byte character are never ASCII.
         byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
         int plain = 0;
-        while (plain < utf8.length && utf8[plain] != '"' && utf8[plain] != '\\' && utf8[plain] != '\n') {
+        while (plain < utf8.length && utf8[plain] != '"' && utf8[plain] != '\\' && utf8[plain] != '\n'
+                && utf8[plain] != '\r' && utf8[plain] != '\t') {
             plain++;
         }
         ensure(2 * utf8.length + 2);
@@ -407,9 +408,10 @@ public final class LineProtocol {
             if (c == '"' || c == '\\') {
                 b[size++] = '\\';
                 b[size++] = c;
-            } else if (c == '\n') {
+            } else if (c == '\n' || c == '\r' || c == '\t') {
+                // no line protocol escape exists for them (a raw one would end or break the line): as text
                 b[size++] = '\\';
-                b[size++] = 'n';
+                b[size++] = c == '\n' ? (byte) 'n' : c == '\r' ? (byte) 'r' : (byte) 't';
             } else {
                 b[size++] = c;
             }

@@ -69,7 +69,7 @@ public final class LineProtocolReader {
                     char c = text.charAt(pos[0]++);
                     if (c == '\\') {
                         char next = text.charAt(pos[0]++);
-                        sb.append(next == 'n' ? '\n' : next);
+                        sb.append(next == 'n' ? '\n' : next == 'r' ? '\r' : next == 't' ? '\t' : next);
                     } else {
                         sb.append(c);
                     }

@@ -279,14 +279,17 @@ class ReplayCommandITCase {
                 "--output", dir.resolve(".").resolve(input.getFileName()).toString()}));
             assertEquals(2, SpcCli.run(new String[] {"replay", "--features", features.toString(), "--input", input.toString(),
                 "--output", dir.resolve("r.lp").toString(), "--dead-letters", dir.resolve("r.lp").toString()}));
+            assertEquals(2, SpcCli.run(new String[] {"replay", "--features", features.toString(), "--input", input.toString(),
+                "--output", "-", "--dead-letters", features.toString()}));
             assertEquals(2, SpcCli.run(new String[] {"replay", "--features", latin1.toString(), "--input", input.toString(),
                 "--output", "-"}));
         } finally {
             System.setErr(previous);
         }
         assertTrue(Files.readString(input).startsWith("{\"ts\""), "the input is untouched");
+        assertEquals(FEATURES, Files.readString(features), "the features file too");
         String[] lines = err.toString().trim().split("\n");
-        assertEquals(8, lines.length, err.toString());
+        assertEquals(9, lines.length, err.toString());
         assertEquals("spc replay: missing required option --features", lines[0]);
         assertEquals("spc replay: --features: cannot read file nope.yaml", lines[1]);
         assertEquals("spc replay: unknown option '--bogus'", lines[2]);
@@ -294,6 +297,7 @@ class ReplayCommandITCase {
         assertEquals("spc replay: --output: " + dir + " is a directory", lines[4]);
         assertEquals("spc replay: --output names the same file as --input: " + dir.resolve(".").resolve(input.getFileName()), lines[5]);
         assertEquals("spc replay: --dead-letters names the same file as --output: " + dir.resolve("r.lp"), lines[6]);
-        assertEquals("spc replay: cannot read features file " + latin1 + ": not UTF-8 text", lines[7]);
+        assertEquals("spc replay: --dead-letters names the same file as --features: " + features, lines[7]);
+        assertEquals("spc replay: cannot read features file " + latin1 + ": not UTF-8 text", lines[8]);
     }
 }

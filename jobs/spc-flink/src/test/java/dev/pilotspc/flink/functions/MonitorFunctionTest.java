@@ -1,6 +1,7 @@
 package dev.pilotspc.flink.functions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pilotspc.flink.records.Alert;
@@ -190,6 +191,22 @@ class MonitorFunctionTest {
                 .collect(Collectors.groupingBy(d -> d.reason, Collectors.counting()));
         // the last few of an older timestamp are still known as charted; earlier ones are just late
         assertEquals(Map.of(DeadLetter.DUPLICATE, 40L + KeyState.RECENT / 2, DeadLetter.LATE, 40L - KeyState.RECENT / 2), reasons);
+    }
+
+    @Test
+    void remembersAtMostTheLastFewThousandMeasurementsOfOneTimestamp() {
+        KeyState state = new KeyState();
+        int count = KeyState.MAX_AT_ONE_TS + 10;
+        for (int i = 0; i < count; i++) {
+            state.remember(m("f", 1000, 10, "P" + i));
+        }
+        assertTrue(state.isDuplicate(m("f", 1000, 10, "P" + (count - 1))));
+        assertTrue(state.isDuplicate(m("f", 1000, 10, "P" + (count - KeyState.MAX_AT_ONE_TS / 2))));
+        assertFalse(state.isDuplicate(m("f", 1000, 10, "P0")), "the earliest were let go");
+        assertEquals(KeyState.MAX_AT_ONE_TS, state.recentTs.length, "bounded");
+        state.remember(m("f", 2000, 10, "Q"));
+        assertEquals(KeyState.RECENT, state.recentTs.length, "back to the usual size when the timestamp moves on");
+        assertTrue(state.isDuplicate(m("f", 1000, 10, "P" + (count - 1))));
     }
 
     @Test

@@ -131,6 +131,18 @@ class LineProtocolTest {
     }
 
     @Test
+    void writesLineBreaksAndTabsInStringFieldsAsEscapedText() {
+        double absent = Double.NaN;
+        PointResult p = new PointResult(5, new Tags("f", "b", null, null), "imr", 1.5, 1, "baseline", absent, absent,
+                absent, absent, absent, absent, absent, absent, false, "", "P\r1", "G\t2", "an\"na\n", absent, absent, absent,
+                absent, absent, absent, absent, absent, absent, absent);
+        String line = LineProtocol.toLine(p);
+        assertEquals("spc_point,batch=b,chart=imr,feature=f gauge=\"G\\t2\",n=1i,ooc=false,operator=\"an\\\"na\\n\","
+                + "part=\"P\\r1\",phase=\"baseline\",rules=\"\",x=1.5 5", line);
+        assertFalse(line.chars().anyMatch(c -> c < 0x20), "one line, whatever the texts hold");
+    }
+
+    @Test
     void keepsTheGaugeAndOperatorOfAPointAsFields() {
         double absent = Double.NaN;
         PointResult p = new PointResult(5, new Tags("f", "b", "L1", "S1"), "imr", 1.5, 1, "baseline", absent, absent,
