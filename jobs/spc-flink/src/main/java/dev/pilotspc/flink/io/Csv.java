@@ -11,25 +11,25 @@ public final class Csv {
 
     public static String[] split(String row) {
         List<String> cells = new ArrayList<>();
-        if (scan(row, cells)) {
+        if (scan(row, cells, false)) {
             throw new IllegalArgumentException("unterminated quoted cell");
         }
         return cells.toArray(new String[0]);
     }
 
     /**
-     * Whether {@code row} ends inside a quoted cell: RFC 4180 lets a quoted cell hold line breaks,
-     * so the record goes on in the next line.
+     * Whether a record's text ends inside a quoted cell, given this line of it and whether it began
+     * inside one: RFC 4180 lets a quoted cell hold line breaks, so the record goes on in the next line.
      */
-    public static boolean endsInsideQuotes(String row) {
-        return row.indexOf('"') >= 0 && scan(row, null);
+    public static boolean endsInsideQuotes(String line, boolean startsInside) {
+        return (startsInside || line.indexOf('"') >= 0) && scan(line, null, startsInside);
     }
 
     /** Splits {@code row} into {@code cells} (if not null); returns whether it ended inside quotes. */
-    private static boolean scan(String row, List<String> cells) {
+    private static boolean scan(String row, List<String> cells, boolean startsInside) {
         StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        boolean wasQuoted = false;
+        boolean quoted = startsInside;
+        boolean wasQuoted = startsInside;
         for (int i = 0; i < row.length(); i++) {
             char c = row.charAt(i);
             if (quoted) {

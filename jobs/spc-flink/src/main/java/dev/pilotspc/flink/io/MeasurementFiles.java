@@ -63,12 +63,18 @@ public final class MeasurementFiles {
                     }
                 }
                 // a quoted cell with line breaks: the record goes on (up to the size that makes it oversized)
-                while (header != null && line.length() <= parser.maxRecordBytes() && Csv.endsInsideQuotes(line)
-                        && (bytes = in.next()) != null) {
-                    lineNumber++;
-                    String more = decode(bytes, utf8);
-                    utf8Valid &= more != null;
-                    line = line + in.lineBreakBefore() + (more != null ? more : lossy(bytes));
+                boolean open = header != null && Csv.endsInsideQuotes(line, false);
+                if (open) {
+                    StringBuilder record = new StringBuilder(line);
+                    while (open && record.length() <= parser.maxRecordBytes() && (bytes = in.next()) != null) {
+                        lineNumber++;
+                        String more = decode(bytes, utf8);
+                        utf8Valid &= more != null;
+                        more = more != null ? more : lossy(bytes);
+                        record.append(in.lineBreakBefore()).append(more);
+                        open = Csv.endsInsideQuotes(more, true);
+                    }
+                    line = record.toString();
                 }
                 MeasurementRecord r = !utf8Valid
                         ? MeasurementRecord.rejected(line, csv ? DeadLetter.INVALID_CSV : DeadLetter.INVALID_JSON,
