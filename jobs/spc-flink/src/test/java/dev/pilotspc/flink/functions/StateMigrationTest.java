@@ -3,6 +3,7 @@ package dev.pilotspc.flink.functions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pilotspc.core.FeatureMonitor;
 import dev.pilotspc.core.config.ChartType;
@@ -10,6 +11,7 @@ import dev.pilotspc.core.config.FeatureConfig;
 import dev.pilotspc.core.readiness.ReadinessPolicy;
 import dev.pilotspc.core.result.SpcResult;
 import dev.pilotspc.flink.io.LineProtocol;
+import dev.pilotspc.flink.records.FeatureVerdict;
 import dev.pilotspc.flink.records.MeasurementRecord;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -20,6 +22,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -51,6 +54,34 @@ class StateMigrationTest {
         continuous.monitor = new FeatureMonitor(config, new ReadinessPolicy());
         chart(continuous, config, 0, charted);
         assertEquals(lines(continuous, config, charted, charted + 60), lines(restored, config, charted, charted + 60));
+    }
+
+    /** The batch verdict's state of commit a795d9e, whose FeatureVerdict still had a reasons field. */
+    @Test
+    void aFeatureVerdictWithTheRemovedReasonsFieldRestores() throws Exception {
+        byte[] bytes;
+        try (InputStream in = getClass().getResourceAsStream("/state-migration/featureverdict-with-reasons.bin")) {
+            assertNotNull(in);
+            bytes = in.readAllBytes();
+        }
+        DataInputDeserializer in = new DataInputDeserializer(bytes);
+        TypeSerializerSnapshot<FeatureVerdict> written =
+                TypeSerializerSnapshot.readVersionedSnapshot(in, getClass().getClassLoader());
+        TypeSerializer<FeatureVerdict> current = Types.POJO(FeatureVerdict.class).createSerializer(new SerializerConfigImpl());
+        TypeSerializerSchemaCompatibility<FeatureVerdict> compatibility =
+                current.snapshotConfiguration().resolveSchemaCompatibility(written);
+        assertTrue(compatibility.isCompatibleAfterMigration(), "a removed field: migrated, not incompatible");
+        FeatureVerdict restored = written.restoreSerializer().deserialize(in);
+        assertEquals("bore", restored.feature);
+        assertEquals("PB-1", restored.batch);
+        assertEquals("not_ready", restored.verdict);
+        assertTrue(restored.critical && restored.stable && !restored.capable);
+        // what the state backend does on migration: read with the old serializer, write with the current one
+        org.apache.flink.core.memory.DataOutputSerializer out = new org.apache.flink.core.memory.DataOutputSerializer(256);
+        current.serialize(restored, out);
+        FeatureVerdict again = current.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertEquals(restored.tsNanos, again.tsNanos);
+        assertEquals("not_ready", again.verdict);
     }
 
     private static List<String> lines(KeyState state, FeatureConfig config, int from, int to) {
