@@ -67,7 +67,9 @@ public final class DemoCommand {
         List<Simulator.Record> records = Simulator.generate(scenario, Simulator.DEFAULT_T0);
         out.println("pilot-spc demo: scenario '" + scenario.name + "' (" + scenario.description + "), "
                 + scenario.parts + " parts of " + scenario.features.size() + " features at " + scenario.rate + " parts/s");
-        out.println("starting Kafka (in-process) and the Flink job (local mini cluster); logs: logs/spc.log");
+        // the launcher names the log file (SPC_LOG_DIR); logs/spc.log is the log configuration's own default
+        out.println("starting Kafka (in-process) and the Flink job (local mini cluster); logs: "
+                + System.getProperty("spc.log.file", "logs/spc.log"));
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             out.println("Kafka broker on " + kafka.bootstrapServers());
             kafka.createTopics(Map.of("spc.measurements", 2, "spc.features", 1, "spc.alerts", 1,
