@@ -205,7 +205,12 @@ public final class MeasurementFiles {
     }
 
     private static String[] header(String line) throws IOException {
-        String[] names = Csv.split(line);
+        String[] names;
+        try {
+            names = Csv.split(line);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("CSV header: " + e.getMessage() + " (header: " + line + ")");
+        }
         Set<String> distinct = new HashSet<>();
         for (String name : names) {
             if (!name.isEmpty() && !distinct.add(name)) {

@@ -99,4 +99,12 @@ class MeasurementFilesTest {
                 () -> MeasurementFiles.read(path, new MeasurementParser()));
         assertTrue(e.getMessage().contains("'value' twice"), e.getMessage());
     }
+
+    @Test
+    void refusesACsvHeaderWithAnOpenQuote() throws Exception {
+        Path path = Files.writeString(dir.resolve("open-header.csv"), "ts,\"feature,value\n1764000000000,f,1\n");
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> MeasurementFiles.read(path, new MeasurementParser()));
+        assertEquals("CSV header: unterminated quoted cell (header: ts,\"feature,value)", e.getMessage());
+    }
 }
