@@ -336,8 +336,11 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
     public void processBroadcastElement(DefinitionUpdate update, Context ctx, Collector<ResultBatch> out) throws Exception {
         definitionsVersion++; // the charts look their definition up again
         if (update.feature == null) {
-            rejectDefinition(ctx, new DeadLetter(DeadLetter.INVALID_DEFINITION, "definition record without a key",
-                    update.text, null));
+            rejectDefinition(ctx, update, "definition record without a key");
+            return;
+        }
+        if (update.featureBytes != null || update.textBytes != null) {
+            rejectDefinition(ctx, update, "key or value not valid UTF-8 (the bad bytes show as U+FFFD)");
             return;
         }
         // what this run's charts were told last (a file's definition may differ from what restored charts reported)
@@ -359,8 +362,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                 reportCritical(ctx, update.feature, config.critical);
             }
         } catch (DefinitionException e) {
-            rejectDefinition(ctx, new DeadLetter(DeadLetter.INVALID_DEFINITION, e.getMessage(), update.text,
-                    update.feature));
+            rejectDefinition(ctx, update, e.getMessage());
         }
     }
 
@@ -390,8 +392,12 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
     }
 
     /** Every parallel instance sees a broadcast record: the first one reports it. */
-    private void rejectDefinition(Context ctx, DeadLetter deadLetter) {
+    /** A definition record that can't be used: a dead letter with its key and value as they came, the old definition stays. */
+    private void rejectDefinition(Context ctx, DefinitionUpdate update, String detail) {
         if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+            DeadLetter deadLetter = new DeadLetter(DeadLetter.INVALID_DEFINITION, detail, update.text, update.feature);
+            deadLetter.keyBytes = update.featureBytes;
+            deadLetter.recordBytes = update.textBytes;
             ctx.output(DEAD_LETTERS, deadLetter);
             deadLetterCounters.computeIfAbsent(deadLetter.reason, deadLetterMetrics::counter).inc();
         }

@@ -113,13 +113,23 @@ public final class KafkaIo {
                         headers.add(DETAIL_HEADER, bytes(d.detail));
                     }
                     byte[] value = d.recordBytes != null ? d.recordBytes : bytes(d.record);
-                    return new ProducerRecord<>(topic, null, null, bytes(d.key), value, headers);
+                    byte[] key = d.keyBytes != null ? d.keyBytes : bytes(d.key);
+                    return new ProducerRecord<>(topic, null, null, key, value, headers);
                 })
                 .build();
     }
 
     private static byte[] bytes(String s) {
         return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] bytes) {
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** {@code bytes} where their text lost something (they are not UTF-8), so a dead letter can pass them on unchanged; else null. */
+    private static byte[] notUtf8(byte[] bytes, String text) {
+        return text != null && text.indexOf('\uFFFD') >= 0 && !MeasurementParser.isUtf8(bytes) ? bytes : null;
     }
 
     private static final class MeasurementDeserializer implements KafkaRecordDeserializationSchema<MeasurementRecord> {
@@ -133,7 +143,8 @@ public final class KafkaIo {
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<MeasurementRecord> out) {
             MeasurementRecord r = parser.parseJsonBytes(record.value());
-            r.key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+            r.key = text(record.key());
+            r.keyBytes = notUtf8(record.key(), r.key);
             out.collect(r);
         }
 
@@ -148,9 +159,10 @@ public final class KafkaIo {
 
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<DefinitionUpdate> out) {
-            String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-            String text = record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8);
-            out.collect(new DefinitionUpdate(key, text));
+            DefinitionUpdate update = new DefinitionUpdate(text(record.key()), text(record.value()));
+            update.featureBytes = notUtf8(record.key(), update.feature);
+            update.textBytes = notUtf8(record.value(), update.text);
+            out.collect(update);
         }
 
         @Override

@@ -101,7 +101,7 @@ public final class MeasurementParser implements Serializable {
         return r;
     }
 
-    private static boolean isUtf8(byte[] bytes) {
+    static boolean isUtf8(byte[] bytes) {
         try {
             StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)); // reports malformed input
             return true;
@@ -152,7 +152,8 @@ public final class MeasurementParser implements Serializable {
         boolean hasTs = false;
         boolean hasValue = false;
         int seen = 0; // FIELD_BITS of the fields read
-        try (JsonParser p = JSON.createParser(raw)) {
+        // RFC 8259 lets a parser ignore a byte order mark (Windows tools write one); the record keeps it
+        try (JsonParser p = JSON.createParser(raw.startsWith("\uFEFF") ? raw.substring(1) : raw)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return MeasurementRecord.rejected(raw, DeadLetter.INVALID_JSON, "not a JSON object");
             }

@@ -21,6 +21,8 @@ public class DeadLetter {
     /** The record's bytes where they are not UTF-8 (so {@link #record} could not hold them unchanged), else null. */
     public byte[] recordBytes;
     public String key;
+    /** The key's bytes where they are not UTF-8, else null. */
+    public byte[] keyBytes;
     /** The record's line in its file (replays); 0 from Kafka. */
     public long seq;
 

@@ -5,6 +5,9 @@ public class DefinitionUpdate {
 
     public String feature;
     public String text;
+    /** The record's key and value bytes where they are not UTF-8 (the texts show U+FFFD), else null. */
+    public byte[] featureBytes;
+    public byte[] textBytes;
 
     public DefinitionUpdate() {
     }

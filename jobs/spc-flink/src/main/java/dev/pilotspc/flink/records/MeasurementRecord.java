@@ -24,6 +24,8 @@ public class MeasurementRecord {
     public byte[] rawBytes;
     /** The Kafka record key, if any. */
     public String key;
+    /** The Kafka key's bytes where they are not UTF-8 (key shows them as U+FFFD), for the dead letter; else null. */
+    public byte[] keyBytes;
     /** Null for a usable measurement, else a {@link DeadLetter} reason. */
     public String rejectReason;
     public String rejectDetail;
@@ -78,6 +80,7 @@ public class MeasurementRecord {
     public DeadLetter toDeadLetter(String reason, String detail) {
         DeadLetter d = new DeadLetter(reason, detail, raw, key);
         d.recordBytes = rawBytes;
+        d.keyBytes = keyBytes;
         d.seq = seq;
         return d;
     }

@@ -56,6 +56,9 @@ class MeasurementParserTest {
         assertEquals(r.tsNanos, parser.parseJson("{\"ts\":\"1764000000123\",\"feature\":\"f\",\"value\":1}").tsNanos);
         assertEquals(r.tsNanos,
                 parser.parseJson("{\"ts\":\"2025-11-24T17:00:00.123+01:00\",\"feature\":\"f\",\"value\":1}").tsNanos);
+        MeasurementRecord withBom = parser.parseJson("\uFEFF{\"ts\":1764000000123,\"feature\":\"f\",\"value\":1}");
+        assertEquals(r.tsNanos, withBom.tsNanos, "a byte order mark is ignored");
+        assertTrue(withBom.raw.startsWith("\uFEFF"), "and kept in the record's text");
     }
 
     @ParameterizedTest

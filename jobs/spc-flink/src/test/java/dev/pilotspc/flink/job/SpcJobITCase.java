@@ -85,6 +85,13 @@ class SpcJobITCase {
         notUtf8[notUtf8.length - 3] = (byte) 0xFF;
         records.add(record("bore", notUtf8));
         KAFKA.produceBytes(records);
+        // keys and definitions that are not UTF-8 reach the dead letters byte for byte too
+        byte[] notUtf8Key = {(byte) 0xFF, (byte) 0xFE, 'b', 'o', 'r', 'e'};
+        byte[] latin1Definition = "{\"feature\": \"bore\", \"unit\": \"\u00b5m\", \"usl\": 1}"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        KAFKA.produceRaw(List.of(
+                new ProducerRecord<>("spc.measurements", notUtf8Key, "{not json either".getBytes(StandardCharsets.UTF_8)),
+                new ProducerRecord<>("spc.features", "bore".getBytes(StandardCharsets.UTF_8), latin1Definition)));
 
         Path output = dir.resolve("results.lp");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -113,17 +120,21 @@ class SpcJobITCase {
         assertTrue(alerts.stream().anyMatch(a -> a.get("type").asText().equals("state")
                 && a.path("state").asText().equals("out_of_control")));
 
-        List<ConsumerRecord<String, byte[]>> dead = KAFKA.consumeBytes("spc.measurements.dlq", 11, Duration.ofSeconds(30));
+        List<ConsumerRecord<String, byte[]>> dead = KAFKA.consumeBytes("spc.measurements.dlq", 13, Duration.ofSeconds(30));
         Map<String, Integer> reasons = new HashMap<>();
         for (ConsumerRecord<String, byte[]> d : dead) {
             reasons.merge(KafkaBroker.header(d, KafkaIo.REASON_HEADER), 1, Integer::sum);
         }
-        assertEquals(Map.of("duplicate", 1, "invalid_json", 3, "missing_field", 1, "invalid_field", 1,
+        assertEquals(Map.of("duplicate", 1, "invalid_json", 4, "missing_field", 1, "invalid_field", 1,
                 "non_finite_value", 1, "invalid_timestamp", 1, "oversized", 1, "unknown_feature", 1,
-                "invalid_definition", 1), reasons, "every record that can't be charted, by reason");
+                "invalid_definition", 2), reasons, "every record that can't be charted, by reason");
         assertTrue(dead.stream().anyMatch(d -> d.value() != null
                 && new String(d.value(), StandardCharsets.UTF_8).equals("{not json")), "values unchanged");
         assertTrue(dead.stream().anyMatch(d -> java.util.Arrays.equals(d.value(), notUtf8)), "bytes that are not UTF-8 too");
+        List<ConsumerRecord<byte[], byte[]>> raw = KAFKA.consumeRaw("spc.measurements.dlq", 13, Duration.ofSeconds(30));
+        assertTrue(raw.stream().anyMatch(d -> java.util.Arrays.equals(d.key(), notUtf8Key)), "keys too");
+        assertTrue(raw.stream().anyMatch(d -> java.util.Arrays.equals(d.value(), latin1Definition)
+                && "invalid_definition".equals(KafkaBroker.header(d, KafkaIo.REASON_HEADER))), "and definitions");
     }
 
     private static ProducerRecord<String, byte[]> record(String key, String value) {

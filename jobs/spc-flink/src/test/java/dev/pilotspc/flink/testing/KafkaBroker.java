@@ -111,6 +111,16 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
         KafkaTestClients.produceBytes(bootstrapServers(), records);
     }
 
+    /** Sends records with raw byte keys and values and waits for every ack. */
+    public void produceRaw(List<ProducerRecord<byte[], byte[]>> records) {
+        KafkaTestClients.produceRaw(bootstrapServers(), records);
+    }
+
+    /** As {@link #consumeBytes} with the keys as raw bytes too. */
+    public List<ConsumerRecord<byte[], byte[]>> consumeRaw(String topic, int expectedCount, Duration timeout) {
+        return KafkaTestClients.consumeRaw(bootstrapServers(), topic, expectedCount, timeout);
+    }
+
     /**
      * Reads {@code topic} from the beginning until {@code expectedCount} records arrived or {@code timeout} passed;
      * returns what arrived (maybe fewer — assert on it). Headers are on each record: see {@link #header}.

@@ -36,18 +36,23 @@ public final class KafkaTestClients {
 
     /** Sends string records (their topic, key, headers, partition and timestamp as given) and waits for every ack. */
     public static void produce(String bootstrapServers, List<ProducerRecord<String, String>> records) {
-        send(bootstrapServers, records, new StringSerializer());
+        send(bootstrapServers, records, new StringSerializer(), new StringSerializer());
+    }
+
+    /** Sends records with raw byte keys and values (e.g. a key that is not UTF-8) and waits for every ack. */
+    public static void produceRaw(String bootstrapServers, List<ProducerRecord<byte[], byte[]>> records) {
+        send(bootstrapServers, records, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** Sends records with raw byte values (e.g. malformed or non-UTF-8 payloads) and waits for every ack. */
     public static void produceBytes(String bootstrapServers, List<ProducerRecord<String, byte[]>> records) {
-        send(bootstrapServers, records, new ByteArraySerializer());
+        send(bootstrapServers, records, new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Reads a topic from the beginning as strings; see {@link #consumeBytes}. */
     public static List<ConsumerRecord<String, String>> consume(String bootstrapServers, String topic,
                                                                int expectedCount, Duration timeout) {
-        return poll(bootstrapServers, topic, expectedCount, timeout, new StringDeserializer());
+        return poll(bootstrapServers, topic, expectedCount, timeout, new StringDeserializer(), new StringDeserializer());
     }
 
     /**
@@ -58,7 +63,13 @@ public final class KafkaTestClients {
      */
     public static List<ConsumerRecord<String, byte[]>> consumeBytes(String bootstrapServers, String topic,
                                                                     int expectedCount, Duration timeout) {
-        return poll(bootstrapServers, topic, expectedCount, timeout, new ByteArrayDeserializer());
+        return poll(bootstrapServers, topic, expectedCount, timeout, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** As {@link #consumeBytes} with the keys as raw bytes too. */
+    public static List<ConsumerRecord<byte[], byte[]>> consumeRaw(String bootstrapServers, String topic,
+                                                                  int expectedCount, Duration timeout) {
+        return poll(bootstrapServers, topic, expectedCount, timeout, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** The last value of header {@code name} as UTF-8, or null if the record has no such header. */
@@ -76,14 +87,14 @@ public final class KafkaTestClients {
         return headers;
     }
 
-    private static <V> void send(String bootstrapServers, List<ProducerRecord<String, V>> records,
-                                 Serializer<V> valueSerializer) {
+    private static <K, V> void send(String bootstrapServers, List<ProducerRecord<K, V>> records,
+                                    Serializer<K> keySerializer, Serializer<V> valueSerializer) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, V> producer = new KafkaProducer<>(props, new StringSerializer(), valueSerializer)) {
+        try (KafkaProducer<K, V> producer = new KafkaProducer<>(props, keySerializer, valueSerializer)) {
             List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
-            for (ProducerRecord<String, V> record : records) {
+            for (ProducerRecord<K, V> record : records) {
                 acks.add(producer.send(record));
             }
             producer.flush();
@@ -98,8 +109,8 @@ public final class KafkaTestClients {
         }
     }
 
-    private static <V> List<ConsumerRecord<String, V>> poll(String bootstrapServers, String topic, int expectedCount,
-                                                            Duration timeout, Deserializer<V> valueDeserializer) {
+    private static <K, V> List<ConsumerRecord<K, V>> poll(String bootstrapServers, String topic, int expectedCount,
+            Duration timeout, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -107,8 +118,8 @@ public final class KafkaTestClients {
         // Don't let a typo'd topic name be created by the lookup and then wait out the timeout on it.
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         long deadline = System.nanoTime() + timeout.toNanos();
-        List<ConsumerRecord<String, V>> received = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, new StringDeserializer(), valueDeserializer)) {
+        List<ConsumerRecord<K, V>> received = new ArrayList<>();
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(props, keyDeserializer, valueDeserializer)) {
             List<TopicPartition> partitions = awaitPartitions(consumer, topic, deadline);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
