@@ -105,7 +105,7 @@ public class KeyState {
                 // all older than the newest now: the last few are enough (and a burst's room goes)
                 keepLast(Math.min(recentSize, RECENT / 2));
             }
-        } else if (recentSize == MAX_AT_ONE_TS) {
+        } else if (recentSize >= MAX_AT_ONE_TS) { // >=: state restored from a version without the bound
             keepLast(MAX_AT_ONE_TS / 2); // a flood at one timestamp: the earlier half goes
         } else if (recentSize == recentTs.length) {
             int capacity = recentSize * 2; // many at one timestamp: keep them all

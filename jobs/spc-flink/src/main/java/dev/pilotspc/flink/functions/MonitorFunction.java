@@ -391,8 +391,10 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         });
     }
 
-    /** Every parallel instance sees a broadcast record: the first one reports it. */
-    /** A definition record that can't be used: a dead letter with its key and value as they came, the old definition stays. */
+    /**
+     * A definition record that can't be used: a dead letter with its key and value as they came; the
+     * old definition stays. Every parallel instance sees a broadcast record: the first one reports it.
+     */
     private void rejectDefinition(Context ctx, DefinitionUpdate update, String detail) {
         if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
             DeadLetter deadLetter = new DeadLetter(DeadLetter.INVALID_DEFINITION, detail, update.text, update.feature);

@@ -3,45 +3,55 @@ package dev.pilotspc.flink.io;
 import java.util.ArrayList;
 import java.util.List;
 
-/** RFC 4180 rows: comma-separated cells, double quotes around cells holding commas or quotes. */
+/** RFC 4180 rows: comma-separated cells, double quotes around cells holding commas, quotes or line breaks. */
 public final class Csv {
+
+    /** {@link #quoteState} bit: the text ends inside a quoted cell. */
+    public static final int INSIDE_QUOTES = 1;
+    /** {@link #quoteState} bit: the cell the text ends in has more than whitespace so far. */
+    private static final int CELL_HAS_TEXT = 2;
 
     private Csv() {
     }
 
     public static String[] split(String row) {
         List<String> cells = new ArrayList<>();
-        if (scan(row, cells, false)) {
+        if ((scan(row, cells, 0) & INSIDE_QUOTES) != 0) {
             throw new IllegalArgumentException("unterminated quoted cell");
         }
         return cells.toArray(new String[0]);
     }
 
     /**
-     * Whether a record's text ends inside a quoted cell, given this line of it and whether it began
-     * inside one: RFC 4180 lets a quoted cell hold line breaks, so the record goes on in the next line.
+     * Where a record's text stands after {@code line}, given where it stood before it (0 at a record's
+     * start): RFC 4180 lets a quoted cell hold line breaks, so while {@link #INSIDE_QUOTES} is set the
+     * record goes on in the next line. Scanning a record line by line this way ends where scanning it
+     * whole would.
      */
-    public static boolean endsInsideQuotes(String line, boolean startsInside) {
-        return (startsInside || line.indexOf('"') >= 0) && scan(line, null, startsInside);
+    public static int quoteState(String line, int before) {
+        return before == 0 && line.indexOf('"') < 0 ? 0 : scan(line, null, before);
     }
 
-    /** Splits {@code row} into {@code cells} (if not null); returns whether it ended inside quotes. */
-    private static boolean scan(String row, List<String> cells, boolean startsInside) {
+    /** Splits {@code row} into {@code cells} (if not null), starting in state {@code before}; returns the state after it. */
+    private static int scan(String row, List<String> cells, int before) {
         StringBuilder cell = new StringBuilder();
-        boolean quoted = startsInside;
-        boolean wasQuoted = startsInside;
+        boolean quoted = (before & INSIDE_QUOTES) != 0;
+        boolean wasQuoted = quoted;
+        boolean hasText = (before & CELL_HAS_TEXT) != 0; // a quote opens a cell only where it has no text yet
         for (int i = 0; i < row.length(); i++) {
             char c = row.charAt(i);
             if (quoted) {
                 if (c == '"') {
                     if (i + 1 < row.length() && row.charAt(i + 1) == '"') {
                         cell.append('"');
+                        hasText = true;
                         i++;
                     } else {
                         quoted = false;
                     }
                 } else {
                     cell.append(c);
+                    hasText |= !Character.isWhitespace(c);
                 }
             } else if (c == ',') {
                 if (cells != null) {
@@ -49,17 +59,19 @@ public final class Csv {
                 }
                 cell.setLength(0);
                 wasQuoted = false;
-            } else if (c == '"' && cell.toString().isBlank()) {
+                hasText = false;
+            } else if (c == '"' && !hasText) {
                 quoted = true;
                 wasQuoted = true;
                 cell.setLength(0);
             } else {
                 cell.append(c);
+                hasText |= !Character.isWhitespace(c);
             }
         }
         if (cells != null) {
             cells.add(wasQuoted ? cell.toString() : cell.toString().trim());
         }
-        return quoted;
+        return (quoted ? INSIDE_QUOTES : 0) | (hasText ? CELL_HAS_TEXT : 0);
     }
 }

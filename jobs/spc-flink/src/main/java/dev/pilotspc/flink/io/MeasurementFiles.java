@@ -63,16 +63,17 @@ public final class MeasurementFiles {
                     }
                 }
                 // a quoted cell with line breaks: the record goes on (up to the size that makes it oversized)
-                boolean open = header != null && Csv.endsInsideQuotes(line, false);
-                if (open) {
+                int quotes = header != null ? Csv.quoteState(line, 0) : 0;
+                if ((quotes & Csv.INSIDE_QUOTES) != 0) {
                     StringBuilder record = new StringBuilder(line);
-                    while (open && record.length() <= parser.maxRecordBytes() && (bytes = in.next()) != null) {
+                    while ((quotes & Csv.INSIDE_QUOTES) != 0 && record.length() <= parser.maxRecordBytes()
+                            && (bytes = in.next()) != null) {
                         lineNumber++;
                         String more = decode(bytes, utf8);
                         utf8Valid &= more != null;
                         more = more != null ? more : lossy(bytes);
                         record.append(in.lineBreakBefore()).append(more);
-                        open = Csv.endsInsideQuotes(more, true);
+                        quotes = Csv.quoteState(more, quotes);
                     }
                     line = record.toString();
                 }

@@ -54,10 +54,18 @@ public final class Timestamps {
      * 1764000025001.0 ms in the millisecond before), rounded to the nanosecond; throws when out of range.
      */
     public static long fromMillis(BigDecimal millis) {
-        if (millis.signum() < 0 || millis.compareTo(BigDecimal.valueOf(MAX_MILLIS)) > 0) {
+        if (millis.signum() < 0 || millis.compareTo(BigDecimal.valueOf(MAX_MILLIS + 1)) >= 0) {
             throw new DateTimeException("epoch milliseconds out of range: " + millis);
         }
-        return millis.movePointRight(6).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+        if (millis.precision() - millis.scale() < -9) {
+            // below a picosecond: 0 ns (and no rounding through 10^scale for a ts like 1e-99999999)
+            return 0;
+        }
+        BigDecimal nanos = millis.movePointRight(6).setScale(0, RoundingMode.HALF_EVEN);
+        if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            throw new DateTimeException("epoch milliseconds out of range: " + millis);
+        }
+        return nanos.longValueExact();
     }
 
     public static long fromMillis(long millis) {
@@ -79,7 +87,8 @@ public final class Timestamps {
         }
         int point = s.indexOf('.');
         if (point > 0 && point < s.length() - 1 && isDigits(s.substring(0, point)) && isDigits(s.substring(point + 1))) {
-            return fromMillis(new BigDecimal(s)); // as a JSON number with a fraction is read
+            // as a JSON number with a fraction is read; digits past the 10th (below a tenth of a picosecond) don't matter
+            return fromMillis(new BigDecimal(s.substring(0, Math.min(s.length(), point + 11))));
         }
         Instant instant;
         try {
@@ -91,10 +100,14 @@ public final class Timestamps {
                 instant = OffsetDateTime.parse(normalized(s), LENIENT_ISO).toInstant();
             }
         }
-        if (instant.getEpochSecond() < 0 || instant.toEpochMilli() > MAX_MILLIS) {
-            throw new DateTimeException("instant out of range: " + s);
+        try {
+            if (instant.getEpochSecond() >= 0) {
+                return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+            }
+        } catch (ArithmeticException e) {
+            // beyond nanoseconds in a long (2262-04-11T23:47:16.854775807Z)
         }
-        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+        throw new DateTimeException("instant out of range: " + s);
     }
 
     /** ASCII digits only: other scripts' digits are no epoch milliseconds here (and no number for Java's parsers). */

@@ -77,6 +77,19 @@ class MeasurementFilesTest {
     }
 
     @Test
+    void aQuoteAfterTextInACellContinuedFromTheLineBeforeOpensNothing() throws Exception {
+        // the cell "x<newline>" closes on line 2; the quote before y is text, as when the record is read whole
+        String file = "ts,feature,value,part\n1764000000000,f,10,\"x\n\" \"y\n"
+                + "1764000001000,f,11,P2\n1764000002000,f,12,P3\n";
+        Path path = Files.writeString(dir.resolve("reopen.csv"), file, StandardCharsets.UTF_8);
+        List<MeasurementRecord> records = MeasurementFiles.read(path, new MeasurementParser());
+        assertEquals(3, records.size());
+        assertTrue(records.stream().allMatch(MeasurementRecord::isValid), records.get(0).rejectDetail);
+        assertEquals("x\n \"y", records.get(0).part);
+        assertEquals(Csv.split("1764000000000,f,10,\"x\n\" \"y")[3], records.get(0).part);
+    }
+
+    @Test
     void anUnterminatedQuoteTakesNoMoreLinesThanMakeTheRecordOversized() throws Exception {
         StringBuilder file = new StringBuilder("ts,feature,value,part\n1764000000000,f,1,\"open\n");
         for (int i = 1; i <= 100; i++) {

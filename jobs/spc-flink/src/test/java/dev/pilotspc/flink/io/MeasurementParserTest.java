@@ -82,6 +82,8 @@ class MeasurementParserTest {
         "{\"ts\":\"\u0661\u0662\u0663.5\",\"feature\":\"f\",\"value\":1} | invalid_timestamp",
         "{\"ts\":\"\u0661\u0662\u0663\",\"feature\":\"f\",\"value\":1} | invalid_timestamp",
         "{\"ts\":Infinity,\"feature\":\"f\",\"value\":1} | invalid_timestamp",
+        "{\"ts\":9223372036854.9,\"feature\":\"f\",\"value\":1} | invalid_timestamp",
+        "{\"ts\":\"2262-04-11T23:47:16.854999Z\",\"feature\":\"f\",\"value\":1} | invalid_timestamp",
         "{\"ts\":1,\"feature\":\"f\",\"value\":2.1,\"value\":99} | invalid_json",
         "{\"ts\":1,\"ts\":\"garbage\",\"feature\":\"f\",\"value\":1} | invalid_json",
         "{\"ts\":1,\"feature\":\"f\",\"part\":null,\"part\":\"P2\",\"value\":1} | invalid_json",
@@ -186,6 +188,25 @@ class MeasurementParserTest {
     void rejectsCsvValuesThatAreNotDecimalNumbers(String cell) {
         MeasurementRecord r = parser.parseCsv("\"" + cell + "\",f,1764000000000", Csv.split("value,feature,ts"));
         assertEquals(DeadLetter.INVALID_FIELD, r.rejectReason, cell);
+    }
+
+    @Test
+    void readsTimestampsAtTheEdgesOfTheRangeQuickly() {
+        // a tiny number with a huge exponent: no rounding through 10^99999999 (that took minutes)
+        assertEquals(0, parser.parseJson("{\"ts\":1.764e-999999999,\"feature\":\"f\",\"value\":1}").tsNanos);
+        assertEquals(Long.MAX_VALUE,
+                parser.parseJson("{\"ts\":\"2262-04-11T23:47:16.854775807Z\",\"feature\":\"f\",\"value\":1}").tsNanos);
+        String longFraction = "1764000025000.25" + "9".repeat(60_000);
+        MeasurementRecord r = new MeasurementParser(1 << 20).parseJson("{\"ts\":\"" + longFraction + "\",\"feature\":\"f\",\"value\":1}");
+        assertEquals(1_764_000_025_000_260_000L, r.tsNanos);
+    }
+
+    @Test
+    void aRecordThatMakesTheParserFailIsADeadLetter() {
+        MeasurementRecord r = parser.parseCsv("1764000000000,f,1", null); // no header: the parser itself fails
+        assertEquals(DeadLetter.INVALID_CSV, r.rejectReason);
+        assertTrue(r.rejectDetail.startsWith("unreadable record: java.lang.NullPointerException"), r.rejectDetail);
+        assertEquals("1764000000000,f,1", r.raw);
     }
 
     @ParameterizedTest
