@@ -56,6 +56,39 @@ class StateMigrationTest {
         assertEquals(lines(continuous, config, charted, charted + 60), lines(restored, config, charted, charted + 60));
     }
 
+    /**
+     * A chart of commit a795d9e with three measurements waiting for the watermark: its records (no
+     * keyBytes field then) and its ring of remembered measurements (a recentHead then) restore.
+     */
+    @Test
+    void waitingMeasurementsOfAnEarlierVersionRestore() throws Exception {
+        byte[] bytes;
+        try (InputStream in = getClass().getResourceAsStream("/state-migration/keystate-pending.bin")) {
+            assertNotNull(in);
+            bytes = in.readAllBytes();
+        }
+        DataInputDeserializer in = new DataInputDeserializer(bytes);
+        TypeSerializerSnapshot<KeyState> written = TypeSerializerSnapshot.readVersionedSnapshot(in, getClass().getClassLoader());
+        TypeSerializer<KeyState> current = Types.POJO(KeyState.class).createSerializer(new SerializerConfigImpl());
+        assertFalse(current.snapshotConfiguration().resolveSchemaCompatibility(written).isIncompatible());
+        KeyState restored = written.restoreSerializer().deserialize(in);
+        assertEquals(3, restored.pendingCount);
+        for (int i = 0; i < 3; i++) {
+            MeasurementRecord r = restored.pending[i];
+            assertEquals(1_764_000_000_000_000_000L + (10 + i) * 1_000_000_000L, r.tsNanos);
+            assertEquals("SN" + (10 + i), r.part);
+            assertEquals("bore", r.key);
+            assertEquals(null, r.keyBytes);
+            assertTrue(r.raw.startsWith("{\"ts\":"), r.raw);
+        }
+        assertEquals(10, restored.recentSize);
+        MeasurementRecord copy = new MeasurementRecord();
+        copy.tsNanos = 1_764_000_000_000_000_000L + 9 * 1_000_000_000L;
+        copy.value = 10 + 0.01 * Math.sin(9);
+        copy.part = "SN9";
+        assertTrue(restored.isDuplicate(copy), "the last charted measurement is still known");
+    }
+
     /** The batch verdict's state of commit a795d9e, whose FeatureVerdict still had a reasons field. */
     @Test
     void aFeatureVerdictWithTheRemovedReasonsFieldRestores() throws Exception {
