@@ -3,6 +3,8 @@ package dev.pilotspc.flink.functions;
 import dev.pilotspc.core.FeatureMonitor;
 import dev.pilotspc.core.config.FeatureConfig;
 import dev.pilotspc.flink.records.MeasurementRecord;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Everything kept per (feature, batch), in one POJO so each measurement costs one state read and
@@ -66,7 +68,7 @@ public class KeyState {
         }
         long bits = Double.doubleToLongBits(r.value);
         for (int i = recentSize - 1; i >= 0; i--) {
-            if (recentTs[i] == r.tsNanos && recentValueBits[i] == bits && java.util.Objects.equals(recentPart[i], r.part)) {
+            if (recentTs[i] == r.tsNanos && recentValueBits[i] == bits && Objects.equals(recentPart[i], r.part)) {
                 return true;
             }
         }
@@ -76,7 +78,7 @@ public class KeyState {
     /** Adds a measurement to the waiting ones, after those with the same or an earlier event time. */
     public void addPending(MeasurementRecord r) {
         if (pendingCount == pending.length) {
-            pending = java.util.Arrays.copyOf(pending, Math.max(4, pendingCount * 2));
+            pending = Arrays.copyOf(pending, Math.max(4, pendingCount * 2));
         }
         int i = pendingCount;
         while (i > 0 && pending[i - 1].tsNanos > r.tsNanos) {
@@ -90,7 +92,7 @@ public class KeyState {
     /** Removes the first {@code count} waiting measurements. */
     public void dropPending(int count) {
         System.arraycopy(pending, count, pending, 0, pendingCount - count);
-        java.util.Arrays.fill(pending, pendingCount - count, pendingCount, null);
+        Arrays.fill(pending, pendingCount - count, pendingCount, null);
         pendingCount -= count;
         if (pendingCount == 0 && pending.length > 64) {
             pending = new MeasurementRecord[0]; // let a burst's buffer go
@@ -109,9 +111,9 @@ public class KeyState {
             keepLast(MAX_AT_ONE_TS / 2); // a flood at one timestamp: the earlier half goes
         } else if (recentSize == recentTs.length) {
             int capacity = recentSize * 2; // many at one timestamp: keep them all
-            recentTs = java.util.Arrays.copyOf(recentTs, capacity);
-            recentValueBits = java.util.Arrays.copyOf(recentValueBits, capacity);
-            recentPart = java.util.Arrays.copyOf(recentPart, capacity);
+            recentTs = Arrays.copyOf(recentTs, capacity);
+            recentValueBits = Arrays.copyOf(recentValueBits, capacity);
+            recentPart = Arrays.copyOf(recentPart, capacity);
         }
         recentTs[recentSize] = r.tsNanos;
         recentValueBits[recentSize] = Double.doubleToLongBits(r.value);
@@ -135,7 +137,7 @@ public class KeyState {
         System.arraycopy(recentPart, from, part, 0, count);
         recentTs = ts;
         recentValueBits = valueBits;
-        java.util.Arrays.fill(part, count, capacity, null);
+        Arrays.fill(part, count, capacity, null);
         recentPart = part;
         recentSize = count;
     }
