@@ -22,6 +22,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,18 +37,9 @@ class StateMigrationTest {
     @ParameterizedTest
     @CsvSource({"keystate-imr-baseline.bin, imr, 20", "keystate-xbar-r-monitor.bin, xbar_r, 60"})
     void stateOfAnEarlierVersionRestoresAndChartsOn(String file, String chart, int charted) throws Exception {
-        byte[] bytes;
-        try (InputStream in = getClass().getResourceAsStream("/state-migration/" + file)) {
-            assertNotNull(in, file);
-            bytes = in.readAllBytes();
-        }
-        DataInputDeserializer in = new DataInputDeserializer(bytes);
-        TypeSerializerSnapshot<KeyState> written = TypeSerializerSnapshot.readVersionedSnapshot(in, getClass().getClassLoader());
-        TypeSerializer<KeyState> current = Types.POJO(KeyState.class).createSerializer(new SerializerConfigImpl());
-        TypeSerializerSchemaCompatibility<KeyState> compatibility =
-                current.snapshotConfiguration().resolveSchemaCompatibility(written);
-        assertFalse(compatibility.isIncompatible(), "the state backend can migrate it");
-        KeyState restored = written.restoreSerializer().deserialize(in);
+        Fixture<KeyState> fixture = read(file, KeyState.class);
+        assertFalse(fixture.compatibility().isIncompatible(), "the state backend can migrate it");
+        KeyState restored = fixture.restored();
 
         FeatureConfig config = "imr".equals(chart) ? imr() : xbarR();
         KeyState continuous = new KeyState();
@@ -62,16 +54,9 @@ class StateMigrationTest {
      */
     @Test
     void waitingMeasurementsOfAnEarlierVersionRestore() throws Exception {
-        byte[] bytes;
-        try (InputStream in = getClass().getResourceAsStream("/state-migration/keystate-pending.bin")) {
-            assertNotNull(in);
-            bytes = in.readAllBytes();
-        }
-        DataInputDeserializer in = new DataInputDeserializer(bytes);
-        TypeSerializerSnapshot<KeyState> written = TypeSerializerSnapshot.readVersionedSnapshot(in, getClass().getClassLoader());
-        TypeSerializer<KeyState> current = Types.POJO(KeyState.class).createSerializer(new SerializerConfigImpl());
-        assertFalse(current.snapshotConfiguration().resolveSchemaCompatibility(written).isIncompatible());
-        KeyState restored = written.restoreSerializer().deserialize(in);
+        Fixture<KeyState> fixture = read("keystate-pending.bin", KeyState.class);
+        assertFalse(fixture.compatibility().isIncompatible());
+        KeyState restored = fixture.restored();
         assertEquals(3, restored.pendingCount);
         for (int i = 0; i < 3; i++) {
             MeasurementRecord r = restored.pending[i];
@@ -92,29 +77,38 @@ class StateMigrationTest {
     /** The batch verdict's state of commit a795d9e, whose FeatureVerdict still had a reasons field. */
     @Test
     void aFeatureVerdictWithTheRemovedReasonsFieldRestores() throws Exception {
-        byte[] bytes;
-        try (InputStream in = getClass().getResourceAsStream("/state-migration/featureverdict-with-reasons.bin")) {
-            assertNotNull(in);
-            bytes = in.readAllBytes();
-        }
-        DataInputDeserializer in = new DataInputDeserializer(bytes);
-        TypeSerializerSnapshot<FeatureVerdict> written =
-                TypeSerializerSnapshot.readVersionedSnapshot(in, getClass().getClassLoader());
-        TypeSerializer<FeatureVerdict> current = Types.POJO(FeatureVerdict.class).createSerializer(new SerializerConfigImpl());
-        TypeSerializerSchemaCompatibility<FeatureVerdict> compatibility =
-                current.snapshotConfiguration().resolveSchemaCompatibility(written);
-        assertTrue(compatibility.isCompatibleAfterMigration(), "a removed field: migrated, not incompatible");
-        FeatureVerdict restored = written.restoreSerializer().deserialize(in);
+        Fixture<FeatureVerdict> fixture = read("featureverdict-with-reasons.bin", FeatureVerdict.class);
+        assertTrue(fixture.compatibility().isCompatibleAfterMigration(), "a removed field: migrated, not incompatible");
+        FeatureVerdict restored = fixture.restored();
+        TypeSerializer<FeatureVerdict> current = fixture.current();
         assertEquals("bore", restored.feature);
         assertEquals("PB-1", restored.batch);
         assertEquals("not_ready", restored.verdict);
         assertTrue(restored.critical && restored.stable && !restored.capable);
         // what the state backend does on migration: read with the old serializer, write with the current one
-        org.apache.flink.core.memory.DataOutputSerializer out = new org.apache.flink.core.memory.DataOutputSerializer(256);
+        DataOutputSerializer out = new DataOutputSerializer(256);
         current.serialize(restored, out);
         FeatureVerdict again = current.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
         assertEquals(restored.tsNanos, again.tsNanos);
         assertEquals("not_ready", again.verdict);
+    }
+
+    /** A fixture read back: the current serializer, its compatibility with the written one, and the state as written. */
+    private record Fixture<T>(TypeSerializer<T> current, TypeSerializerSchemaCompatibility<T> compatibility, T restored) {
+    }
+
+    /** Reads {@code file} (a serializer snapshot, then one value serialised with it) from resources/state-migration. */
+    private <T> Fixture<T> read(String file, Class<T> type) throws Exception {
+        byte[] bytes;
+        try (InputStream in = getClass().getResourceAsStream("/state-migration/" + file)) {
+            assertNotNull(in, file);
+            bytes = in.readAllBytes();
+        }
+        DataInputDeserializer in = new DataInputDeserializer(bytes);
+        TypeSerializerSnapshot<T> written = TypeSerializerSnapshot.readVersionedSnapshot(in, getClass().getClassLoader());
+        TypeSerializer<T> current = Types.POJO(type).createSerializer(new SerializerConfigImpl());
+        return new Fixture<>(current, current.snapshotConfiguration().resolveSchemaCompatibility(written),
+                written.restoreSerializer().deserialize(in));
     }
 
     private static List<String> lines(KeyState state, FeatureConfig config, int from, int to) {
