@@ -22,14 +22,18 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Stopping the job with a savepoint mid-batch and resuming from it gives exactly the results of an
- * uninterrupted run: charts, baselines, EWMA/CUSUM, capability and drift all continue.
+ * uninterrupted run: charts, baselines, EWMA/CUSUM, capability and drift all continue, also when the
+ * job resumes with another parallelism (the charts' key groups move to other subtasks, every subtask
+ * gets the broadcast definitions).
  */
 class SavepointResumeITCase {
 
@@ -38,9 +42,8 @@ class SavepointResumeITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(3).build());
 
-    private static final String TOPIC = "spc.resume";
     private static final long T0 = 1_764_000_000_000L;
     private static final int PER_FEATURE = 60;
 
@@ -62,11 +65,12 @@ class SavepointResumeITCase {
         return records;
     }
 
-    private StreamGraph job(Path features, Path output, String group, boolean bounded, String savepoint) throws Exception {
+    private StreamGraph job(String topic, int parallelism, Path features, Path output, String group, boolean bounded,
+            String savepoint) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
+        env.setParallelism(parallelism);
         List<String> args = new ArrayList<>(List.of("--bootstrap-servers", KAFKA.bootstrapServers(), "--features",
-                features.toString(), "--topic-measurements", TOPIC, "--group-id", group, "--output", output.toString(),
+                features.toString(), "--topic-measurements", topic, "--group-id", group, "--output", output.toString(),
                 "--out-of-orderness", "0", "--max-wait", "0", "--state-ttl", "0", "--idleness", "1s", "--checkpoint-interval", bounded ? "0" : "500ms"));
         if (bounded) {
             args.add("--bounded");
@@ -91,13 +95,19 @@ class SavepointResumeITCase {
         }
     }
 
-    @Test
-    @Timeout(240)
-    void resumingFromASavepointContinuesTheChartsExactly() throws Exception {
-        KAFKA.createTopic(TOPIC, 1, false);
+    @BeforeAll
+    static void topics() {
         KAFKA.createTopic("spc.features", 1, true);
         KAFKA.createTopic("spc.alerts", 1, false);
         KAFKA.createTopic("spc.measurements.dlq", 1, false);
+    }
+
+    @ParameterizedTest(name = "parallelism 2, resumed with {0}")
+    @ValueSource(ints = {2, 1, 3})
+    @Timeout(240)
+    void resumingFromASavepointContinuesTheChartsExactly(int resumedParallelism) throws Exception {
+        String topic = "spc.resume-" + resumedParallelism;
+        KAFKA.createTopic(topic, 2, false);
         Path features = Files.writeString(dir.resolve("features.yaml"), """
                 - feature: bore
                   lsl: 9.9
@@ -112,20 +122,20 @@ class SavepointResumeITCase {
                   lsl: 9.9
                   usl: 10.1
                 """);
-        KAFKA.produce(TOPIC, half(0));
+        KAFKA.produce(topic, half(0));
 
         // first half, then stop with a savepoint (the newest measurement still waits for the watermark)
         Path first = dir.resolve("first.lp");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobClient running = env.executeAsync(job(features, first, "resume", false, null));
+        JobClient running = env.executeAsync(job(topic, 2, features, first, "resume", false, null));
         awaitPoints(first, 30 + 9);
         String savepoint = running.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
                 SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
 
         // second half from the savepoint
-        KAFKA.produce(TOPIC, half(PER_FEATURE / 2));
+        KAFKA.produce(topic, half(PER_FEATURE / 2));
         Path second = dir.resolve("second.lp");
-        JobClient resumed = env.executeAsync(job(features, second, "resume", false, savepoint));
+        JobClient resumed = env.executeAsync(job(topic, resumedParallelism, features, second, "resume", false, savepoint));
         // 30 bore points and 10 subgroups of length (the one left waiting, then 9; the last waits again);
         // a measurement's results are written in one piece, so its point means all of them are there
         awaitPoints(second, 30 + 10);
@@ -133,7 +143,7 @@ class SavepointResumeITCase {
 
         // the same records in one uninterrupted, bounded run
         Path whole = dir.resolve("whole.lp");
-        env.execute(job(features, whole, "whole-" + System.nanoTime(), true, null));
+        env.execute(job(topic, 2, features, whole, "whole-" + System.nanoTime(), true, null));
 
         long lastTs = (T0 + (PER_FEATURE - 1) * 1000L + 500) * 1_000_000L;
         List<String> expected = Files.readAllLines(whole).stream().filter(l -> !l.endsWith(" " + lastTs)).sorted()
