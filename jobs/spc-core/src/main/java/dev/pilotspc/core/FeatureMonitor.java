@@ -1,6 +1,7 @@
 package dev.pilotspc.core;
 
 import dev.pilotspc.core.capability.Capability;
+import dev.pilotspc.core.chart.Compare;
 import dev.pilotspc.core.chart.Cusum;
 import dev.pilotspc.core.chart.Dispersion;
 import dev.pilotspc.core.chart.Ewma;
@@ -51,6 +52,15 @@ public class FeatureMonitor {
 
     public long points;
     public long measurements;
+    /**
+     * Distinct parts measured (a measurement without a part serial counts as one part), for the
+     * readiness minimum (CONTRACT §4 "at least 30 parts"): a part measured again is not another
+     * part. Counted exactly until the minimum is reached, then by measurement (the verdict needs no
+     * more). −1 in state saved before this field existed: its measurements are taken as its parts.
+     */
+    public long parts = -1;
+    /** Part serials seen while {@link #parts} is below the minimum (open addressing), else null. */
+    public String[] partSerials;
 
     // Limits in force: centre line and within-subgroup sigma.
     public boolean limitsReady;
@@ -127,6 +137,8 @@ public class FeatureMonitor {
     public FeatureMonitor(FeatureConfig config, ReadinessPolicy readiness) {
         this.readiness = readiness;
         this.config = config.copy();
+        parts = 0;
+        partSerials = new String[PART_SLOTS];
         capability = new Capability();
         resetDrift();
         resetChart();
@@ -156,6 +168,7 @@ public class FeatureMonitor {
             closeSubgroup(tags, out);
         }
         measurements++;
+        countPart(m.part());
         capability.add(x, config.lsl, config.usl);
         checkDrift(m, tags, x, out);
 
@@ -235,13 +248,56 @@ public class FeatureMonitor {
         lastDriftAt = -(long) config.driftWindow - 1;
     }
 
+    private static final int PART_SLOTS = 64;
+
+    /** Counts a part not measured before (or any measurement once the readiness minimum is met). */
+    private void countPart(String part) {
+        if (parts < 0) {
+            parts = measurements - 1; // older state: one part per measurement so far
+        }
+        if (partSerials == null || part == null) {
+            parts++;
+        } else {
+            int slot = partSlot(partSerials, part);
+            while (partSerials[slot] != null) {
+                if (partSerials[slot].equals(part)) {
+                    return;
+                }
+                slot = slot + 1 & partSerials.length - 1;
+            }
+            partSerials[slot] = part;
+            parts++;
+            if (2 * parts >= partSerials.length) {
+                growPartSerials();
+            }
+        }
+        if (partSerials != null && parts >= readiness.minParts) {
+            partSerials = null;
+        }
+    }
+
+    private void growPartSerials() {
+        String[] old = partSerials;
+        partSerials = new String[old.length * 2];
+        for (String part : old) {
+            if (part != null) {
+                int slot = partSlot(partSerials, part);
+                while (partSerials[slot] != null) {
+                    slot = slot + 1 & partSerials.length - 1;
+                }
+                partSerials[slot] = part;
+            }
+        }
+    }
+
+    /** Home slot of a part serial in a table whose length is a power of two. */
+    private static int partSlot(String[] table, String part) {
+        return Integer.rotateLeft(part.hashCode() * 0x9E3779B9, 16) & table.length - 1;
+    }
+
     private void closeSubgroup(Tags current, List<SpcResult> out) {
         int size = subCount;
-        double sum = 0;
-        for (int j = 0; j < size; j++) {
-            sum += subValues[j];
-        }
-        double mean = sum / size;
+        double mean = Dispersion.mean(subValues, size);
         double disp = size >= 2 ? Dispersion.ofSubgroup(config.chart, subValues, size) : Double.NaN;
         double variance = QStatistic.variance(subValues, size);
         subCount = 0;
@@ -266,7 +322,7 @@ public class FeatureMonitor {
         if (config.qChart == QChartMode.ALWAYS || (config.qChart == QChartMode.BASELINE && !limitsReady)) {
             qValue = config.chart == ChartType.IMR ? q.updateIndividual(x) : q.updateSubgroup(x, variance, size);
         }
-        int qHits = !Double.isNaN(qValue) && Math.abs(qValue) > 3 ? Rule.Q1.bit() : 0;
+        int qHits = Compare.above(Math.abs(qValue), 3) ? Rule.Q1.bit() : 0;
         if (limitsReady) {
             phase = PointResult.MONITOR;
             hits = monitorHits(x, disp, size) | qHits;
@@ -304,7 +360,7 @@ public class FeatureMonitor {
     /** The scale-up verdict after this point, with every reason in words. */
     private ReadinessResult readiness(long ts, Tags tags, CapabilityResult capability) {
         ReadinessPolicy policy = readiness;
-        boolean enough = measurements >= policy.minParts && limitsReady;
+        boolean enough = parts >= policy.minParts && limitsReady;
         boolean oocRecent = lastMonitorOocPoint >= 0 && (policy.window == 0 || points - lastMonitorOocPoint < policy.window);
         boolean driftRecent = lastDriftPoint >= 0 && (policy.window == 0 || points - lastDriftPoint < policy.window);
         boolean stable = limitsReady && !oocRecent && !driftRecent;
@@ -335,8 +391,13 @@ public class FeatureMonitor {
             if (reasonsCache == null) {
                 reasonsCache = new ReasonsCache();
             }
-            reasons = reasonsCache.get(flags, oocPoints, oocText, driftText, estimateKey, boundKey, minIndexBits);
-            if (reasons == null) {
+            double judged = policy.pointEstimate || !hasBound ? estimate : bound;
+            // near the threshold the text shows more decimals (see comparedDecimals): not cached
+            boolean plainText = !known || hundredths(judged) != hundredths(policy.minIndex) || judged == policy.minIndex;
+            reasons = plainText ? reasonsCache.get(flags, oocPoints, oocText, driftText, estimateKey, boundKey, minIndexBits) : null;
+            if (reasons == null && !plainText) {
+                reasons = reasons(policy, oocRecent, driftRecent, known, overall, estimate, bound, capable, verdict);
+            } else if (reasons == null) {
                 reasons = reasonsCache.put(flags, oocPoints, oocText, driftText, estimateKey, boundKey, minIndexBits,
                         reasons(policy, oocRecent, driftRecent, known, overall, estimate, bound, capable, verdict));
             }
@@ -353,8 +414,8 @@ public class FeatureMonitor {
             text.append("stable");
         }
         int firstReason = text.length();
-        if (measurements < policy.minParts) {
-            separate(text).append(measurements).append(" of ").append(policy.minParts).append(" parts measured");
+        if (parts < policy.minParts) {
+            separate(text).append(parts).append(" of ").append(policy.minParts).append(" parts measured");
         }
         if (!limitsReady) {
             separate(text).append("control limits not established yet (baseline ").append(baseCount).append(" of ")
@@ -376,11 +437,13 @@ public class FeatureMonitor {
                     ? "no specification limits: capability cannot be judged" : "capability not known yet");
         } else if (!capable || noReasonYet) {
             separate(text).append(overall ? "Ppk " : "Cpk ");
-            appendFmt2(text, estimate);
+            boolean judgeBound = !policy.pointEstimate && !Double.isNaN(bound);
+            int decimals = comparedDecimals(judgeBound ? bound : estimate, policy.minIndex);
+            appendFixed(text, estimate, judgeBound ? 2 : decimals);
             if (!Double.isNaN(bound)) {
-                appendFmt2(text.append(" (95 % lower bound "), bound).append(')');
+                appendFixed(text.append(" (95 % lower bound "), bound, judgeBound ? decimals : 2).append(')');
             }
-            appendFmt2(text.append(capable ? " at least " : " below "), policy.minIndex);
+            appendFixed(text.append(capable ? " at least " : " below "), policy.minIndex, decimals);
         }
         return text.toString();
     }
@@ -400,6 +463,35 @@ public class FeatureMonitor {
         long hundredths = Math.abs(signed);
         long fraction = hundredths % 100;
         return text.append(signed < 0 ? "-" : "").append(hundredths / 100).append(fraction < 10 ? ".0" : ".").append(fraction);
+    }
+
+    /**
+     * Decimals (2 to 6) that show a judged index and the threshold it was compared with as
+     * different numbers, so the text never says "1.33 below 1.33" of a bound of 1.3298.
+     */
+    static int comparedDecimals(double judged, double threshold) {
+        int decimals = 2;
+        double scale = 100;
+        while (decimals < 6 && judged != threshold && Math.round(judged * scale) == Math.round(threshold * scale)) {
+            decimals++;
+            scale *= 10;
+        }
+        return decimals;
+    }
+
+    /** {@code v} with a fixed number of decimals (2 to 6), rounded half up as fmt2. */
+    static StringBuilder appendFixed(StringBuilder text, double v, int decimals) {
+        if (decimals == 2) {
+            return appendFmt2(text, v);
+        }
+        long scale = (long) Math.pow(10, decimals);
+        long units = Math.round(Math.abs(v) * scale);
+        String fraction = Long.toString(units % scale);
+        text.append(v < 0 && units != 0 ? "-" : "").append(units / scale).append('.');
+        for (int i = fraction.length(); i < decimals; i++) {
+            text.append('0');
+        }
+        return text.append(fraction);
     }
 
     /**
@@ -455,7 +547,7 @@ public class FeatureMonitor {
         if (config.baselineExcludeOoc) {
             for (int j = 0; j < baseCount; j++) {
                 double sigmaX = trial[1] / Math.sqrt(baseSize[j]);
-                boolean beyond = Math.abs(RunRules.z(baseX[j], trial[0], sigmaX)) > 3
+                boolean beyond = RunRules.beyondLimits(baseX[j], trial[0], sigmaX)
                         || (config.chart != ChartType.IMR && !Double.isNaN(baseDisp[j])
                                 && Dispersion.beyond(config.chart, baseSize[j], trial[1], baseDisp[j]));
                 excluded[j] = beyond;
@@ -494,7 +586,8 @@ public class FeatureMonitor {
      * (Montgomery, Introduction to SQC, 7th ed., §6.2 and §6.3). Null when sigma can't be estimated.
      */
     private double[] baselineLimits(boolean[] excluded) {
-        double weighted = 0;
+        double weighted = 0; // Σ n_j·x̄_j, compensated (Neumaier) like the subgroup means
+        double compensation = 0;
         long count = 0;
         double sigmaTotal = 0;
         int sigmaCount = 0;
@@ -502,7 +595,10 @@ public class FeatureMonitor {
             if (excluded[j]) {
                 continue;
             }
-            weighted += baseX[j] * baseSize[j];
+            double term = baseX[j] * baseSize[j];
+            double t = weighted + term;
+            compensation += Math.abs(weighted) >= Math.abs(term) ? (weighted - t) + term : (term - t) + weighted;
+            weighted = t;
             count += baseSize[j];
             if (config.chart == ChartType.IMR) {
                 if (j > 0 && !excluded[j - 1]) {
@@ -521,7 +617,7 @@ public class FeatureMonitor {
         if (config.chart == ChartType.IMR) {
             estimate /= Dispersion.centreFactor(ChartType.IMR, 1);
         }
-        return new double[] {weighted / count, estimate};
+        return new double[] {(weighted + compensation) / count, estimate};
     }
 
     private void establish(double centre, double sigmaEstimate, int m, int excluded, String source, long ts, Tags tags,

@@ -98,9 +98,9 @@ class FeatureMonitorReuseTest {
     private static String freshReasons(FeatureMonitor m, CapabilityResult capability) {
         ReadinessPolicy policy = m.readiness;
         List<String> reasons = new ArrayList<>(3);
-        boolean enough = m.measurements >= policy.minParts && m.limitsReady;
-        if (m.measurements < policy.minParts) {
-            reasons.add(m.measurements + " of " + policy.minParts + " parts measured");
+        boolean enough = m.parts >= policy.minParts && m.limitsReady;
+        if (m.parts < policy.minParts) {
+            reasons.add(m.parts + " of " + policy.minParts + " parts measured");
         }
         if (!m.limitsReady) {
             reasons.add("control limits not established yet (baseline " + m.baseCount + " of " + m.config.baseline + ")");
@@ -127,9 +127,12 @@ class FeatureMonitorReuseTest {
             double bound = overall ? capability.ppkLcl() : capability.cpkLcl();
             double judged = policy.pointEstimate || Double.isNaN(bound) ? estimate : bound;
             capable = judged >= policy.minIndex;
-            String text = name + " " + originalFmt2(estimate)
-                    + (Double.isNaN(bound) ? "" : " (95 % lower bound " + originalFmt2(bound) + ")")
-                    + (capable ? " at least " : " below ") + originalFmt2(policy.minIndex);
+            // the judged index and the threshold with the decimals that tell them apart (tested on its own)
+            int decimals = FeatureMonitor.comparedDecimals(judged, policy.minIndex);
+            boolean judgeBound = judged == bound;
+            String text = name + " " + fixed(estimate, judgeBound ? 2 : decimals)
+                    + (Double.isNaN(bound) ? "" : " (95 % lower bound " + fixed(bound, judgeBound ? decimals : 2) + ")")
+                    + (capable ? " at least " : " below ") + fixed(policy.minIndex, decimals);
             if (!capable || reasons.isEmpty()) {
                 reasons.add(text);
             }
@@ -138,6 +141,10 @@ class FeatureMonitorReuseTest {
             reasons.add(0, "stable");
         }
         return String.join("; ", reasons);
+    }
+
+    private static String fixed(double v, int decimals) {
+        return decimals == 2 ? originalFmt2(v) : FeatureMonitor.appendFixed(new StringBuilder(), v, decimals).toString();
     }
 
     /** FeatureMonitor.fmt2 as it was before it was split around hundredths(). */

@@ -141,6 +141,62 @@ class FeatureMonitorTest {
         assertEquals(oocPoints, status.get(status.size() - 1).oocCount());
     }
 
+    // Points exactly on a line in decimal arithmetic land a few ulps either side of it in binary;
+    // boundaries are strict (CONTRACT §3, Montgomery §9.1.2 "exceeds H"), so none of these fires.
+
+    @Test
+    void aSubgroupMeanExactlyOnTheCentreLineBreaksARun() {
+        FeatureConfig config = subgroups("f", ChartType.XBAR_R, 5, 25);
+        config.knownMean = 10;
+        config.knownSigma = 1;
+        config.rules = Rule.A2.bit();
+        config.drift = false;
+        double[] x = new double[40];
+        java.util.Arrays.fill(x, 9.5);
+        // the 7th subgroup's mean is exactly 10 (a naive sum gives 9.999999999999998, "below"); the 8th is below again
+        x[32] = 10.4;
+        x[33] = 10.2;
+        x[34] = 10.4;
+        List<PointResult> points = ofType(run(new FeatureMonitor(config), x), PointResult.class);
+        assertEquals(10.0, points.get(6).x(), 0.0);
+        assertEquals("", points.get(6).rules());
+        assertEquals("", points.get(7).rules(), "the run started again after the point on the centre line");
+        // the control: a 7th subgroup below the line completes the run
+        x[33] = 10.1;
+        assertEquals("A2", ofType(run(new FeatureMonitor(config), x), PointResult.class).get(6).rules());
+    }
+
+    @Test
+    void aSubgroupMeanExactlyOnAZoneLineIsNotBeyondIt() {
+        FeatureConfig config = subgroups("f", ChartType.XBAR_R, 4, 25);
+        config.knownMean = 10;
+        config.knownSigma = 0.2;
+        config.rules = Rule.WE2.bit();
+        config.drift = false;
+        // means exactly 10.2 = CL + 2σ/√4, twice: on the 2σ line, not beyond it
+        List<PointResult> points = ofType(run(new FeatureMonitor(config), 9.8, 9.8, 10.6, 10.6, 9.8, 9.8, 10.6, 10.6,
+                9.8, 9.8, 10.6, 10.7, 9.8, 9.8, 10.6, 10.7), PointResult.class);
+        assertEquals("", points.get(1).rules());
+        assertEquals("", points.get(2).rules(), "10.225 is beyond, the two means before it on the line are not");
+        assertEquals("WE2", points.get(3).rules(), "two of three beyond 2 sigma");
+    }
+
+    @Test
+    void aCusumReachingHExactlyDoesNotSignal() {
+        FeatureConfig config = imr("f");
+        config.knownMean = 10;
+        config.knownSigma = 0.2;
+        config.cusumK = 0.5;
+        config.cusumH = 4;
+        config.rules = 0;
+        config.drift = false;
+        // each 10.5 adds 2.5 − 0.5 = 2 sigmas: C⁺ = 2, 4 (= H: no signal), 6 (signal)
+        List<PointResult> points = ofType(run(new FeatureMonitor(config), 10.5, 10.5, 10.5), PointResult.class);
+        assertEquals(0.8, points.get(1).cusumHi(), 1e-15);
+        assertEquals("", points.get(1).rules());
+        assertEquals("CUSUM", points.get(2).rules());
+    }
+
     @Test
     void pageHinkleyWithKnownLimitsStartsAtTheFirstMeasurement() {
         FeatureConfig config = imr("f");
@@ -389,6 +445,64 @@ class FeatureMonitorTest {
                 readiness.get(5).reasons());
         assertEquals(List.of("WE1", "D1"), ofType(out, ViolationResult.class).stream().map(ViolationResult::rule).toList(),
                 "10.1 is beyond limits of zero width");
+    }
+
+    @Test
+    void readinessCountsPartsNotMeasurements() {
+        // CONTRACT §4: insufficient_data until at least 30 parts are measured; a part measured
+        // again (a re-check) is the same part, a measurement without a serial is a part of its own
+        FeatureConfig config = imr("f");
+        config.baseline = 5;
+        config.lsl = 9;
+        config.usl = 11;
+        config.drift = false;
+        config.rules = 0;
+        FeatureMonitor monitor = new FeatureMonitor(config);
+        List<SpcResult> out = new ArrayList<>();
+        Random random = new Random(8);
+        for (int i = 0; i < 60; i++) {
+            String part = i < 20 ? "SN-1" : i < 40 ? null : "SN-" + i;
+            monitor.update(new Measurement(MonitorFixtures.T0 + i * MonitorFixtures.SECOND, "f", "B1",
+                    10 + 0.05 * random.nextGaussian(), part, null, null, null, null, null), out);
+        }
+        List<ReadinessResult> readiness = ofType(out, ReadinessResult.class);
+        assertTrue(readiness.get(19).reasons().startsWith("1 of 30 parts measured"), readiness.get(19).reasons());
+        assertTrue(readiness.get(39).reasons().startsWith("21 of 30 parts measured"), readiness.get(39).reasons());
+        assertEquals(ReadinessResult.INSUFFICIENT_DATA, readiness.get(47).verdict(), "29 parts");
+        assertEquals(ReadinessResult.READY, readiness.get(48).verdict(), readiness.get(48).reasons());
+    }
+
+    @Test
+    void reasonsShowAnIndexNearTheThresholdWithTheDecimalsThatTellThemApart() {
+        // "95 % lower bound 1.33) below 1.33" of a bound of 1.3298 contradicted itself
+        assertEquals(4, FeatureMonitor.comparedDecimals(1.3298, 1.33));
+        assertEquals("1.3298 below 1.3300", FeatureMonitor.appendFixed(new StringBuilder(), 1.3298, 4)
+                .append(" below ").append(FeatureMonitor.appendFixed(new StringBuilder(), 1.33, 4)).toString());
+        assertEquals(2, FeatureMonitor.comparedDecimals(1.33, 1.33));
+        assertEquals(2, FeatureMonitor.comparedDecimals(1.5, 1.33));
+        assertEquals(3, FeatureMonitor.comparedDecimals(1.3349, 1.333));
+        assertEquals(6, FeatureMonitor.comparedDecimals(1.33 - 1e-9, 1.33), "at most 6");
+        assertEquals("-0.050", FeatureMonitor.appendFixed(new StringBuilder(), -0.05, 3).toString());
+        assertEquals("0.000", FeatureMonitor.appendFixed(new StringBuilder(), -0.0001, 3).toString());
+
+        // through the monitor: Ppk judged as a point estimate, 1.3298 (readings 11, 9, 11, …: mean 10,
+        // overall sd √(12/11) after 12 of them)
+        double sd = Math.sqrt(12.0 / 11.0);
+        FeatureConfig config = imr("f");
+        config.knownMean = 10;
+        config.knownSigma = 1;
+        config.lsl = 10 - 3 * 1.3298 * sd;
+        config.usl = 10 + 3 * 1.3298 * sd;
+        config.rules = 0;
+        config.drift = false;
+        FeatureMonitor monitor = new FeatureMonitor(config, new dev.pilotspc.core.readiness.ReadinessPolicy(2, 1.33, true, 0));
+        double[] x = new double[12];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i % 2 == 0 ? 11 : 9;
+        }
+        List<ReadinessResult> readiness = ofType(run(monitor, x), ReadinessResult.class);
+        String reasons = readiness.get(readiness.size() - 1).reasons();
+        assertTrue(reasons.startsWith("Ppk 1.3298 (95 % lower bound ") && reasons.endsWith(") below 1.3300"), reasons);
     }
 
     @Test

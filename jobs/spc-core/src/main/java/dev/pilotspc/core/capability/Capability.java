@@ -46,6 +46,13 @@ public class Capability {
     }
 
     public long count;
+    /**
+     * The first measurement: the sums are kept for x − origin, so a mean far from zero compared
+     * with the spread costs no digits (at 1e6 ± 1e-4 Welford on x itself loses six). 0 in state
+     * saved before this field existed, whose mean is of x itself.
+     */
+    public double origin;
+    /** Mean of x − origin. */
     public double mean;
     /** Sum of squared deviations from the running mean (Welford). */
     public double m2;
@@ -55,15 +62,19 @@ public class Capability {
     public Capability() {
     }
 
-    /** Welford's update (Welford 1962; Knuth TAOCP vol. 2, 4.2.2): no cancellation at large offsets. */
+    /** Welford's update (Welford 1962; Knuth TAOCP vol. 2, 4.2.2) of x − origin: no cancellation at large offsets. */
     public void add(double x, double lsl, double usl) {
         if (!Double.isFinite(x)) {
             return;
         }
+        if (count == 0) {
+            origin = x;
+        }
         count++;
-        double delta = x - mean;
+        double d = x - origin;
+        double delta = d - mean;
         mean += delta / count;
-        m2 += delta * (x - mean);
+        m2 += delta * (d - mean);
         // NaN limits compare false, so an absent limit never counts.
         if (x < lsl) {
             belowLsl++;
@@ -97,9 +108,9 @@ public class Capability {
                 hasLsl ? lowerIndex(lsl, sigmaOverall) : Double.NaN);
         // Cpm = (USL − LSL) / 6√(σ² + (µ − T)²): Chan, Cheng & Spiring 1988; Kotz & Johnson 1993.
         double cpm = hasLsl && hasUsl && Double.isFinite(target) && usable(sigmaWithin)
-                ? ratio(usl - lsl, 6 * Math.hypot(sigmaWithin, mean - target)) : Double.NaN;
+                ? ratio(usl - lsl, 6 * Math.hypot(sigmaWithin, above(target))) : Double.NaN;
 
-        return new CapabilityResult(tsNanos, tags, count, mean, Double.isFinite(sigmaWithin) ? sigmaWithin : Double.NaN,
+        return new CapabilityResult(tsNanos, tags, count, origin + mean, Double.isFinite(sigmaWithin) ? sigmaWithin : Double.NaN,
                 sigmaOverall, cp, cpk, cpu, cpl, pp, ppk, cpm,
                 Double.isNaN(cp) ? Double.NaN : cpLowerBound(cp, count),
                 Double.isNaN(cpk) ? Double.NaN : bissellLowerBound(cpk, count),
@@ -179,10 +190,10 @@ public class Capability {
     private double ppmExpected(double sigma, double lsl, double usl) {
         double p = 0;
         if (Double.isFinite(lsl)) {
-            p += tail(mean - lsl, sigma);
+            p += tail(above(lsl), sigma);
         }
         if (Double.isFinite(usl)) {
-            p += tail(usl - mean, sigma);
+            p += tail(-above(usl), sigma);
         }
         return 1e6 * p;
     }
@@ -222,11 +233,16 @@ public class Capability {
     }
 
     private double upperIndex(double usl, double sigma) {
-        return ratio(usl - mean, 3 * sigma);
+        return ratio(-above(usl), 3 * sigma);
     }
 
     private double lowerIndex(double lsl, double sigma) {
-        return ratio(mean - lsl, 3 * sigma);
+        return ratio(above(lsl), 3 * sigma);
+    }
+
+    /** µ − v, from the shifted mean without rounding µ first. */
+    private double above(double v) {
+        return mean - (v - origin);
     }
 
     private static boolean usable(double sigma) {

@@ -39,7 +39,10 @@ public class Cusum {
         scale = sigmaX;
     }
 
-    /** Adds a point with point sigma {@code sigmaX}; returns whether C⁺ or C⁻ exceeds the decision interval H. */
+    /**
+     * Adds a point with point sigma {@code sigmaX}; returns whether C⁺ or C⁻ exceeds the decision
+     * interval H (strictly, up to rounding error: {@link Compare}).
+     */
     public boolean update(double x, double centre, double sigmaX) {
         if (Double.isNaN(scale)) {
             scale = sigmaX;
@@ -48,10 +51,13 @@ public class Cusum {
             lo = lo / scale * sigmaX;
             scale = sigmaX;
         }
+        // the deviation first: x − μ0 is exact for x near μ0, so the sums carry no rounding error of
+        // the data's magnitude (x − (μ0 + Kσ) rounds at ulp(μ0): a sum reaching H exactly could pass it)
+        double deviation = x - centre;
         double allowance = k * sigmaX;
-        hi = Math.max(0, x - (centre + allowance) + hi);
-        lo = Math.max(0, (centre - allowance) - x + lo);
+        hi = Math.max(0, deviation - allowance + hi);
+        lo = Math.max(0, -deviation - allowance + lo);
         double decision = h * sigmaX;
-        return hi > decision || lo > decision;
+        return Compare.above(hi, decision) || Compare.above(lo, decision);
     }
 }

@@ -42,10 +42,26 @@ public final class Dispersion {
         return Math.max(0, (centreFactor(chart, size) - 3 * spreadFactor(chart, size)) * sigma);
     }
 
-    /** Whether a dispersion value lies beyond its limits (rule D1). */
+    /** Whether a dispersion value lies beyond its limits (rule D1), strictly up to rounding error ({@link Compare}). */
     public static boolean beyond(ChartType chart, int size, double sigma, double disp) {
         double lower = lower(chart, size, sigma);
-        return disp > upper(chart, size, sigma) || (lower > 0 && disp < lower);
+        return Compare.above(disp, upper(chart, size, sigma)) || (lower > 0 && Compare.below(disp, lower));
+    }
+
+    /**
+     * Mean of {@code values[0..size)} from a compensated sum (Neumaier 1974): the sum is correctly
+     * rounded, so readings whose mean is a decimal like the centre line give exactly it.
+     */
+    public static double mean(double[] values, int size) {
+        double sum = 0;
+        double compensation = 0;
+        for (int j = 0; j < size; j++) {
+            double x = values[j];
+            double t = sum + x;
+            compensation += Math.abs(sum) >= Math.abs(x) ? (sum - t) + x : (x - t) + sum;
+            sum = t;
+        }
+        return (sum + compensation) / size;
     }
 
     /** Range or sample standard deviation of {@code values[0..size)}, as the chart plots it. */

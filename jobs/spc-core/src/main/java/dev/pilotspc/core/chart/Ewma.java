@@ -42,7 +42,8 @@ public class Ewma {
 
     /**
      * Adds a point, the mean of {@code size} measurements, with centre line {@code centre} and
-     * measurement sigma {@code sigma}; returns whether the EWMA lies beyond its limits.
+     * measurement sigma {@code sigma}; returns whether the EWMA lies beyond its limits (strictly, up
+     * to rounding error: {@link Compare}).
      */
     public boolean update(double x, double centre, double sigma, int size) {
         i++;
@@ -57,6 +58,6 @@ public class Ewma {
         double width = sigmas * sigma * Math.sqrt(variance);
         ucl = centre + width;
         lcl = centre - width;
-        return z > ucl || z < lcl;
+        return Compare.above(z, ucl) || Compare.below(z, lcl);
     }
 }

@@ -18,6 +18,12 @@ public class QStatistic {
     public long count;
     /** Measurements seen (N_i). */
     public long total;
+    /**
+     * The first value (individual or subgroup mean): the running mean and sums are of x − origin,
+     * so a mean far from zero compared with the spread costs no digits. 0 in older state.
+     */
+    public double origin;
+    /** Mean of x − origin. */
     public double mean;
     /** Welford sum of squared deviations of the individuals. */
     public double m2;
@@ -34,14 +40,18 @@ public class QStatistic {
             double s = Math.sqrt(m2 / (count - 1));
             if (s > 0) {
                 double r = count + 1;
-                double t = Math.sqrt((r - 1) / r) * (x - mean) / s;
+                double t = Math.sqrt((r - 1) / r) * ((x - origin) - mean) / s;
                 q = toNormal(t, r - 2);
             }
         }
+        if (count == 0) {
+            origin = x;
+        }
         count++;
-        double delta = x - mean;
+        double d = x - origin;
+        double delta = d - mean;
         mean += delta / count;
-        m2 += delta * (x - mean);
+        m2 += delta * (d - mean);
         return q;
     }
 
@@ -50,6 +60,9 @@ public class QStatistic {
      * variance {@code variance}; returns Q, or NaN for the first subgroup or no pooled variance.
      */
     public double updateSubgroup(double subgroupMean, double variance, int size) {
+        if (count == 0) {
+            origin = subgroupMean;
+        }
         count++;
         long before = total;
         total += size;
@@ -58,10 +71,10 @@ public class QStatistic {
         long df = total - count;
         if (count >= 2 && df > 0 && pooledSs > 0) {
             double sp = Math.sqrt(pooledSs / df);
-            double t = Math.sqrt((double) size * before / total) * (subgroupMean - mean) / sp;
+            double t = Math.sqrt((double) size * before / total) * ((subgroupMean - origin) - mean) / sp;
             q = toNormal(t, df);
         }
-        mean += (subgroupMean - mean) * size / total;
+        mean += ((subgroupMean - origin) - mean) * size / total;
         return q;
     }
 
@@ -113,11 +126,7 @@ public class QStatistic {
         if (size < 2) {
             return 0;
         }
-        double m = 0;
-        for (int j = 0; j < size; j++) {
-            m += values[j];
-        }
-        m /= size;
+        double m = Dispersion.mean(values, size);
         double ss = 0;
         for (int j = 0; j < size; j++) {
             double d = values[j] - m;

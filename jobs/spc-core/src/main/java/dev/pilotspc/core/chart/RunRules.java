@@ -9,7 +9,8 @@ import dev.pilotspc.core.config.Rule;
  * <p>Conventions (CONTRACT.md §3): zone rules count points on the same side as the newest point,
  * which must itself lie beyond the zone, and may fire before the full look-back exists (Champ and
  * Woodall's run-length model); run and trend rules fire at every point that completes a run.
- * Boundaries are strict: a point exactly on a zone line is not beyond it. With subgroups of
+ * Boundaries are strict: a point exactly on a zone line is not beyond it, up to rounding error
+ * ({@link Compare}). With subgroups of
  * different sizes each point is judged against its own zones (σ/√n of its own n, as on Montgomery's
  * standardized chart, §6.3.2); runs and trends compare the plotted values themselves.
  */
@@ -27,19 +28,19 @@ public final class RunRules {
         if (size == 0 || (mask & Rule.RUN_RULES_MASK) == 0) {
             return 0;
         }
-        double z0 = zAt(history, 0, cl, sigma);
-        double side = Math.signum(z0);
-        double absZ0 = Math.abs(z0);
+        double x0 = history.get(0);
+        double sigma0 = sigmaAt(history, 0, sigma);
+        int side = Compare.sign(x0, cl);
         int hits = 0;
 
-        if (absZ0 > 3) {
+        if (beyond(x0, cl, sigma0, side, 3)) {
             hits |= mask & (Rule.WE1.bit() | Rule.N1.bit());
         }
-        if (absZ0 > 2 && (mask & (Rule.WE2.bit() | Rule.N5.bit())) != 0
+        if ((mask & (Rule.WE2.bit() | Rule.N5.bit())) != 0 && beyond(x0, cl, sigma0, side, 2)
                 && countBeyond(history, cl, sigma, side, 2, 3) >= 2) {
             hits |= mask & (Rule.WE2.bit() | Rule.N5.bit());
         }
-        if (absZ0 > 1 && (mask & (Rule.WE3.bit() | Rule.N6.bit())) != 0
+        if ((mask & (Rule.WE3.bit() | Rule.N6.bit())) != 0 && beyond(x0, cl, sigma0, side, 1)
                 && countBeyond(history, cl, sigma, side, 1, 5) >= 4) {
             hits |= mask & (Rule.WE3.bit() | Rule.N6.bit());
         }
@@ -70,46 +71,54 @@ public final class RunRules {
         return hits;
     }
 
-    /** Standardised distance from the centre line; a zero sigma puts any other value infinitely far. */
-    public static double z(double x, double cl, double sigmaX) {
-        double d = x - cl;
-        if (d == 0) {
-            return 0;
+    /**
+     * Whether {@code x} lies beyond the line {@code zone} point sigmas from the centre line on
+     * {@code side} (1 above, −1 below, 0 on the centre line: never beyond). Strict, up to rounding
+     * error ({@link Compare}); a zero sigma puts the line on the centre line.
+     */
+    public static boolean beyond(double x, double cl, double sigmaX, int side, double zone) {
+        if (side > 0) {
+            return Compare.above(x, cl + zone * sigmaX);
         }
-        return d / sigmaX;
+        return side < 0 && Compare.below(x, cl - zone * sigmaX);
     }
 
-    /** The k-th most recent point's distance from the centre line in its own sigmas. */
-    private static double zAt(PointHistory h, int k, double cl, double sigma) {
+    /** Whether {@code x} lies beyond either control limit {@code cl ± 3 sigmaX}. */
+    public static boolean beyondLimits(double x, double cl, double sigmaX) {
+        return beyond(x, cl, sigmaX, Compare.sign(x, cl), 3);
+    }
+
+    /** The point sigma of the k-th most recent point: σ/√n of its own n. */
+    private static double sigmaAt(PointHistory h, int k, double sigma) {
         double root = h.rootSize(k);
-        return z(h.get(k), cl, root == 1 ? sigma : sigma / root); // individuals: no division per look-back
+        return root == 1 ? sigma : sigma / root; // individuals: no division per look-back
     }
 
-    private static int countBeyond(PointHistory h, double cl, double s, double side, double zone, int window) {
+    private static int countBeyond(PointHistory h, double cl, double s, int side, double zone, int window) {
         int count = 0;
         for (int k = 0, last = Math.min(window, h.size); k < last; k++) {
-            if (side * zAt(h, k, cl, s) > zone) {
+            if (beyond(h.get(k), cl, sigmaAt(h, k, s), side, zone)) {
                 count++;
             }
         }
         return count;
     }
 
-    private static int sameSideRun(PointHistory h, double cl, double side, int cap) {
+    private static int sameSideRun(PointHistory h, double cl, int side, int cap) {
         int run = 0;
-        while (run < cap && run < h.size && side * (h.get(run) - cl) > 0) {
+        while (run < cap && run < h.size && Compare.sign(h.get(run), cl) == side) {
             run++;
         }
         return run;
     }
 
     private static boolean isMonotone(PointHistory h, int points) {
-        double firstStep = Math.signum(h.get(0) - h.get(1));
+        int firstStep = Compare.sign(h.get(0), h.get(1));
         if (firstStep == 0) {
             return false;
         }
         for (int k = 1; k < points - 1; k++) {
-            if (Math.signum(h.get(k) - h.get(k + 1)) != firstStep) {
+            if (Compare.sign(h.get(k), h.get(k + 1)) != firstStep) {
                 return false;
             }
         }
@@ -117,12 +126,12 @@ public final class RunRules {
     }
 
     private static boolean isAlternating(PointHistory h, int points) {
-        double previous = Math.signum(h.get(0) - h.get(1));
+        int previous = Compare.sign(h.get(0), h.get(1));
         if (previous == 0) {
             return false;
         }
         for (int k = 1; k < points - 1; k++) {
-            double step = Math.signum(h.get(k) - h.get(k + 1));
+            int step = Compare.sign(h.get(k), h.get(k + 1));
             if (step != -previous) {
                 return false;
             }
@@ -131,9 +140,12 @@ public final class RunRules {
         return true;
     }
 
+    /** Within one sigma strictly (on the centre line counts, also with a zero sigma). */
     private static boolean allWithin(PointHistory h, double cl, double s, int points) {
         for (int k = 0; k < points; k++) {
-            if (Math.abs(zAt(h, k, cl, s)) >= 1) {
+            double x = h.get(k);
+            double sigmaK = sigmaAt(h, k, s);
+            if (Compare.sign(x, cl) != 0 && !(Compare.below(x, cl + sigmaK) && Compare.above(x, cl - sigmaK))) {
                 return false;
             }
         }
@@ -142,7 +154,8 @@ public final class RunRules {
 
     private static boolean allOutside(PointHistory h, double cl, double s, int points) {
         for (int k = 0; k < points; k++) {
-            if (Math.abs(zAt(h, k, cl, s)) <= 1) {
+            double x = h.get(k);
+            if (!beyond(x, cl, sigmaAt(h, k, s), Compare.sign(x, cl), 1)) {
                 return false;
             }
         }

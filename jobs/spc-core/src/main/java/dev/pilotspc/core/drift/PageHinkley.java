@@ -10,15 +10,20 @@ import dev.pilotspc.core.result.DriftResult;
  * and its running minimum it keeps g⁺ = m⁺ₜ − min m⁺ = max(0, g⁺ + xₜ − x̄ₜ − δσ), the same
  * statistic kept bounded (m⁺ itself falls by about δσ a point forever); the last point where
  * g⁺ was 0 is the argmin of m⁺, the change-point estimate. The running mean is Welford's update
- * so a large mean against sigma costs no digits. O(1) per point.
+ * of x − (the first point), so a large mean against sigma costs no digits. O(1) per point.
  */
 public class PageHinkley {
 
     public double delta;
     public double lambda;
-    /** Points since the last reset and their running mean. */
+    /** Points since the last reset and their running mean, of x − origin. */
     public long n;
     public double mean;
+    /**
+     * The first point since the last reset: the means are kept relative to it, so a level far
+     * from zero against sigma costs no digits. 0 in state saved before this field existed.
+     */
+    public double origin;
     public double gUp;
     public double gDown;
     /** Count and mean at the latest argmin of m⁺ (up) and argmax of m⁻ (down). */
@@ -47,9 +52,13 @@ public class PageHinkley {
         if (!Double.isFinite(x) || !(sigma > 0) || !Double.isFinite(sigma)) {
             return null;
         }
+        if (n == 0) {
+            origin = x;
+        }
         n++;
-        mean += (x - mean) / n;
-        double dev = x - mean;
+        double d = x - origin;
+        mean += (d - mean) / n;
+        double dev = d - mean;
         double allowance = delta * sigma;
         gUp += dev - allowance;
         if (gUp <= 0) {
@@ -89,6 +98,7 @@ public class PageHinkley {
     public void reset() {
         n = 0;
         mean = 0;
+        origin = 0;
         gUp = 0;
         gDown = 0;
         nAtUp = 0;

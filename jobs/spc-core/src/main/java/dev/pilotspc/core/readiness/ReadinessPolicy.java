@@ -11,7 +11,7 @@ public class ReadinessPolicy implements java.io.Serializable {
     public static final int DEFAULT_MIN_PARTS = 30;
     public static final double DEFAULT_MIN_INDEX = 1.33;
 
-    /** Parts (measurements) needed before a verdict other than insufficient_data. */
+    /** Distinct parts measured needed before a verdict other than insufficient_data. */
     public int minParts = DEFAULT_MIN_PARTS;
     /** Capability needed: Ppk's (else Cpk's) lower 95 % bound, or the point estimate. */
     public double minIndex = DEFAULT_MIN_INDEX;

@@ -280,6 +280,37 @@ class CapabilityTest {
     }
 
     @Test
+    void keepsItsDigitsFarFromZero() {
+        // 1e6 ± 1e-4: Welford on x itself rounds the running mean at ulp(1e6) ≈ 1.2e-10 and lost six
+        // digits of sigma; the same readings less 1e6 (exact: Sterbenz) are the reference
+        Random random = new Random(11);
+        Capability far = new Capability();
+        Capability near = new Capability();
+        double lsl = 1e6 - 1e-3;
+        double usl = 1e6 + 1e-3;
+        double[] x = new double[300];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 1e6 + 1e-4 * random.nextGaussian();
+            far.add(x[i], lsl, usl);
+            near.add(x[i] - 1e6, lsl - 1e6, usl - 1e6);
+            CapabilityResult a = far.result(0, TAGS, Double.NaN, Double.NaN, lsl, usl);
+            CapabilityResult b = near.result(0, TAGS, Double.NaN, Double.NaN, lsl - 1e6, usl - 1e6);
+            if (i == 0) {
+                continue;
+            }
+            assertEquals(b.sigmaOverall(), a.sigmaOverall(), 1e-13 * b.sigmaOverall(), "sigma at " + i);
+            assertEquals(b.ppk(), a.ppk(), 1e-9 * Math.abs(b.ppk()), "ppk at " + i);
+            assertEquals(b.mean() + 1e6, a.mean(), 2 * Math.ulp(1e6), "mean at " + i);
+        }
+        // two readings: |x1 − x2|/√2
+        Capability two = new Capability();
+        two.add(1000000.000000123, Double.NaN, Double.NaN);
+        two.add(1000000.0000298745, Double.NaN, Double.NaN);
+        double exact = (1000000.0000298745 - 1000000.000000123) / Math.sqrt(2);
+        assertEquals(exact, two.result(0, TAGS, Double.NaN, Double.NaN, Double.NaN, Double.NaN).sigmaOverall(), 1e-15 * exact);
+    }
+
+    @Test
     void ignoresNonFiniteMeasurements() {
         Capability c = new Capability();
         c.add(Double.NaN, 0, 10);
@@ -287,7 +318,7 @@ class CapabilityTest {
         c.add(1, 0, 10);
         c.add(3, 0, 10);
         assertEquals(2, c.count);
-        assertEquals(2, c.mean);
+        assertEquals(2, c.origin + c.mean);
         assertEquals(0, c.aboveUsl);
     }
 

@@ -34,6 +34,26 @@ class QStatisticTest {
     }
 
     @Test
+    void qKeepsItsDigitsFarFromZero() {
+        // the same readings at 1e6 and less 1e6 (exact: Sterbenz) give the same Q statistics
+        Random random = new Random(5);
+        QStatistic far = new QStatistic();
+        QStatistic near = new QStatistic();
+        QStatistic farGroups = new QStatistic();
+        QStatistic nearGroups = new QStatistic();
+        for (int i = 0; i < 200; i++) {
+            double x = 1e6 + 1e-4 * random.nextGaussian();
+            double a = far.updateIndividual(x);
+            double b = near.updateIndividual(x - 1e6);
+            assertEquals(b, a, 1e-9 * (1 + (Double.isNaN(b) ? 0 : Math.abs(b))), "individual " + i);
+            double variance = 1e-8 * (1 + random.nextDouble());
+            double c = farGroups.updateSubgroup(x, variance, 3);
+            double d = nearGroups.updateSubgroup(x - 1e6, variance, 3);
+            assertEquals(d, c, 1e-9 * (1 + (Double.isNaN(d) ? 0 : Math.abs(d))), "subgroup " + i);
+        }
+    }
+
+    @Test
     void qStaysExactFarInTheTails() {
         // exact values from 50-digit arithmetic (mpmath): Q_11 for ten in-control values then an outlier
         double[] history = {10.01, 9.98, 10.02, 9.99, 10.00, 10.03, 9.97, 10.01, 9.99, 10.00};

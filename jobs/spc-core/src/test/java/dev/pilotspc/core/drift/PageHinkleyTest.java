@@ -78,6 +78,27 @@ class PageHinkleyTest {
     }
 
     @Test
+    void theShiftKeepsItsDigitsFarFromZero() {
+        // the same readings at 1e6 and less 1e6 (exact: Sterbenz): running means of x itself were
+        // rounded at ulp(1e6) and put 4e-6 relative error into the shift
+        Random rnd = new Random(23);
+        PageHinkley far = new PageHinkley(0.5, 10);
+        PageHinkley near = new PageHinkley(0.5, 10);
+        int alarms = 0;
+        for (int i = 0; i < 5_000; i++) {
+            double x = 1e6 + 1e-4 * (rnd.nextGaussian() + ((i / 500) % 2 == 0 ? 0 : 1.5));
+            PageHinkleyAlarm a = far.update(x, 1e-4);
+            PageHinkleyAlarm b = near.update(x - 1e6, 1e-4);
+            assertEquals(b == null, a == null, "alarm at point " + i);
+            if (a != null) {
+                alarms++;
+                assertEquals(b.shift(), a.shift(), 1e-12 * Math.abs(b.shift()), "shift at point " + i);
+            }
+        }
+        assertTrue(alarms >= 5, "alarms: " + alarms);
+    }
+
+    @Test
     void skipsPointsWithoutAUsableSigma() {
         PageHinkley ph = new PageHinkley(0.5, 10);
         assertNull(ph.update(100, Double.NaN));
