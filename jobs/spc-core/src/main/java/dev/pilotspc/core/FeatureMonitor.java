@@ -56,11 +56,14 @@ public class FeatureMonitor {
      * Distinct parts measured (a measurement without a part serial counts as one part), for the
      * readiness minimum (CONTRACT §4 "at least 30 parts"): a part measured again is not another
      * part. Counted exactly until the minimum is reached, then by measurement (the verdict needs no
-     * more). −1 in state saved before this field existed: its measurements are taken as its parts.
+     * more). −1 in state saved before this field existed: its measurements are taken as its parts
+     * (see {@link #partsMeasured}).
      */
     public long parts = -1;
     /** Part serials seen while {@link #parts} is below the minimum (open addressing), else null. */
     public String[] partSerials;
+    /** Serials held in {@link #partSerials}. */
+    public int partSerialCount;
 
     // Limits in force: centre line and within-subgroup sigma.
     public boolean limitsReady;
@@ -250,10 +253,20 @@ public class FeatureMonitor {
 
     private static final int PART_SLOTS = 64;
 
+    /** Parts measured so far; in state from before parts were counted (until its next measurement), its measurements. */
+    long partsMeasured() {
+        return parts < 0 ? measurements : parts;
+    }
+
     /** Counts a part not measured before (or any measurement once the readiness minimum is met). */
     private void countPart(String part) {
         if (parts < 0) {
             parts = measurements - 1; // older state: one part per measurement so far
+        }
+        if (partSerials == null && parts < readiness.minParts) {
+            // older state, or a minimum raised after the table was dropped: serials seen before are unknown
+            partSerials = new String[PART_SLOTS];
+            partSerialCount = 0;
         }
         if (partSerials == null || part == null) {
             parts++;
@@ -266,13 +279,15 @@ public class FeatureMonitor {
                 slot = slot + 1 & partSerials.length - 1;
             }
             partSerials[slot] = part;
+            partSerialCount++;
             parts++;
-            if (2 * parts >= partSerials.length) {
+            if (2 * partSerialCount >= partSerials.length) {
                 growPartSerials();
             }
         }
         if (partSerials != null && parts >= readiness.minParts) {
             partSerials = null;
+            partSerialCount = 0;
         }
     }
 
@@ -360,6 +375,7 @@ public class FeatureMonitor {
     /** The scale-up verdict after this point, with every reason in words. */
     private ReadinessResult readiness(long ts, Tags tags, CapabilityResult capability) {
         ReadinessPolicy policy = readiness;
+        long parts = partsMeasured();
         boolean enough = parts >= policy.minParts && limitsReady;
         boolean oocRecent = lastMonitorOocPoint >= 0 && (policy.window == 0 || points - lastMonitorOocPoint < policy.window);
         boolean driftRecent = lastDriftPoint >= 0 && (policy.window == 0 || points - lastDriftPoint < policy.window);
@@ -414,6 +430,7 @@ public class FeatureMonitor {
             text.append("stable");
         }
         int firstReason = text.length();
+        long parts = partsMeasured();
         if (parts < policy.minParts) {
             separate(text).append(parts).append(" of ").append(policy.minParts).append(" parts measured");
         }
@@ -438,12 +455,15 @@ public class FeatureMonitor {
         } else if (!capable || noReasonYet) {
             separate(text).append(overall ? "Ppk " : "Cpk ");
             boolean judgeBound = !policy.pointEstimate && !Double.isNaN(bound);
-            int decimals = comparedDecimals(judgeBound ? bound : estimate, policy.minIndex);
-            appendFixed(text, estimate, judgeBound ? 2 : decimals);
+            double judged = judgeBound ? bound : estimate;
+            int decimals = comparedDecimals(judged, policy.minIndex);
+            // still the same text at 6 decimals: a judged index below shows rounded down
+            boolean down = !capable && Math.round(judged * 1e6) == Math.round(policy.minIndex * 1e6);
+            appendFixed(text, estimate, judgeBound ? 2 : decimals, down && !judgeBound);
             if (!Double.isNaN(bound)) {
-                appendFixed(text.append(" (95 % lower bound "), bound, judgeBound ? decimals : 2).append(')');
+                appendFixed(text.append(" (95 % lower bound "), bound, judgeBound ? decimals : 2, down && judgeBound).append(')');
             }
-            appendFixed(text.append(capable ? " at least " : " below "), policy.minIndex, decimals);
+            appendFixed(text.append(capable ? " at least " : " below "), policy.minIndex, decimals, false);
         }
         return text.toString();
     }
@@ -479,15 +499,24 @@ public class FeatureMonitor {
         return decimals;
     }
 
-    /** {@code v} with a fixed number of decimals (2 to 6), rounded half up as fmt2. */
-    static StringBuilder appendFixed(StringBuilder text, double v, int decimals) {
-        if (decimals == 2) {
+    /** {@code v} with a fixed number of decimals (2 to 6), rounded half up as fmt2, or {@code down}. */
+    static StringBuilder appendFixed(StringBuilder text, double v, int decimals, boolean down) {
+        if (decimals == 2 && !down) {
             return appendFmt2(text, v);
         }
         long scale = (long) Math.pow(10, decimals);
-        long units = Math.round(Math.abs(v) * scale);
+        long units;
+        boolean negative;
+        if (down) {
+            long signed = (long) Math.floor(v * scale);
+            units = Math.abs(signed);
+            negative = signed < 0;
+        } else {
+            units = Math.round(Math.abs(v) * scale);
+            negative = v < 0 && units != 0;
+        }
         String fraction = Long.toString(units % scale);
-        text.append(v < 0 && units != 0 ? "-" : "").append(units / scale).append('.');
+        text.append(negative ? "-" : "").append(units / scale).append('.');
         for (int i = fraction.length(); i < decimals; i++) {
             text.append('0');
         }

@@ -130,8 +130,11 @@ class FeatureMonitorReuseTest {
             // the judged index and the threshold with the decimals that tell them apart (tested on its own)
             int decimals = FeatureMonitor.comparedDecimals(judged, policy.minIndex);
             boolean judgeBound = judged == bound;
-            String text = name + " " + fixed(estimate, judgeBound ? 2 : decimals)
-                    + (Double.isNaN(bound) ? "" : " (95 % lower bound " + fixed(bound, judgeBound ? decimals : 2) + ")")
+            boolean down = !capable && Math.round(judged * 1e6) == Math.round(policy.minIndex * 1e6);
+            String judgedText = down ? FeatureMonitor.appendFixed(new StringBuilder(), judged, 6, true).toString()
+                    : fixed(judged, decimals);
+            String text = name + " " + (judgeBound ? fixed(estimate, 2) : judgedText)
+                    + (Double.isNaN(bound) ? "" : " (95 % lower bound " + (judgeBound ? judgedText : fixed(bound, 2)) + ")")
                     + (capable ? " at least " : " below ") + fixed(policy.minIndex, decimals);
             if (!capable || reasons.isEmpty()) {
                 reasons.add(text);
@@ -144,7 +147,7 @@ class FeatureMonitorReuseTest {
     }
 
     private static String fixed(double v, int decimals) {
-        return decimals == 2 ? originalFmt2(v) : FeatureMonitor.appendFixed(new StringBuilder(), v, decimals).toString();
+        return decimals == 2 ? originalFmt2(v) : FeatureMonitor.appendFixed(new StringBuilder(), v, decimals, false).toString();
     }
 
     /** FeatureMonitor.fmt2 as it was before it was split around hundredths(). */

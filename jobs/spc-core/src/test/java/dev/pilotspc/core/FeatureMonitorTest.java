@@ -473,17 +473,64 @@ class FeatureMonitorTest {
     }
 
     @Test
+    void partsAreCountedExactlyUpToALargeMinimum() {
+        FeatureConfig config = imr("f");
+        config.rules = 0;
+        config.drift = false;
+        FeatureMonitor monitor = new FeatureMonitor(config, new dev.pilotspc.core.readiness.ReadinessPolicy(500, 1.33, false, 0));
+        List<SpcResult> out = new ArrayList<>();
+        Random random = new Random(4);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 1400 && seen.size() < 500; i++) {
+            String part = "SN-" + random.nextInt(700); // re-checks among 700 serials
+            seen.add(part);
+            monitor.update(new Measurement(MonitorFixtures.T0 + i * MonitorFixtures.SECOND, "f", "B1", 10 + random.nextGaussian(),
+                    part, null, null, null, null, null), out);
+            assertEquals(seen.size(), monitor.partsMeasured(), "after measurement " + i);
+        }
+        assertEquals(500, monitor.partsMeasured());
+        assertEquals(null, monitor.partSerials, "the serials are forgotten once the minimum is reached");
+    }
+
+    @Test
+    void aChartFromStateWithoutPartCountsTakesItsMeasurementsAsParts() {
+        // state written before parts were counted: parts = −1 (the field's initial value), no serials;
+        // a new subgroup id closes the open subgroup (and reports readiness) before the measurement counts
+        FeatureConfig config = subgroups("f", ChartType.XBAR_R, 3, 4);
+        config.drift = false;
+        FeatureMonitor monitor = new FeatureMonitor(config);
+        List<SpcResult> out = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            monitor.update(MonitorFixtures.measurement("f", i, 10 + 0.1 * (i % 3)).withSubgroup("S" + i / 3), out);
+        }
+        monitor.parts = -1;
+        monitor.partSerials = null;
+        out.clear();
+        monitor.update(MonitorFixtures.measurement("f", 20, 10).withSubgroup("S7"), out);
+        ReadinessResult closed = ofType(out, ReadinessResult.class).get(0);
+        assertTrue(closed.reasons().startsWith("20 of 30 parts measured"), closed.reasons());
+        assertEquals(21, monitor.partsMeasured());
+        // re-checks of a part measured after the restore are the same part again
+        monitor.update(MonitorFixtures.measurement("f", 21, 10).withSubgroup("S7"), out);
+        monitor.update(MonitorFixtures.measurement("f", 21, 10.1).withSubgroup("S7").withPart("P22"), out);
+        assertEquals(22, monitor.partsMeasured());
+    }
+
+    @Test
     void reasonsShowAnIndexNearTheThresholdWithTheDecimalsThatTellThemApart() {
         // "95 % lower bound 1.33) below 1.33" of a bound of 1.3298 contradicted itself
         assertEquals(4, FeatureMonitor.comparedDecimals(1.3298, 1.33));
-        assertEquals("1.3298 below 1.3300", FeatureMonitor.appendFixed(new StringBuilder(), 1.3298, 4)
-                .append(" below ").append(FeatureMonitor.appendFixed(new StringBuilder(), 1.33, 4)).toString());
+        assertEquals("1.3298 below 1.3300", FeatureMonitor.appendFixed(new StringBuilder(), 1.3298, 4, false)
+                .append(" below ").append(FeatureMonitor.appendFixed(new StringBuilder(), 1.33, 4, false)).toString());
         assertEquals(2, FeatureMonitor.comparedDecimals(1.33, 1.33));
         assertEquals(2, FeatureMonitor.comparedDecimals(1.5, 1.33));
         assertEquals(3, FeatureMonitor.comparedDecimals(1.3349, 1.333));
         assertEquals(6, FeatureMonitor.comparedDecimals(1.33 - 1e-9, 1.33), "at most 6");
-        assertEquals("-0.050", FeatureMonitor.appendFixed(new StringBuilder(), -0.05, 3).toString());
-        assertEquals("0.000", FeatureMonitor.appendFixed(new StringBuilder(), -0.0001, 3).toString());
+        assertEquals("1.329999", FeatureMonitor.appendFixed(new StringBuilder(), 1.33 - 1e-9, 6, true).toString(),
+                "below the threshold and still the same at 6 decimals: rounded down");
+        assertEquals("-0.001", FeatureMonitor.appendFixed(new StringBuilder(), -0.0001, 3, true).toString());
+        assertEquals("-0.050", FeatureMonitor.appendFixed(new StringBuilder(), -0.05, 3, false).toString());
+        assertEquals("0.000", FeatureMonitor.appendFixed(new StringBuilder(), -0.0001, 3, false).toString());
 
         // through the monitor: Ppk judged as a point estimate, 1.3298 (readings 11, 9, 11, …: mean 10,
         // overall sd √(12/11) after 12 of them)

@@ -5,9 +5,9 @@ package dev.pilotspc.core.chart;
  * limit) that tell a real difference from rounding error. A point that lies exactly on a line in
  * exact arithmetic, e.g. decimal readings whose subgroup mean is the known centre line, or a CUSUM
  * that reaches H exactly, can land a few units in the last place either side of it in binary
- * floating point. Differences within {@link #TOLERANCE} of the larger magnitude count as equal, so
- * boundaries stay strict (a point on a line is not beyond it) whatever the rounding. The tolerance
- * (16 ulps, 3.6e-15 relative) is far below any gauge's resolution.
+ * floating point. Differences within {@link #TOLERANCE} of the larger magnitude (16–32 ulps) count
+ * as equal, so boundaries stay strict (a point on a line is not beyond it) whatever the rounding.
+ * The band is a fraction of σ only for data whose mean is some 1e12 σ or more, not gauge readings.
  */
 public final class Compare {
 

@@ -49,8 +49,8 @@ public final class Dispersion {
     }
 
     /**
-     * Mean of {@code values[0..size)} from a compensated sum (Neumaier 1974): the sum is correctly
-     * rounded, so readings whose mean is a decimal like the centre line give exactly it.
+     * Mean of {@code values[0..size)} from a compensated sum (Neumaier 1974; error about 1 ulp), so
+     * readings whose mean is a decimal like the centre line give it, not its neighbour.
      */
     public static double mean(double[] values, int size) {
         double sum = 0;

@@ -9,6 +9,8 @@ public class ReadinessPolicy implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
 
     public static final int DEFAULT_MIN_PARTS = 30;
+    /** Most parts a minimum may ask for: charts remember that many part serials until they are reached. */
+    public static final int MAX_MIN_PARTS = 100_000;
     public static final double DEFAULT_MIN_INDEX = 1.33;
 
     /** Distinct parts measured needed before a verdict other than insufficient_data. */

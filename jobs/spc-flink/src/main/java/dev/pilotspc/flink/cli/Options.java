@@ -114,7 +114,13 @@ public final class Options {
             throw new UsageException("option --ready-min-index needs a capability index above 0, e.g. 1.33, got '"
                     + get("ready-min-index") + "'");
         }
-        return new ReadinessPolicy(getInt("ready-min-parts", 2), minIndex,
+        int minParts = getInt("ready-min-parts", 2);
+        if (minParts > ReadinessPolicy.MAX_MIN_PARTS) {
+            // each chart remembers the serials of the parts it counted until the minimum
+            throw new UsageException("option --ready-min-parts must be at most " + ReadinessPolicy.MAX_MIN_PARTS
+                    + ", got " + minParts);
+        }
+        return new ReadinessPolicy(minParts, minIndex,
                 flagSet("ready-point-estimate"), getInt("ready-window", 0));
     }
 

@@ -33,6 +33,7 @@ class OptionsTest {
         // a negative window made every point "recent history" of nothing: the worst batch was ready
         assertTrue(error(() -> run("--ready-window", "-1").readinessPolicy()).contains("--ready-window must be at least 0"));
         assertTrue(error(() -> run("--ready-min-parts", "-1").readinessPolicy()).contains("--ready-min-parts"));
+        assertTrue(error(() -> run("--ready-min-parts", "100001").readinessPolicy()).contains("at most 100000"));
         assertTrue(error(() -> run("--ready-min-index", "-5").readinessPolicy()).contains("above 0"));
         assertTrue(error(() -> run("--ready-min-index", "NaN").readinessPolicy()).contains("above 0"));
         assertEquals(50, run("--ready-window", "50").readinessPolicy().window);

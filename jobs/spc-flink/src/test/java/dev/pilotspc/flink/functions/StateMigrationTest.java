@@ -61,6 +61,9 @@ class StateMigrationTest {
             assertEquals(e.length, a.length, actual.get(i));
             for (int j = 0; j < e.length; j++) {
                 if (!e[j].equals(a[j])) {
+                    // integers (counts, timestamps) exactly; floats to the tolerance
+                    assertTrue(e[j].matches("-?[0-9.]+(E-?[0-9]+)?") && (e[j].contains(".") || e[j].contains("E")),
+                            "field " + j + " of " + actual.get(i) + ": " + e[j]);
                     double x = Double.parseDouble(e[j]);
                     double y = Double.parseDouble(a[j]);
                     assertEquals(x, y, 1e-11 * Math.abs(x) + 1e-12, "field " + j + " of " + actual.get(i));
