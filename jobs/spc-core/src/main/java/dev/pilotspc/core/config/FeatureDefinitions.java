@@ -36,6 +36,9 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 /** Reads feature definitions (CONTRACT.md §3) from YAML or JSON into validated {@link FeatureConfig}s. */
 public final class FeatureDefinitions {
 
+    /** The {@code feature} tag of the batch verdict's readiness series (CONTRACT §4), no feature's id. */
+    public static final String BATCH_VERDICT_FEATURE = "*";
+
     /** Upper bound on baseline points or subgroups, so phase I memory per chart stays bounded. */
     public static final int MAX_BASELINE = 1000;
     public static final double DEFAULT_EWMA_SIGMAS = 3;
@@ -158,6 +161,9 @@ public final class FeatureDefinitions {
         String tagProblem = Tags.problem("the id", id);
         if (tagProblem != null) {
             throw d.fail("feature", tagProblem); // every measurement of it would be a dead letter
+        }
+        if (id.equals(BATCH_VERDICT_FEATURE)) {
+            throw d.fail("feature", "'*' is the batch verdict's series (spc_readiness feature=*): choose another id");
         }
         d = new Block((ObjectNode) def, source, "feature '" + id + "'", "");
         d.allow(KEYS);

@@ -35,6 +35,12 @@ class FeatureDefinitionsTest {
     }
 
     @Test
+    void refusesTheBatchVerdictsFeatureId() {
+        // feature=* is the batch verdict's series: a feature of that id would pass for it
+        assertTrue(error("feature: '*'\nlsl: 9\nusl: 11\n").contains("'*' is the batch verdict's series"));
+    }
+
+    @Test
     void appliesDefaultsToMinimalDefinition() {
         FeatureConfig c = one("feature: bore\nlsl: 9\nusl: 11\n");
         assertEquals("bore", c.feature);

@@ -36,7 +36,7 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
 
     private static final long serialVersionUID = 1L;
 
-    public static final String BATCH_FEATURE = "*";
+    public static final String BATCH_FEATURE = dev.pilotspc.core.config.FeatureDefinitions.BATCH_VERDICT_FEATURE;
     public static final OutputTag<Alert> ALERTS = new OutputTag<>("batch-alerts", Types.POJO(Alert.class));
 
     private final long maxWaitMillis;

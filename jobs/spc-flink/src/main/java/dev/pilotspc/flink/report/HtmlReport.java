@@ -21,58 +21,109 @@ public final class HtmlReport {
     static final class Feature {
         final String name;
         final List<Line> points = new ArrayList<>();
-        final List<Line> violations = new ArrayList<>();
-        final List<Line> drifts = new ArrayList<>();
+        /** Rule violations: how many of each rule, and the latest few in full (a drifting batch may have 100k). */
+        final Map<String, Long> violationsByRule = new TreeMap<>();
+        long violations;
+        final java.util.ArrayDeque<Line> latestViolations = new java.util.ArrayDeque<>();
+        /** Drift alarms: how many, and the latest few in full. */
+        long driftCount;
+        final java.util.ArrayDeque<Line> drifts = new java.util.ArrayDeque<>();
         Line capability;
         Line readiness;
         Line limits;
+        private Map<String, String> chartTags = Map.of();
 
         Feature(String name) {
             this.name = name;
+        }
+
+        /** The points' one tag, {@code chart}, shared while it stays the same. */
+        Map<String, String> chartTags(String chart) {
+            if (chart != null && !chart.equals(chartTags.get("chart"))) {
+                chartTags = Map.of("chart", chart);
+            }
+            return chartTags;
         }
     }
 
     private HtmlReport() {
     }
 
-    /** The batches present in the results. */
-    public static TreeSet<String> batches(List<Line> results) {
-        TreeSet<String> batches = new TreeSet<>();
-        results.forEach(l -> {
-            if (l.tags().get("batch") != null) {
-                batches.add(l.tags().get("batch"));
+    /** The fields of a point the charts read: only these are kept (a batch may have 100k points). */
+    private static final List<String> POINT_FIELDS = List.of("x", "cl", "ucl", "lcl", "disp", "disp_cl", "disp_ucl",
+            "disp_lcl", "rules", "lsl", "usl", "target");
+
+    /** A point's plotted fields in one array, the keys shared by all points. */
+    private static Map<String, Object> plotted(Map<String, Object> fields) {
+        Object[] values = new Object[POINT_FIELDS.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = fields.get(POINT_FIELDS.get(i));
+        }
+        return new java.util.AbstractMap<>() {
+            @Override
+            public Object get(Object key) {
+                int i = POINT_FIELDS.indexOf(key);
+                return i < 0 ? null : values[i];
             }
-        });
-        return batches;
+
+            @Override
+            public java.util.Set<Map.Entry<String, Object>> entrySet() {
+                java.util.Set<Map.Entry<String, Object>> entries = new java.util.LinkedHashSet<>();
+                for (int i = 0; i < values.length; i++) {
+                    if (values[i] != null) {
+                        entries.add(Map.entry(POINT_FIELDS.get(i), values[i]));
+                    }
+                }
+                return entries;
+            }
+        };
     }
 
-    public static String render(List<Line> results, String batch, String source) {
-        Map<String, Feature> features = new TreeMap<>();
-        Line batchVerdict = null;
+    /**
+     * What the report keeps of one batch's results, line by line: each feature's points (the
+     * plotted fields), violations and drift alarms, and its last capability, readiness and limits.
+     */
+    public static final class Collected {
+        final String batch;
+        final Map<String, Feature> features = new TreeMap<>();
+        Line batchVerdict;
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
-        TreeSet<String> stations = new TreeSet<>();
-        for (Line l : results) {
+        final TreeSet<String> stations = new TreeSet<>();
+
+        public Collected(String batch) {
+            this.batch = batch;
+        }
+
+        /** Takes a line of the results in (lines of other batches are ignored). */
+        public void add(Line l) {
             if (!batch.equals(l.tags().get("batch"))) {
-                continue;
+                return;
             }
             String name = l.tags().get("feature");
             if ("*".equals(name)) {
                 batchVerdict = l;
-                continue;
+                return;
             }
             Feature f = features.computeIfAbsent(name, Feature::new);
             switch (l.measurement()) {
                 case "spc_point" -> {
-                    f.points.add(l);
+                    f.points.add(new Line(l.measurement(), f.chartTags(l.tags().get("chart")), plotted(l.fields()), l.tsNanos()));
                     first = Math.min(first, l.tsNanos());
                     last = Math.max(last, l.tsNanos());
                     if (l.tags().get("station") != null) {
                         stations.add(l.tags().get("station"));
                     }
                 }
-                case "spc_violation" -> f.violations.add(l);
-                case "spc_drift" -> f.drifts.add(l);
+                case "spc_violation" -> {
+                    f.violations++;
+                    f.violationsByRule.merge(String.valueOf(l.tags().get("rule")), 1L, Long::sum);
+                    keepLatest(f.latestViolations, l);
+                }
+                case "spc_drift" -> {
+                    f.driftCount++;
+                    keepLatest(f.drifts, l);
+                }
                 case "spc_capability" -> f.capability = l;
                 case "spc_readiness" -> f.readiness = l;
                 case "spc_limits" -> f.limits = l;
@@ -80,6 +131,31 @@ public final class HtmlReport {
                 }
             }
         }
+    }
+
+    /** Violations and drift alarms listed in full per feature: the latest this many. */
+    static final int LISTED = 10;
+
+    private static void keepLatest(java.util.ArrayDeque<Line> latest, Line l) {
+        if (latest.size() == LISTED) {
+            latest.removeFirst();
+        }
+        latest.addLast(l);
+    }
+
+    public static String render(List<Line> results, String batch, String source) {
+        Collected c = new Collected(batch);
+        results.forEach(c::add);
+        return render(c, source);
+    }
+
+    public static String render(Collected c, String source) {
+        String batch = c.batch;
+        Map<String, Feature> features = c.features;
+        Line batchVerdict = c.batchVerdict;
+        long first = c.first;
+        long last = c.last;
+        TreeSet<String> stations = c.stations;
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Pilot batch review: ")
                 .append(esc(batch)).append("</title>\n<style>").append(CSS).append("</style></head><body>\n");
@@ -93,7 +169,7 @@ public final class HtmlReport {
             Line r = f.readiness;
             h.append("<tr><td>").append(esc(f.name)).append("</td><td class=\"").append(r == null ? "" : esc(r.text("verdict")))
                     .append("\">").append(r == null ? "-" : esc(r.text("verdict"))).append("</td><td>")
-                    .append(r == null ? "-" : r.text("stable")).append("</td><td>").append(r == null ? "-" : r.text("capable"))
+                    .append(r == null ? "-" : esc(r.text("stable"))).append("</td><td>").append(r == null ? "-" : esc(r.text("capable")))
                     .append("</td><td>").append(r == null ? "" : esc(r.text("reasons"))).append("</td></tr>\n");
         }
         h.append("</table>\n");
@@ -108,12 +184,12 @@ public final class HtmlReport {
         }
         for (Feature f : features.values()) {
             Line p = f.points.isEmpty() ? null : f.points.get(f.points.size() - 1);
-            h.append("<li>").append(esc(f.name)).append(": ").append(f.capability == null ? "?" : num(f.capability, "n"))
+            h.append("<li>").append(esc(f.name)).append(": ").append(f.capability == null ? "?" : esc(num(f.capability, "n")))
                     .append(" measurements, ").append(f.points.size()).append(" chart points, chart ")
                     .append(p == null ? "?" : esc(p.tags().get("chart"))).append(", spec ")
                     .append(p == null ? "" : spec(p)).append(f.limits == null ? "" : ", limits from "
-                            + esc(f.limits.text("source")) + " (m = " + num(f.limits, "m") + ", excluded "
-                            + num(f.limits, "excluded") + ")").append("</li>");
+                            + esc(f.limits.text("source")) + " (m = " + esc(num(f.limits, "m")) + ", excluded "
+                            + esc(num(f.limits, "excluded")) + ")").append("</li>");
         }
         if (!stations.isEmpty()) {
             h.append("<li>stations / gauges: ").append(esc(String.join(", ", stations))).append("</li>");
@@ -126,8 +202,13 @@ public final class HtmlReport {
     private static void feature(StringBuilder h, Feature f) {
         h.append("<section class=\"feature\"><h2>").append(esc(f.name)).append("</h2>\n");
         if (!f.points.isEmpty()) {
-            h.append(Svg.controlChart(f.points, "x", "cl", "ucl", "lcl", true, "X / X̄ chart"));
-            h.append(Svg.controlChart(f.points, "disp", "disp_cl", "disp_ucl", "disp_lcl", false, "dispersion chart"));
+            String chart = f.points.get(f.points.size() - 1).tags().get("chart");
+            boolean individuals = "imr".equals(chart);
+            h.append(Svg.controlChart(f.points, "x", "cl", "ucl", "lcl", true,
+                    individuals ? "individuals (X) chart" : "subgroup means (X̄) chart"));
+            h.append(Svg.controlChart(f.points, "disp", "disp_cl", "disp_ucl", "disp_lcl", false,
+                    individuals ? "moving range (MR) chart" : "xbar_s".equals(chart) ? "standard deviation (S) chart"
+                            : "range (R) chart"));
             h.append(Svg.histogram(f.points, f.capability));
         }
         if (f.capability != null) {
@@ -138,6 +219,10 @@ public final class HtmlReport {
         if (f.drifts.isEmpty()) {
             h.append("<p>No drift alarm.</p>\n");
         } else {
+            if (f.driftCount > f.drifts.size()) {
+                h.append("<p class=\"small\">").append(f.driftCount).append(" drift alarms, the latest ").append(f.drifts.size())
+                        .append(":</p>");
+            }
             h.append("<ul class=\"drift\">");
             for (Line d : f.drifts) {
                 h.append("<li>").append(esc(d.text("part") == null ? "" : d.text("part") + ": ")).append(esc(d.text("message")))
@@ -145,7 +230,25 @@ public final class HtmlReport {
             }
             h.append("</ul>\n");
         }
-        h.append("<p class=\"small\">").append(f.violations.size()).append(" rule violation(s)</p></section>\n");
+        h.append("<h3>Rule violations</h3>\n");
+        if (f.violations == 0) {
+            h.append("<p>No rule violated.</p></section>\n");
+            return;
+        }
+        // baseline points included (phase I review): the readiness reasons count the monitor phase's
+        StringBuilder byRule = new StringBuilder();
+        f.violationsByRule.forEach((rule, n) -> byRule.append(byRule.length() == 0 ? "" : ", ").append(rule).append(" × ").append(n));
+        h.append("<p class=\"small\">").append(f.violations).append(" rule violation(s), baseline included: ")
+                .append(esc(byRule.toString())).append(f.violations > f.latestViolations.size() ? "; the latest "
+                        + f.latestViolations.size() + ":" : ":").append("</p>\n");
+        h.append("<table class=\"violations\"><tr><th>time</th><th>part</th><th>rule</th><th>point</th><th>message</th></tr>\n");
+        for (Line v : f.latestViolations) {
+            h.append("<tr><td>").append(Instant.ofEpochSecond(0, v.tsNanos())).append("</td><td>")
+                    .append(esc(v.text("part") == null ? "-" : v.text("part"))).append("</td><td>").append(esc(v.tags().get("rule")))
+                    .append("</td><td>").append(esc(num(v, "n"))).append("</td><td>").append(esc(v.text("message")))
+                    .append("</td></tr>\n");
+        }
+        h.append("</table></section>\n");
     }
 
     private static void capabilityTable(StringBuilder h, Line capability, String... names) {
@@ -158,14 +261,14 @@ public final class HtmlReport {
             Object v = capability.fields().get(n);
             String shown = !(v instanceof Double d) ? num(capability, n)
                     : n.equals("mean") ? toResolutionOf(d, capability.number("sigma_overall")) : round(d);
-            h.append("<td data-field=\"").append(n).append("\" data-value=\"").append(num(capability, n)).append("\">")
-                    .append(shown).append("</td>");
+            h.append("<td data-field=\"").append(n).append("\" data-value=\"").append(esc(num(capability, n))).append("\">")
+                    .append(esc(shown)).append("</td>");
         }
         h.append("</tr></table>\n");
     }
 
     private static String spec(Line p) {
-        return "LSL " + num(p, "lsl") + " / target " + num(p, "target") + " / USL " + num(p, "usl");
+        return esc("LSL " + num(p, "lsl") + " / target " + num(p, "target") + " / USL " + num(p, "usl"));
     }
 
     /** The value as the results hold it (a field absent there shows as "-"). */

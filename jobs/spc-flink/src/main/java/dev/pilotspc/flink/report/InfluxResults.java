@@ -37,7 +37,7 @@ final class InfluxResults {
         List<Line> lines = new ArrayList<>();
         for (String measurement : MEASUREMENTS) {
             String query = "SELECT * FROM \"" + measurement + "\""
-                    + (batch == null ? "" : " WHERE \"batch\" = '" + batch.replace("'", "\\'") + "'");
+                    + (batch == null ? "" : " WHERE \"batch\" = '" + batch.replace("\\", "\\\\").replace("'", "\\'") + "'");
             String uri = url.replaceAll("/+$", "") + "/query?epoch=ns&db=" + URLEncoder.encode(database, StandardCharsets.UTF_8)
                     + "&q=" + URLEncoder.encode(query, StandardCharsets.UTF_8);
             HttpRequest.Builder request;

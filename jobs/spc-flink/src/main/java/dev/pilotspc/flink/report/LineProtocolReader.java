@@ -2,6 +2,7 @@ package dev.pilotspc.flink.report;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** Reads InfluxDB line protocol (as pilot-spc writes it) back into measurement, tags, fields and time. */
 public final class LineProtocolReader {
@@ -31,6 +33,12 @@ public final class LineProtocolReader {
 
     public static List<Line> read(Path file) throws IOException {
         List<Line> lines = new ArrayList<>();
+        read(file, lines::add);
+        return lines;
+    }
+
+    /** Each line of {@code file} in turn, none kept: for files larger than memory would hold as lines. */
+    public static void read(Path file, Consumer<Line> each) throws IOException {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String text;
             int number = 0;
@@ -39,14 +47,17 @@ public final class LineProtocolReader {
                 if (text.isBlank() || text.startsWith("#")) {
                     continue;
                 }
+                Line line;
                 try {
-                    lines.add(parse(text));
+                    line = parse(text);
                 } catch (RuntimeException e) {
                     throw new IOException(file + " line " + number + ": not line protocol (the results of ./spc replay or run)");
                 }
+                each.accept(line);
             }
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + ": not UTF-8 text (the results of ./spc replay or run are)");
         }
-        return lines;
     }
 
     static Line parse(String text) {
@@ -124,6 +135,6 @@ public final class LineProtocolReader {
     }
 
     private static String unescape(String s) {
-        return s.replace("\\ ", " ").replace("\\,", ",").replace("\\=", "=").replace("\\n", "\n");
+        return s.replace("\\ ", " ").replace("\\,", ",").replace("\\=", "=");
     }
 }

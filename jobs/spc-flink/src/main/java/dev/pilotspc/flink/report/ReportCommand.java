@@ -6,8 +6,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /** {@code ./spc report}: the pilot-batch review report (HTML) from a results file. */
 public final class ReportCommand {
@@ -22,7 +22,7 @@ public final class ReportCommand {
                 .option("influx-db", "database (InfluxDB 2.x/3.x: the bucket)", "INFLUX_DB", "spc")
                 .option("influx-token", "API token, if the server needs one", "INFLUX_TOKEN", null)
                 .option("batch", "the batch to report (default: the only one in the results)")
-                .option("output", "the HTML file to write", null, "report.html");
+                .option("output", "the HTML file to write (- = stdout)", null, "report.html");
     }
 
     public static int run(String[] args, PrintStream out) throws IOException {
@@ -31,49 +31,88 @@ public final class ReportCommand {
             out.println(o.usage());
             return 0;
         }
-        List<LineProtocolReader.Line> results;
-        String input;
         if (o.has("input") && o.given("influx-url")) {
             throw new Options.UsageException("give the results once: --input FILE or --influx-url URL, not both");
         }
-        if (o.has("input")) {
-            Path file = Path.of(o.get("input"));
-            if (!Files.isRegularFile(file)) {
-                throw new Options.UsageException("--input: cannot read file " + file);
+        String output = o.get("output");
+        String asked = o.get("batch");
+        TreeSet<String> batches = new TreeSet<>();
+        // the batch asked for, else the first one met (an error below unless it is the only one)
+        HtmlReport.Collected[] collected = {asked == null ? null : new HtmlReport.Collected(asked)};
+        Consumer<LineProtocolReader.Line> collect = line -> {
+            String batch = line.tags().get("batch");
+            if (batch != null && batches.add(batch) && collected[0] == null) {
+                collected[0] = new HtmlReport.Collected(batch);
             }
-            input = file.toString();
-            try {
-                results = LineProtocolReader.read(file);
-            } catch (IOException e) {
-                throw new Options.UsageException(e.getMessage());
+            if (collected[0] != null) {
+                collected[0].add(line);
             }
-        } else if (o.has("influx-url")) {
-            input = o.get("influx-url") + " (database " + o.get("influx-db") + ")";
-            try {
-                results = InfluxResults.read(o.get("influx-url"), o.get("influx-db"), o.get("influx-token"), o.get("batch"));
-            } catch (IOException e) {
-                throw new Options.UsageException(e.getMessage());
+        };
+        String input;
+        try {
+            if (o.has("input")) {
+                Path file = Path.of(o.get("input"));
+                if (!Files.isRegularFile(file)) {
+                    throw new Options.UsageException("--input: cannot read file " + file);
+                }
+                if (!output.equals("-") && Files.exists(Path.of(output)) && Files.isSameFile(file, Path.of(output))) {
+                    throw new Options.UsageException("--output " + output + " is the results file itself: name another file");
+                }
+                input = file.toString();
+                LineProtocolReader.read(file, collect);
+            } else if (o.has("influx-url")) {
+                input = o.get("influx-url") + " (database " + o.get("influx-db") + ")";
+                InfluxResults.read(o.get("influx-url"), o.get("influx-db"), o.get("influx-token"), asked).forEach(collect);
+            } else {
+                throw new Options.UsageException("give the results: --input FILE or --influx-url URL");
             }
-        } else {
-            throw new Options.UsageException("give the results: --input FILE or --influx-url URL");
+        } catch (IOException e) {
+            throw new Options.UsageException(e.getMessage());
+        } catch (OutOfMemoryError e) {
+            collected[0] = null;
+            throw new Options.UsageException("not enough memory for the report of these results: give the JVM more, "
+                    + "e.g. SPC_JAVA_OPTS=-Xmx4g ./spc report ...");
         }
-        TreeSet<String> batches = HtmlReport.batches(results);
-        String batch = o.get("batch");
         if (batches.isEmpty()) {
             throw new Options.UsageException("no SPC results in " + input);
         }
-        if (batch == null) {
-            if (batches.size() != 1) {
-                throw new Options.UsageException("the results hold " + batches.size() + " batches " + batches
-                        + ": choose one with --batch");
-            }
-            batch = batches.first();
-        } else if (!batches.contains(batch)) {
-            throw new Options.UsageException("no batch '" + batch + "' in " + input + " (batches: " + batches + ")");
+        if (asked == null && batches.size() != 1) {
+            throw new Options.UsageException("the results hold " + batches.size() + " batches " + listing(batches)
+                    + ": choose one with --batch");
         }
-        Path output = Path.of(o.get("output"));
-        Files.writeString(output, HtmlReport.render(results, batch, input), StandardCharsets.UTF_8);
-        out.println("report of batch " + batch + " written to " + output.toAbsolutePath());
+        if (asked != null && !batches.contains(asked)) {
+            throw new Options.UsageException("no batch '" + asked + "' in " + input + " (batches: " + listing(batches) + ")");
+        }
+        String html = HtmlReport.render(collected[0], input);
+        String batch = collected[0].batch;
+        if (output.equals("-")) {
+            out.print(html);
+            out.flush();
+            return 0;
+        }
+        try {
+            Files.writeString(Path.of(output), html, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new Options.UsageException("--output " + output + ": cannot write it ("
+                    + (e instanceof java.nio.file.NoSuchFileException ? "no such directory" : e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage())) + ")");
+        }
+        out.println("report of batch " + batch + " written to " + Path.of(output).toAbsolutePath());
         return 0;
+    }
+
+    /** Batch names for a one-line message: quoted, control characters shown as escapes. */
+    private static String listing(TreeSet<String> batches) {
+        StringBuilder text = new StringBuilder();
+        int shown = 0;
+        for (String b : batches) {
+            if (shown++ == 10) {
+                text.append(", … ").append(batches.size() - 10).append(" more");
+                break;
+            }
+            text.append(text.length() == 0 ? "" : ", ").append('\'').append(b.replace("\n", "\\n").replace("\r", "\\r")
+                    .replace("\t", "\\t")).append('\'');
+        }
+        return "[" + text + "]";
     }
 }

@@ -56,41 +56,101 @@ final class Svg {
         s.append(step(points, lcl, x, y, "red", "limit"));
         StringBuilder line = new StringBuilder();
         StringBuilder marks = new StringBuilder();
+        // beyond DENSE points a pixel column holds several: the line goes through each column's
+        // lowest and highest point, only red points are marked, one per column
+        boolean dense = points.size() > DENSE;
+        long column = Long.MIN_VALUE;
+        long markedColumn = Long.MIN_VALUE;
+        double low = 0;
+        double high = 0;
         for (int i = 0; i < points.size(); i++) {
             double v = points.get(i).number(field);
             if (Double.isNaN(v)) {
                 continue;
             }
-            line.append(String.format(Locale.ROOT, "%.1f,%.1f ", x.of(i + 1), y.of(v)));
-            boolean ooc = xChart ? Boolean.TRUE.equals(points.get(i).fields().get("ooc"))
-                    : String.valueOf(points.get(i).text("rules")).contains("D1");
-            marks.append(String.format(Locale.ROOT, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\"/>",
-                    ooc ? "ooc" : "pt", x.of(i + 1), y.of(v), ooc ? "3.2" : "1.6", ooc ? "red" : "#1f4e99"));
+            double px = x.of(i + 1);
+            if (!dense) {
+                line.append(String.format(Locale.ROOT, "%.1f,%.1f ", px, y.of(v)));
+            } else if (Math.round(px) != column) {
+                appendColumn(line, column, low, high, y);
+                column = Math.round(px);
+                low = v;
+                high = v;
+            } else {
+                low = Math.min(low, v);
+                high = Math.max(high, v);
+            }
+            // red where a rule of this chart fired: D1 on the dispersion chart, any other on the X chart
+            String rules = chartRules(points.get(i).text("rules"), xChart);
+            boolean ooc = !rules.isEmpty();
+            if (dense && (!ooc || Math.round(px) == markedColumn)) {
+                continue;
+            }
+            markedColumn = Math.round(px);
+            marks.append(String.format(Locale.ROOT, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\">",
+                    ooc ? "ooc" : "pt", px, y.of(v), ooc ? "3.2" : "1.6", ooc ? "red" : "#1f4e99"));
+            marks.append(ooc ? "<title>" + HtmlReport.esc(rules) + "</title></circle>" : "</circle>");
         }
+        appendColumn(line, column, low, high, y);
         s.append("<polyline class=\"data\" fill=\"none\" stroke=\"#1f4e99\" stroke-width=\"1\" points=\"")
                 .append(line.toString().trim()).append("\"/>").append(marks);
         return s.append("</svg>\n").toString();
     }
 
-    private static String step(List<Line> points, String field, Scale x, Scale y, String color, String cls) {
-        StringBuilder path = new StringBuilder();
-        boolean drawing = false;
-        for (int i = 0; i < points.size(); i++) {
-            double v = points.get(i).number(field);
-            if (Double.isNaN(v)) {
-                drawing = false;
-                continue;
+    /** Points beyond which a chart is drawn per pixel column. */
+    static final int DENSE = 1200;
+
+    private static void appendColumn(StringBuilder line, long column, double low, double high, Scale y) {
+        if (column != Long.MIN_VALUE) {
+            line.append(String.format(Locale.ROOT, "%d,%.1f %d,%.1f ", column, y.of(high), column, y.of(low)));
+        }
+    }
+
+    /** The rule ids of a point's {@code rules} that belong to the X chart (all but D1) or the dispersion chart (D1). */
+    static String chartRules(String rules, boolean xChart) {
+        if (rules == null || rules.isEmpty()) {
+            return "";
+        }
+        StringBuilder mine = new StringBuilder();
+        for (String rule : rules.split(",")) {
+            if (rule.equals("D1") != xChart && !rule.isEmpty()) {
+                mine.append(mine.length() == 0 ? "" : ",").append(rule);
             }
-            double x0 = x.of(i + 0.5 < 1 ? 1 : i + 0.5);
-            double x1 = x.of(Math.min(points.size(), i + 1.5));
-            path.append(String.format(Locale.ROOT, "%s%.1f %.1f H%.1f ", drawing ? "L" : "M", x0, y.of(v), x1));
-            drawing = true;
+        }
+        return mine.toString();
+    }
+
+    private static String step(List<Line> points, String field, Scale x, Scale y, String color, String cls) {
+        // one segment per run of equal values (limits change rarely), joined by vertical steps
+        StringBuilder path = new StringBuilder();
+        int n = points.size();
+        int runStart = -1;
+        double runValue = 0;
+        boolean connected = false;
+        for (int i = 0; i <= n; i++) {
+            double v = i < n ? points.get(i).number(field) : Double.NaN;
+            if (runStart >= 0 && !(v == runValue)) {
+                path.append(String.format(Locale.ROOT, "%s%.1f %.1f H%.1f ", connected ? "L" : "M",
+                        x.of(runStart + 0.5 < 1 ? 1 : runStart + 0.5), y.of(runValue), x.of(Math.min(n, i + 0.5))));
+                connected = !Double.isNaN(v);
+                runStart = -1;
+            }
+            if (Double.isNaN(v)) {
+                connected = false;
+            } else if (runStart < 0) {
+                runStart = i;
+                runValue = v;
+            }
         }
         return path.length() == 0 ? "" : "<path class=\"" + cls + "\" fill=\"none\" stroke=\"" + color
                 + "\" stroke-dasharray=\"5 3\" d=\"" + path.toString().trim() + "\"/>";
     }
 
-    /** Histogram of the plotted values with the spec limits and the normal curve of the overall mean and sigma. */
+    /**
+     * Histogram of the plotted values with the spec limits and the normal curve of the overall mean
+     * and sigma. On subgroup charts the values are subgroup means: the curve is that of a mean of n̄
+     * measurements (σ/√n̄), and the title says so (single parts spread wider against the spec).
+     */
     static String histogram(List<Line> points, Line capability) {
         double[] values = points.stream().mapToDouble(p -> p.number("x")).filter(v -> !Double.isNaN(v)).toArray();
         if (values.length < 2) {
@@ -119,10 +179,18 @@ final class Svg {
         int top = java.util.Arrays.stream(counts).max().getAsInt();
         double mean = capability == null ? Double.NaN : capability.number("mean");
         double sigma = capability == null ? Double.NaN : capability.number("sigma_overall");
+        boolean means = !"imr".equals(lastPoint.tags().get("chart"));
+        double measurements = capability == null ? Double.NaN : capability.number("n");
+        if (means) {
+            sigma /= Math.sqrt(measurements / points.size()); // NaN without capability: no curve
+        }
         double peak = Double.isNaN(sigma) || sigma <= 0 ? 0 : values.length * width / (sigma * Math.sqrt(2 * Math.PI));
         Scale x = new Scale(min, max, LEFT, WIDTH - RIGHT);
         Scale y = new Scale(0, Math.max(top, peak) * 1.1, HEIGHT - BOTTOM, TOP);
-        StringBuilder s = open("histogram with spec limits and fitted normal curve (" + values.length + " values)", null);
+        StringBuilder s = open(means
+                ? values.length + " subgroup means of " + (Double.isNaN(measurements) ? "?" : (long) measurements)
+                        + " measurements, spec limits, normal curve of a mean (single parts spread wider)"
+                : "histogram with spec limits and fitted normal curve (" + values.length + " values)", null);
         for (int b = 0; b < bins; b++) {
             if (counts[b] > 0) {
                 s.append(String.format(Locale.ROOT, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
@@ -146,7 +214,7 @@ final class Svg {
                 s.append(String.format(Locale.ROOT, "<line class=\"spec\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" "
                         + "stroke=\"red\" stroke-width=\"1.5\"/><text x=\"%.1f\" y=\"%d\" font-size=\"8\" fill=\"red\">%s %s</text>",
                         x.of(v), x.of(v), TOP, HEIGHT - BOTTOM, x.of(v) + 2, TOP + 8, spec.toUpperCase(Locale.ROOT),
-                        HtmlReport.num(lastPoint, spec)));
+                        HtmlReport.esc(HtmlReport.num(lastPoint, spec))));
             }
         }
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"8\">%s</text>", LEFT, HEIGHT - 6,

@@ -1,7 +1,12 @@
 package dev.pilotspc.flink.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** How the report shows numbers to people. */
@@ -14,5 +19,62 @@ class HtmlReportTest {
         assertEquals("120.061", HtmlReport.toResolutionOf(120.0612, 0.031));
         assertEquals("1503", HtmlReport.toResolutionOf(1502.7, 42));
         assertEquals("-", HtmlReport.toResolutionOf(Double.NaN, 0.1));
+    }
+
+    @Test
+    void escapesEveryFieldOfAHandMadeResultsFile() {
+        // a results file or InfluxDB may hold anything: no field reaches the page as markup
+        String page = HtmlReport.render(List.of(
+                LineProtocolReader.parse("spc_point,batch=B,chart=imr,feature=f x=1,cl=1,ucl=2,lcl=0,rules=\"\",lsl=\"<b>x</b>\" 1"),
+                LineProtocolReader.parse("spc_capability,batch=B,feature=f n=\"<img src=x onerror=alert(1)>\",cpk=\"<i>\" 1"),
+                LineProtocolReader.parse("spc_readiness,batch=B,feature=f verdict=\"ready\",stable=\"<script>alert(1)</script>\","
+                        + "capable=true,reasons=\"ok\" 1"),
+                LineProtocolReader.parse("spc_limits,batch=B,chart=imr,feature=f m=\"<u>\",excluded=\"<s>\",source=\"baseline\" 1")),
+                "B", "test");
+        assertFalse(page.contains("<script") || page.contains("<img") || page.contains("<b>x") || page.contains("<i>")
+                || page.contains("<u>") || page.contains("<s>"), page);
+        assertTrue(page.contains("&lt;script&gt;") && page.contains("&lt;img src=x"));
+    }
+
+    @Test
+    void marksAPointOnTheChartWhoseRuleFired() {
+        // point 2 broke only the dispersion chart's limits (D1): red there, not on the X chart; point 3 an X rule
+        List<LineProtocolReader.Line> points = List.of(
+                LineProtocolReader.parse("spc_point,batch=B,chart=imr,feature=f x=10,disp=0.1,ooc=false,rules=\"\" 1"),
+                LineProtocolReader.parse("spc_point,batch=B,chart=imr,feature=f x=10.1,disp=0.9,ooc=true,rules=\"D1\" 2"),
+                LineProtocolReader.parse("spc_point,batch=B,chart=imr,feature=f x=13,disp=2.9,ooc=true,rules=\"WE1,D1\" 3"));
+        String x = Svg.controlChart(points, "x", "cl", "ucl", "lcl", true, "X");
+        String disp = Svg.controlChart(points, "disp", "disp_cl", "disp_ucl", "disp_lcl", false, "MR");
+        assertEquals(List.of("pt", "pt", "ooc"), classes(x));
+        assertEquals(List.of("pt", "ooc", "ooc"), classes(disp));
+        assertTrue(x.contains("<title>WE1</title>") && disp.contains("<title>D1</title>"));
+        assertEquals("EWMA,CUSUM", Svg.chartRules("EWMA,D1,CUSUM", true));
+        assertEquals("", Svg.chartRules("", false));
+    }
+
+    @Test
+    void histogramsOfSubgroupMeansSaySoAndCurveTheMeans() {
+        // three X̄ points of 5 measurements each; overall sigma 1: the means' curve has sigma 1/√5
+        LineProtocolReader.Line capability = LineProtocolReader.parse("spc_capability,batch=B,feature=f n=15i,mean=10,sigma_overall=1 3");
+        List<LineProtocolReader.Line> means = List.of(
+                LineProtocolReader.parse("spc_point,batch=B,chart=xbar_r,feature=f x=9.8 1"),
+                LineProtocolReader.parse("spc_point,batch=B,chart=xbar_r,feature=f x=10 2"),
+                LineProtocolReader.parse("spc_point,batch=B,chart=xbar_r,feature=f x=10.3 3"));
+        String histogram = Svg.histogram(means, capability);
+        assertTrue(histogram.contains("<title>3 subgroup means of 15 measurements, spec limits, normal curve of a mean"), histogram);
+        List<LineProtocolReader.Line> individuals = List.of(
+                LineProtocolReader.parse("spc_point,batch=B,chart=imr,feature=f x=9.8 1"),
+                LineProtocolReader.parse("spc_point,batch=B,chart=imr,feature=f x=10 2"));
+        String plain = Svg.histogram(individuals, capability);
+        assertTrue(plain.contains("<title>histogram with spec limits and fitted normal curve (2 values)"), plain);
+    }
+
+    private static List<String> classes(String svg) {
+        Matcher m = Pattern.compile("<circle class=\"(\\w+)\"").matcher(svg);
+        List<String> out = new java.util.ArrayList<>();
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
     }
 }

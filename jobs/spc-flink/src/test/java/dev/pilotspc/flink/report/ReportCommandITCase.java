@@ -2,8 +2,10 @@ package dev.pilotspc.flink.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pilotspc.flink.cli.Options;
 import dev.pilotspc.flink.cli.ReplayCommand;
 import dev.pilotspc.flink.report.LineProtocolReader.Line;
 import dev.pilotspc.flink.sim.Scenario;
@@ -74,6 +76,26 @@ class ReportCommandITCase {
         assertEquals(countOf("<section"), countOf("</section>"));
         assertTrue(html.contains("Batch verdict: <b>not_ready</b>"));
         assertTrue(html.contains("class=\"ooc\""), "out-of-control points are marked");
+    }
+
+    @Test
+    void refusesToOverwriteItsInputAndWritesToStdoutOnDash() throws Exception {
+        Options.UsageException same = assertThrows(Options.UsageException.class, () -> ReportCommand.run(
+                new String[] {"--input", results.toString(), "--output", results.toString()}, new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(same.getMessage().contains("is the results file itself"), same.getMessage());
+        assertTrue(Files.readString(results).startsWith("spc_"), "the results are as they were");
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        assertEquals(0, ReportCommand.run(new String[] {"--input", results.toString(), "--output", "-"}, new PrintStream(stdout)));
+        assertEquals(html, stdout.toString(StandardCharsets.UTF_8));
+        assertFalse(Files.exists(Path.of("-")));
+        Options.UsageException unwritable = assertThrows(Options.UsageException.class, () -> ReportCommand.run(
+                new String[] {"--input", results.toString(), "--output", dir.resolve("no/such/dir.html").toString()},
+                new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(unwritable.getMessage().endsWith("cannot write it (no such directory)"), unwritable.getMessage());
+        Path latin1 = Files.write(dir.resolve("latin1.lp"), "spc_point,batch=B\u00e9,feature=f x=1 1\n".getBytes(StandardCharsets.ISO_8859_1));
+        Options.UsageException notUtf8 = assertThrows(Options.UsageException.class, () -> ReportCommand.run(
+                new String[] {"--input", latin1.toString()}, new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(notUtf8.getMessage().endsWith("not UTF-8 text (the results of ./spc replay or run are)"), notUtf8.getMessage());
     }
 
     private static int countOf(String s) {
