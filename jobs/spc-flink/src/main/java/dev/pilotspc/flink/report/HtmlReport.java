@@ -51,7 +51,7 @@ public final class HtmlReport {
 
     /** The fields of a point the charts read: only these are kept (a batch may have 100k points). */
     private static final List<String> POINT_FIELDS = List.of("x", "cl", "ucl", "lcl", "disp", "disp_cl", "disp_ucl",
-            "disp_lcl", "rules", "lsl", "usl", "target");
+            "disp_lcl", "rules", "lsl", "usl", "target", "phase");
 
     /** A point's plotted fields in one array, the keys shared by all points. */
     private static Map<String, Object> plotted(Map<String, Object> fields) {
@@ -211,6 +211,11 @@ public final class HtmlReport {
                             : "range (R) chart"));
             h.append(Svg.histogram(f.points, f.capability));
         }
+        if (f.limits != null) {
+            h.append("<p class=\"small\">control limits in force (").append(esc(f.limits.text("source")))
+                    .append("):</p>");
+            capabilityTable(h, f.limits, "cl", "ucl", "lcl", "disp_cl", "disp_ucl", "disp_lcl", "sigma");
+        }
         if (f.capability != null) {
             capabilityTable(h, f.capability, "n", "mean", "sigma_within", "sigma_overall", "cp", "cp_lcl", "cpm");
             capabilityTable(h, f.capability, "cpk", "cpk_lcl", "pp", "ppk", "ppk_lcl", "ppm_expected", "ppm_observed");
@@ -251,6 +256,9 @@ public final class HtmlReport {
         h.append("</table></section>\n");
     }
 
+    /** Fields in the data's own units around its level (not spreads): shown to the resolution of sigma. */
+    private static final java.util.Set<String> LOCATIONS = java.util.Set.of("mean", "cl", "ucl", "lcl");
+
     private static void capabilityTable(StringBuilder h, Line capability, String... names) {
         h.append("<table class=\"capability\"><tr>");
         for (String n : names) {
@@ -259,8 +267,11 @@ public final class HtmlReport {
         h.append("</tr><tr>");
         for (String n : names) {
             Object v = capability.fields().get(n);
+            // a mean or a limit of the data to the resolution of its sigma; spreads and indices to 4 digits
+            double sigma = capability.fields().containsKey("sigma_overall") ? capability.number("sigma_overall")
+                    : capability.number("sigma");
             String shown = !(v instanceof Double d) ? num(capability, n)
-                    : n.equals("mean") ? toResolutionOf(d, capability.number("sigma_overall")) : round(d);
+                    : LOCATIONS.contains(n) ? toResolutionOf(d, sigma) : round(d);
             h.append("<td data-field=\"").append(n).append("\" data-value=\"").append(esc(num(capability, n))).append("\">")
                     .append(esc(shown)).append("</td>");
         }

@@ -51,6 +51,16 @@ final class Svg {
                 }
             }
         }
+        // where the baseline (phase I) ended and monitoring began
+        for (int i = 1; i < points.size(); i++) {
+            if ("monitor".equals(points.get(i).text("phase")) && !"monitor".equals(points.get(i - 1).text("phase"))) {
+                double px = x.of(i + 0.5);
+                s.append(String.format(Locale.ROOT, "<line class=\"phase\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" "
+                        + "stroke=\"#888\" stroke-dasharray=\"1 2\"/><text x=\"%.1f\" y=\"%d\" font-size=\"8\" fill=\"#666\">"
+                        + "monitor →</text>", px, px, TOP, HEIGHT - BOTTOM, px + 2, HEIGHT - BOTTOM - 3));
+                break;
+            }
+        }
         s.append(step(points, cl, x, y, "green", "cl"));
         s.append(step(points, ucl, x, y, "red", "limit"));
         s.append(step(points, lcl, x, y, "red", "limit"));
