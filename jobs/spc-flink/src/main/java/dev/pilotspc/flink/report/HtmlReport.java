@@ -101,6 +101,9 @@ public final class HtmlReport {
                 return;
             }
             String name = l.tags().get("feature");
+            if (name == null) {
+                return; // not a result of a chart (every pilot-spc result has a feature tag)
+            }
             if ("*".equals(name)) {
                 batchVerdict = l;
                 return;

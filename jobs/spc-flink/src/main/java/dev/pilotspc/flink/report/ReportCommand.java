@@ -41,8 +41,9 @@ public final class ReportCommand {
         HtmlReport.Collected[] collected = {asked == null ? null : new HtmlReport.Collected(asked)};
         Consumer<LineProtocolReader.Line> collect = line -> {
             String batch = line.tags().get("batch");
-            if (batch != null && batches.add(batch) && collected[0] == null) {
-                collected[0] = new HtmlReport.Collected(batch);
+            if (batch != null && batches.add(batch) && asked == null) {
+                // a second batch without --batch: an error at the end, so collect names only from here
+                collected[0] = batches.size() == 1 ? new HtmlReport.Collected(batch) : null;
             }
             if (collected[0] != null) {
                 collected[0].add(line);
@@ -57,6 +58,10 @@ public final class ReportCommand {
                 }
                 if (!output.equals("-") && Files.exists(Path.of(output)) && Files.isSameFile(file, Path.of(output))) {
                     throw new Options.UsageException("--output " + output + " is the results file itself: name another file");
+                }
+                Path outputDirectory = Path.of(output).toAbsolutePath().getParent();
+                if (!output.equals("-") && !Files.isDirectory(outputDirectory)) {
+                    throw new Options.UsageException("--output " + output + ": cannot write it (no such directory)");
                 }
                 input = file.toString();
                 LineProtocolReader.read(file, collect);
@@ -86,7 +91,7 @@ public final class ReportCommand {
         String html = HtmlReport.render(collected[0], input);
         String batch = collected[0].batch;
         if (output.equals("-")) {
-            out.print(html);
+            out.write(html.getBytes(StandardCharsets.UTF_8)); // the page says charset=utf-8, whatever the locale
             out.flush();
             return 0;
         }

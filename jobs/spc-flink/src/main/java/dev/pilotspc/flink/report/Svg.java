@@ -158,8 +158,8 @@ final class Svg {
 
     /**
      * Histogram of the plotted values with the spec limits and the normal curve of the overall mean
-     * and sigma. On subgroup charts the values are subgroup means: the curve is that of a mean of n̄
-     * measurements (σ/√n̄), and the title says so (single parts spread wider against the spec).
+     * and sigma. On subgroup charts the values are subgroup means: the curve is the normal fitted to
+     * the means themselves, and the title says so (single parts spread wider against the spec).
      */
     static String histogram(List<Line> points, Line capability) {
         double[] values = points.stream().mapToDouble(p -> p.number("x")).filter(v -> !Double.isNaN(v)).toArray();
@@ -192,14 +192,20 @@ final class Svg {
         boolean means = !"imr".equals(lastPoint.tags().get("chart"));
         double measurements = capability == null ? Double.NaN : capability.number("n");
         if (means) {
-            sigma /= Math.sqrt(measurements / points.size()); // NaN without capability: no curve
+            // the means' own mean and sample sd: with drift between subgroups they spread wider than σ/√n
+            mean = java.util.Arrays.stream(values).average().orElse(Double.NaN);
+            double ss = 0;
+            for (double v : values) {
+                ss += (v - mean) * (v - mean);
+            }
+            sigma = Math.sqrt(ss / (values.length - 1));
         }
         double peak = Double.isNaN(sigma) || sigma <= 0 ? 0 : values.length * width / (sigma * Math.sqrt(2 * Math.PI));
         Scale x = new Scale(min, max, LEFT, WIDTH - RIGHT);
         Scale y = new Scale(0, Math.max(top, peak) * 1.1, HEIGHT - BOTTOM, TOP);
         StringBuilder s = open(means
                 ? values.length + " subgroup means of " + (Double.isNaN(measurements) ? "?" : (long) measurements)
-                        + " measurements, spec limits, normal curve of a mean (single parts spread wider)"
+                        + " measurements, spec limits, normal curve fitted to the means (single parts spread wider)"
                 : "histogram with spec limits and fitted normal curve (" + values.length + " values)", null);
         for (int b = 0; b < bins; b++) {
             if (counts[b] > 0) {

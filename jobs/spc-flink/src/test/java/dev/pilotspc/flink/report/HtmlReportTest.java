@@ -61,12 +61,77 @@ class HtmlReportTest {
                 LineProtocolReader.parse("spc_point,batch=B,chart=xbar_r,feature=f x=10 2"),
                 LineProtocolReader.parse("spc_point,batch=B,chart=xbar_r,feature=f x=10.3 3"));
         String histogram = Svg.histogram(means, capability);
-        assertTrue(histogram.contains("<title>3 subgroup means of 15 measurements, spec limits, normal curve of a mean"), histogram);
+        assertTrue(histogram.contains("<title>3 subgroup means of 15 measurements, spec limits, normal curve fitted to the means"), histogram);
         List<LineProtocolReader.Line> individuals = List.of(
                 LineProtocolReader.parse("spc_point,batch=B,chart=imr,feature=f x=9.8 1"),
                 LineProtocolReader.parse("spc_point,batch=B,chart=imr,feature=f x=10 2"));
         String plain = Svg.histogram(individuals, capability);
         assertTrue(plain.contains("<title>histogram with spec limits and fitted normal curve (2 values)"), plain);
+    }
+
+    @Test
+    void histogramsOfDriftingMeansFitTheMeansThemselves() {
+        // 40 subgroup means drifting from 10 to 10.39 (sd of the means 0.117), overall sigma of the parts 0.12,
+        // 5 per subgroup: σ/√5 = 0.054 would draw a curve twice too narrow and too high for the bars
+        List<LineProtocolReader.Line> means = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            means.add(LineProtocolReader.parse("spc_point,batch=B,chart=xbar_r,feature=f x=" + (10 + 0.01 * i) + " " + (i + 1)));
+        }
+        LineProtocolReader.Line capability = LineProtocolReader.parse(
+                "spc_capability,batch=B,feature=f n=200i,mean=10.195,sigma_overall=0.12 40");
+        String svg = Svg.histogram(means, capability);
+        // the curve's top against the tallest bar: a fitted normal's peak is near the bars' height
+        double curveTop = Double.MAX_VALUE;
+        Matcher curve = Pattern.compile("class=\"normal\"[^>]*points=\"([^\"]*)\"").matcher(svg);
+        assertTrue(curve.find(), svg);
+        for (String xy : curve.group(1).split(" ")) {
+            curveTop = Math.min(curveTop, Double.parseDouble(xy.split(",")[1]));
+        }
+        double barTop = Double.MAX_VALUE;
+        Matcher bar = Pattern.compile("<rect class=\"bar\" x=\"[^\"]*\" y=\"([^\"]*)\"").matcher(svg);
+        while (bar.find()) {
+            barTop = Math.min(barTop, Double.parseDouble(bar.group(1)));
+        }
+        double floor = 170 - 22; // the plot's bottom edge (HEIGHT − BOTTOM)
+        double ratio = (floor - curveTop) / (floor - barTop);
+        assertTrue(ratio > 0.5 && ratio < 2, "curve peak / tallest bar " + ratio);
+    }
+
+    @Test
+    void denseChartsAreDrawnPerPixelColumnWithTheirLimitsAsRuns() {
+        // 5000 points, limits constant after point 100, a red point at 2500 and 2501 (one pixel column)
+        List<LineProtocolReader.Line> points = new java.util.ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            String limits = i < 100 ? "" : ",cl=10,ucl=13,lcl=7";
+            String rules = i == 2500 || i == 2501 ? "WE1" : "";
+            double x = i == 2500 ? 14 : 10 + Math.sin(i);
+            points.add(LineProtocolReader.parse("spc_point,batch=B,chart=imr,feature=f x=" + x + limits
+                    + ",rules=\"" + rules + "\",phase=\"" + (i < 100 ? "baseline" : "monitor") + "\" " + (i + 1)));
+        }
+        String svg = Svg.controlChart(points, "x", "cl", "ucl", "lcl", true, "X");
+        assertEquals(List.of("ooc"), classes(svg), "one red mark for the column, no blue dots");
+        Matcher line = Pattern.compile("class=\"data\"[^>]*points=\"([^\"]*)\"").matcher(svg);
+        assertTrue(line.find());
+        int vertices = line.group(1).split(" ").length;
+        assertTrue(vertices <= 2 * 620 && vertices > 1000, "two vertices per pixel column: " + vertices);
+        Matcher ucl = Pattern.compile("class=\"limit\"[^>]*d=\"([^\"]*)\"").matcher(svg);
+        assertTrue(ucl.find());
+        assertEquals(1, ucl.group(1).split("M").length - 1, "one run: " + ucl.group(1));
+        assertEquals(1, ucl.group(1).split("H").length - 1, "one segment: " + ucl.group(1));
+        assertTrue(svg.contains("class=\"phase\""), "the baseline's end is marked");
+    }
+
+    @Test
+    void listsTheLatestViolationsAndCountsEachRule() {
+        List<LineProtocolReader.Line> results = new java.util.ArrayList<>();
+        results.add(LineProtocolReader.parse("spc_point,batch=B,chart=imr,feature=f x=1 1"));
+        for (int i = 0; i < 25; i++) {
+            results.add(LineProtocolReader.parse("spc_violation,batch=B,feature=f,rule=" + (i % 5 == 0 ? "D1" : "WE1")
+                    + " x=1,n=" + (i + 1) + "i,part=\"<P" + i + ">\",message=\"m" + i + "\" " + (i + 1)));
+        }
+        String page = HtmlReport.render(results, "B", "test");
+        assertTrue(page.contains("25 rule violation(s), baseline included: D1 × 5, WE1 × 20; the latest 10:"), page);
+        assertTrue(page.contains("&lt;P24&gt;") && page.contains("&lt;P15&gt;") && !page.contains("&lt;P14&gt;"));
     }
 
     private static List<String> classes(String svg) {

@@ -85,13 +85,20 @@ class ReportCommandITCase {
         assertTrue(same.getMessage().contains("is the results file itself"), same.getMessage());
         assertTrue(Files.readString(results).startsWith("spc_"), "the results are as they were");
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        assertEquals(0, ReportCommand.run(new String[] {"--input", results.toString(), "--output", "-"}, new PrintStream(stdout)));
+        // a stream in another charset (a C locale's stdout): the page's bytes are UTF-8 all the same
+        assertEquals(0, ReportCommand.run(new String[] {"--input", results.toString(), "--output", "-"},
+                new PrintStream(stdout, true, StandardCharsets.US_ASCII)));
         assertEquals(html, stdout.toString(StandardCharsets.UTF_8));
         assertFalse(Files.exists(Path.of("-")));
         Options.UsageException unwritable = assertThrows(Options.UsageException.class, () -> ReportCommand.run(
                 new String[] {"--input", results.toString(), "--output", dir.resolve("no/such/dir.html").toString()},
                 new PrintStream(new ByteArrayOutputStream())));
         assertTrue(unwritable.getMessage().endsWith("cannot write it (no such directory)"), unwritable.getMessage());
+        Path twoBatches = Files.writeString(dir.resolve("two.lp"), "spc_point,batch=A,chart=imr,feature=f x=1 1\n"
+                + "spc_point,batch=B,chart=imr,feature=f x=1 2\nspc_point,batch=A,chart=imr,feature=f x=2 3\n");
+        Options.UsageException choose = assertThrows(Options.UsageException.class, () -> ReportCommand.run(
+                new String[] {"--input", twoBatches.toString()}, new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(choose.getMessage().endsWith("hold 2 batches ['A', 'B']: choose one with --batch"), choose.getMessage());
         Path latin1 = Files.write(dir.resolve("latin1.lp"), "spc_point,batch=B\u00e9,feature=f x=1 1\n".getBytes(StandardCharsets.ISO_8859_1));
         Options.UsageException notUtf8 = assertThrows(Options.UsageException.class, () -> ReportCommand.run(
                 new String[] {"--input", latin1.toString()}, new PrintStream(new ByteArrayOutputStream())));
