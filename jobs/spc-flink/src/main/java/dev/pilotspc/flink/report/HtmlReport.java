@@ -259,6 +259,20 @@ public final class HtmlReport {
         h.append("</table></section>\n");
     }
 
+    /** Capability indices and their bounds: shown rounded down, so none reads as reaching a threshold it misses. */
+    private static final java.util.Set<String> INDICES = java.util.Set.of("cp", "cpk", "cpu", "cpl", "pp", "ppk", "cpm",
+            "cp_lcl", "cpk_lcl", "ppk_lcl");
+
+    /** An index to 4 significant digits, rounded down (a bound of 1.32996 is 1.329, not 1.330 next to a 1.33 minimum). */
+    static String index(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return round(v);
+        }
+        // from the decimal text of v (0.29, not the binary 0.28999…, which would floor to 0.2899)
+        java.math.BigDecimal d = java.math.BigDecimal.valueOf(v).round(new java.math.MathContext(4, java.math.RoundingMode.FLOOR));
+        return (d.precision() < 4 ? d.setScale(d.scale() + 4 - d.precision()) : d).toPlainString();
+    }
+
     /** Fields in the data's own units around its level (not spreads): shown to the resolution of sigma. */
     private static final java.util.Set<String> LOCATIONS = java.util.Set.of("mean", "cl", "ucl", "lcl");
 
@@ -274,7 +288,7 @@ public final class HtmlReport {
             double sigma = capability.fields().containsKey("sigma_overall") ? capability.number("sigma_overall")
                     : capability.number("sigma");
             String shown = !(v instanceof Double d) ? num(capability, n)
-                    : LOCATIONS.contains(n) ? toResolutionOf(d, sigma) : round(d);
+                    : LOCATIONS.contains(n) ? toResolutionOf(d, sigma) : INDICES.contains(n) ? index(d) : round(d);
             h.append("<td data-field=\"").append(n).append("\" data-value=\"").append(esc(num(capability, n))).append("\">")
                     .append(esc(shown)).append("</td>");
         }

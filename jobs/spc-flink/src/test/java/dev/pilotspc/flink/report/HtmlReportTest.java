@@ -22,6 +22,16 @@ class HtmlReportTest {
     }
 
     @Test
+    void showsIndicesRoundedDown() {
+        assertEquals("1.329", HtmlReport.index(1.32996));
+        assertEquals("1.330", HtmlReport.index(1.33));
+        assertEquals("2.537", HtmlReport.index(2.5379));
+        assertEquals("-2483", HtmlReport.index(-2482.7));
+        assertEquals("0.0001234", HtmlReport.index(0.00012345));
+        assertEquals("0.2900", HtmlReport.index(0.29));
+    }
+
+    @Test
     void escapesEveryFieldOfAHandMadeResultsFile() {
         // a results file or InfluxDB may hold anything: no field reaches the page as markup
         String page = HtmlReport.render(List.of(
