@@ -24,7 +24,8 @@ public final class HtmlReport {
         /** Rule violations: how many of each rule, and the latest few in full (a drifting batch may have 100k). */
         final Map<String, Long> violationsByRule = new TreeMap<>();
         long violations;
-        final java.util.ArrayDeque<Line> latestViolations = new java.util.ArrayDeque<>();
+        /** The latest few violations of each rule (a rare rule stays listed beside a frequent one). */
+        final Map<String, java.util.ArrayDeque<Line>> latestByRule = new TreeMap<>();
         /** Drift alarms: how many, and the latest few in full. */
         long driftCount;
         final java.util.ArrayDeque<Line> drifts = new java.util.ArrayDeque<>();
@@ -121,11 +122,12 @@ public final class HtmlReport {
                 case "spc_violation" -> {
                     f.violations++;
                     f.violationsByRule.merge(String.valueOf(l.tags().get("rule")), 1L, Long::sum);
-                    keepLatest(f.latestViolations, l);
+                    keepLatest(f.latestByRule.computeIfAbsent(String.valueOf(l.tags().get("rule")),
+                            r -> new java.util.ArrayDeque<>()), l, LISTED_PER_RULE);
                 }
                 case "spc_drift" -> {
                     f.driftCount++;
-                    keepLatest(f.drifts, l);
+                    keepLatest(f.drifts, l, LISTED);
                 }
                 case "spc_capability" -> f.capability = l;
                 case "spc_readiness" -> f.readiness = l;
@@ -136,11 +138,13 @@ public final class HtmlReport {
         }
     }
 
-    /** Violations and drift alarms listed in full per feature: the latest this many. */
+    /** Drift alarms listed in full per feature: the latest this many. */
     static final int LISTED = 10;
+    /** Rule violations listed in full per feature and rule: the latest this many. */
+    static final int LISTED_PER_RULE = 3;
 
-    private static void keepLatest(java.util.ArrayDeque<Line> latest, Line l) {
-        if (latest.size() == LISTED) {
+    private static void keepLatest(java.util.ArrayDeque<Line> latest, Line l, int most) {
+        if (latest.size() == most) {
             latest.removeFirst();
         }
         latest.addLast(l);
@@ -246,11 +250,14 @@ public final class HtmlReport {
         // baseline points included (phase I review): the readiness reasons count the monitor phase's
         StringBuilder byRule = new StringBuilder();
         f.violationsByRule.forEach((rule, n) -> byRule.append(byRule.length() == 0 ? "" : ", ").append(rule).append(" × ").append(n));
+        List<Line> listed = new ArrayList<>();
+        f.latestByRule.values().forEach(listed::addAll);
+        listed.sort(java.util.Comparator.comparingLong(Line::tsNanos)); // stable: a point's rules in their order
         h.append("<p class=\"small\">").append(f.violations).append(" rule violation(s), baseline included: ")
-                .append(esc(byRule.toString())).append(f.violations > f.latestViolations.size() ? "; the latest "
-                        + f.latestViolations.size() + ":" : ":").append("</p>\n");
+                .append(esc(byRule.toString())).append(f.violations > listed.size() ? "; the latest " + LISTED_PER_RULE
+                        + " of each rule:" : ":").append("</p>\n");
         h.append("<table class=\"violations\"><tr><th>time</th><th>part</th><th>rule</th><th>point</th><th>message</th></tr>\n");
-        for (Line v : f.latestViolations) {
+        for (Line v : listed) {
             h.append("<tr><td>").append(Instant.ofEpochSecond(0, v.tsNanos())).append("</td><td>")
                     .append(esc(v.text("part") == null ? "-" : v.text("part"))).append("</td><td>").append(esc(v.tags().get("rule")))
                     .append("</td><td>").append(esc(num(v, "n"))).append("</td><td>").append(esc(v.text("message")))
