@@ -748,9 +748,13 @@ public class FeatureMonitor {
 
     private void emitViolations(long ts, Tags tags, String part, double x, long n, int size, int hits,
             List<SpcResult> out) {
+        double sigmaX = sigma / Math.sqrt(size);
+        double ucl = limitsReady ? cl + 3 * sigmaX : Double.NaN;
+        double lcl = limitsReady ? cl - 3 * sigmaX : Double.NaN;
         for (Rule rule : Rule.values()) {
             if (rule.in(hits)) {
-                out.add(new ViolationResult(ts, tags, rule.name(), x, n, part, message(rule, x, size)));
+                out.add(new ViolationResult(ts, tags, rule.name(), x, n, part, message(rule, x, size),
+                        limitsReady ? cl : Double.NaN, ucl, lcl));
             }
         }
     }

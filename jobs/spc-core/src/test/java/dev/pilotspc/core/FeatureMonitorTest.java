@@ -473,6 +473,31 @@ class FeatureMonitorTest {
     }
 
     @Test
+    void aViolationCarriesTheLimitsOfItsOwnSubgroupSize() {
+        // phase I review of a short subgroup (3 of 4): judged, and reported, against CL ± 3σ/√3
+        FeatureConfig config = subgroups("d", ChartType.XBAR_R, 4, 4);
+        config.drift = false;
+        FeatureMonitor monitor = new FeatureMonitor(config);
+        List<SpcResult> out = new ArrayList<>();
+        double[][] groups = {{10, 10.2, 9.8, 10.1}, {10.5, 10.6, 10.4}, {9.9, 10.1, 10, 10.2}, {10, 9.8, 10.1, 10},
+            {10.1, 10, 9.9, 10}};
+        int i = 0;
+        for (int g = 0; g < groups.length; g++) {
+            for (double v : groups[g]) {
+                monitor.update(MonitorFixtures.measurement("d", i++, v).withSubgroup("S" + g), out);
+            }
+        }
+        monitor.closeOpenSubgroup(out);
+        LimitsResult limits = ofType(out, LimitsResult.class).get(0);
+        ViolationResult we1 = ofType(out, ViolationResult.class).stream().filter(v -> v.rule().equals("WE1") && v.n() == 2)
+                .findFirst().orElseThrow();
+        assertEquals(limits.cl(), we1.cl());
+        assertEquals(limits.cl() + 3 * limits.sigma() / Math.sqrt(3), we1.ucl(), 1e-12);
+        assertEquals(limits.cl() - 3 * limits.sigma() / Math.sqrt(3), we1.lcl(), 1e-12);
+        assertTrue(we1.ucl() > limits.ucl(), "wider than the full-size limits");
+    }
+
+    @Test
     void partsAreCountedExactlyUpToALargeMinimum() {
         FeatureConfig config = imr("f");
         config.rules = 0;

@@ -298,7 +298,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                 ucl = l.ucl();
                 lcl = l.lcl();
             } else if (result instanceof ViolationResult v) {
-                ctx.output(ALERTS, new Alert(v.tsNanos(), ctx.getCurrentKey(), r.feature, AlertJson.violation(v, new AlertJson.Limits(cl, ucl, lcl))));
+                ctx.output(ALERTS, new Alert(v.tsNanos(), ctx.getCurrentKey(), r.feature, AlertJson.violation(v)));
             } else if (result instanceof ReadinessResult v) {
                 boolean verdictChanged = !v.verdict().equals(state.lastVerdict);
                 if (verdictChanged) {

@@ -16,16 +16,17 @@ public final class AlertJson {
     public record Limits(double cl, double ucl, double lcl) {
     }
 
-    public static String violation(ViolationResult v, Limits limits) {
+    /** A violation with the X / X̄ chart's limits the point was judged against (its own subgroup size). */
+    public static String violation(ViolationResult v) {
         Json g = start(v.tsNanos(), v.tags(), "violation");
         g.string("rule", v.rule());
         g.string("message", v.message());
-        g.number("x", v.x());
+        g.finite("x", v.x());
         g.number("n", v.n());
         g.optional("part", v.part());
-        g.finite("cl", limits.cl());
-        g.finite("ucl", limits.ucl());
-        g.finite("lcl", limits.lcl());
+        g.finite("cl", v.cl());
+        g.finite("ucl", v.ucl());
+        g.finite("lcl", v.lcl());
         return g.end();
     }
 
@@ -33,7 +34,7 @@ public final class AlertJson {
         Json g = start(d.tsNanos(), d.tags(), "drift");
         g.string("detector", d.detector());
         g.string("message", d.message());
-        g.number("x", d.x());
+        g.finite("x", d.x());
         g.number("n", d.n());
         g.optional("part", d.part());
         g.string("direction", d.direction());
@@ -54,7 +55,7 @@ public final class AlertJson {
                 + (previousState == null ? "" : previousState + " -> ") + s.state()
                 + (s.lastRule().isEmpty() || !StatusResult.OUT_OF_CONTROL.equals(s.state()) ? "" : " (" + s.lastRule() + ")"));
         g.optional("rule", StatusResult.OUT_OF_CONTROL.equals(s.state()) ? s.lastRule() : null);
-        g.number("x", x);
+        g.finite("x", x);
         g.number("n", s.points());
         g.optional("part", part);
         g.finite("cl", limits.cl());

@@ -174,9 +174,12 @@ public final class LineProtocol {
 
     private void violation(ViolationResult v) {
         head(SPC_VIOLATION, v.tags(), RULE, v.rule());
+        field(CL, v.cl());
+        field(LCL, v.lcl());
         field(MESSAGE, v.message());
         field(N, v.n());
         field(PART, v.part());
+        field(UCL, v.ucl());
         field(X, v.x());
     }
 

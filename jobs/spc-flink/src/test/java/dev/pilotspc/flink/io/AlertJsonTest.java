@@ -65,8 +65,8 @@ class AlertJsonTest {
     void violationAlertCarriesItsFieldsAndTheLimits() throws Exception {
         Tags tags = new Tags("bore \"Ø\"", "B1", "line 2", null);
         ViolationResult v = new ViolationResult(1_700_000_000_123_000_000L, tags, "WE1", 10.25, 42, "P42",
-                "1 point beyond 3 sigma\n(x = 10.25)");
-        JsonNode json = MAPPER.readTree(AlertJson.violation(v, new AlertJson.Limits(10, 10.2, 9.8)));
+                "1 point beyond 3 sigma\n(x = 10.25)", 10, 10.2, 9.8);
+        JsonNode json = MAPPER.readTree(AlertJson.violation(v));
         assertEquals("2023-11-14T22:13:20.123Z", json.get("ts").textValue());
         assertEquals(1_700_000_000_123_000_000L, json.get("ts_ns").longValue());
         assertEquals("bore \"Ø\"", json.get("feature").textValue());
@@ -120,17 +120,18 @@ class AlertJsonTest {
             long ts = random.nextLong();
             double x = number(random);
             AlertJson.Limits limits = new AlertJson.Limits(number(random), number(random), number(random));
-            ViolationResult v = new ViolationResult(ts, tags, text(random), x, random.nextInt(500), text(random), text(random));
+            ViolationResult v = new ViolationResult(ts, tags, text(random), x, random.nextInt(500), text(random), text(random),
+                    limits.cl(), limits.ucl(), limits.lcl());
             assertEquals(reference(ts, tags, "violation", g -> {
                 g.writeStringField("rule", v.rule());
                 g.writeStringField("message", v.message());
-                g.writeNumberField("x", v.x());
+                finite(g, "x", v.x());
                 g.writeNumberField("n", v.n());
                 optional(g, "part", v.part());
                 finite(g, "cl", limits.cl());
                 finite(g, "ucl", limits.ucl());
                 finite(g, "lcl", limits.lcl());
-            }), AlertJson.violation(v, limits));
+            }), AlertJson.violation(v));
 
             DriftResult d = new DriftResult(ts, tags, DriftResult.PAGE_HINKLEY, number(random), number(random),
                     number(random), number(random), DriftResult.DOWN, x, random.nextInt(500), null, text(random));
@@ -139,7 +140,7 @@ class AlertJsonTest {
             assertEquals(reference(ts, tags, "drift", g -> {
                 g.writeStringField("detector", d.detector());
                 g.writeStringField("message", d.message());
-                g.writeNumberField("x", d.x());
+                finite(g, "x", d.x());
                 g.writeNumberField("n", d.n());
                 optional(g, "part", d.part());
                 g.writeStringField("direction", d.direction());
@@ -161,7 +162,7 @@ class AlertJsonTest {
                 optional(g, "previous_state", previous);
                 g.writeStringField("message", message);
                 optional(g, "rule", st.lastRule());
-                g.writeNumberField("x", x);
+                finite(g, "x", x);
                 g.writeNumberField("n", st.points());
                 optional(g, "part", part);
                 finite(g, "cl", limits.cl());
