@@ -99,8 +99,10 @@ public final class ReportCommand {
             Files.writeString(Path.of(output), html, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new Options.UsageException("--output " + output + ": cannot write it ("
-                    + (e instanceof java.nio.file.NoSuchFileException ? "no such directory" : e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage())) + ")");
+                    + (e instanceof java.nio.file.NoSuchFileException ? "no such directory"
+                            : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                            : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                            : String.valueOf(e.getMessage())) + ")");
         }
         out.println("report of batch " + batch + " written to " + Path.of(output).toAbsolutePath());
         return 0;
