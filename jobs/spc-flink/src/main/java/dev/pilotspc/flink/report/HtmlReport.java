@@ -1,11 +1,19 @@
 package dev.pilotspc.flink.report;
 
 import dev.pilotspc.flink.report.LineProtocolReader.Line;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -25,10 +33,10 @@ public final class HtmlReport {
         final Map<String, Long> violationsByRule = new TreeMap<>();
         long violations;
         /** The latest few violations of each rule (a rare rule stays listed beside a frequent one). */
-        final Map<String, java.util.ArrayDeque<Line>> latestByRule = new TreeMap<>();
+        final Map<String, ArrayDeque<Line>> latestByRule = new TreeMap<>();
         /** Drift alarms: how many, and the latest few in full. */
         long driftCount;
-        final java.util.ArrayDeque<Line> drifts = new java.util.ArrayDeque<>();
+        final ArrayDeque<Line> drifts = new ArrayDeque<>();
         Line capability;
         Line readiness;
         Line limits;
@@ -60,7 +68,7 @@ public final class HtmlReport {
         for (int i = 0; i < values.length; i++) {
             values[i] = fields.get(POINT_FIELDS.get(i));
         }
-        return new java.util.AbstractMap<>() {
+        return new AbstractMap<>() {
             @Override
             public Object get(Object key) {
                 int i = POINT_FIELDS.indexOf(key);
@@ -68,8 +76,8 @@ public final class HtmlReport {
             }
 
             @Override
-            public java.util.Set<Map.Entry<String, Object>> entrySet() {
-                java.util.Set<Map.Entry<String, Object>> entries = new java.util.LinkedHashSet<>();
+            public Set<Map.Entry<String, Object>> entrySet() {
+                Set<Map.Entry<String, Object>> entries = new LinkedHashSet<>();
                 for (int i = 0; i < values.length; i++) {
                     if (values[i] != null) {
                         entries.add(Map.entry(POINT_FIELDS.get(i), values[i]));
@@ -123,7 +131,7 @@ public final class HtmlReport {
                     f.violations++;
                     f.violationsByRule.merge(String.valueOf(l.tags().get("rule")), 1L, Long::sum);
                     keepLatest(f.latestByRule.computeIfAbsent(String.valueOf(l.tags().get("rule")),
-                            r -> new java.util.ArrayDeque<>()), l, LISTED_PER_RULE);
+                            r -> new ArrayDeque<>()), l, LISTED_PER_RULE);
                 }
                 case "spc_drift" -> {
                     f.driftCount++;
@@ -143,7 +151,7 @@ public final class HtmlReport {
     /** Rule violations listed in full per feature and rule: the latest this many. */
     static final int LISTED_PER_RULE = 3;
 
-    private static void keepLatest(java.util.ArrayDeque<Line> latest, Line l, int most) {
+    private static void keepLatest(ArrayDeque<Line> latest, Line l, int most) {
         if (latest.size() == most) {
             latest.removeFirst();
         }
@@ -252,7 +260,7 @@ public final class HtmlReport {
         f.violationsByRule.forEach((rule, n) -> byRule.append(byRule.length() == 0 ? "" : ", ").append(rule).append(" × ").append(n));
         List<Line> listed = new ArrayList<>();
         f.latestByRule.values().forEach(listed::addAll);
-        listed.sort(java.util.Comparator.comparingLong(Line::tsNanos)); // stable: a point's rules in their order
+        listed.sort(Comparator.comparingLong(Line::tsNanos)); // stable: a point's rules in their order
         h.append("<p class=\"small\">").append(f.violations).append(" rule violation(s), baseline included: ")
                 .append(esc(byRule.toString())).append(f.violations > listed.size() ? "; the latest " + LISTED_PER_RULE
                         + " of each rule:" : ":").append("</p>\n");
@@ -267,7 +275,7 @@ public final class HtmlReport {
     }
 
     /** Capability indices and their bounds: shown rounded down, so none reads as reaching a threshold it misses. */
-    private static final java.util.Set<String> INDICES = java.util.Set.of("cp", "cpk", "cpu", "cpl", "pp", "ppk", "cpm",
+    private static final Set<String> INDICES = Set.of("cp", "cpk", "cpu", "cpl", "pp", "ppk", "cpm",
             "cp_lcl", "cpk_lcl", "ppk_lcl");
 
     /** An index to 4 significant digits, rounded down (a bound of 1.32996 is 1.329, not 1.330 next to a 1.33 minimum). */
@@ -276,12 +284,12 @@ public final class HtmlReport {
             return round(v);
         }
         // from the decimal text of v (0.29, not the binary 0.28999…, which would floor to 0.2899)
-        java.math.BigDecimal d = java.math.BigDecimal.valueOf(v).round(new java.math.MathContext(4, java.math.RoundingMode.FLOOR));
+        BigDecimal d = BigDecimal.valueOf(v).round(new MathContext(4, RoundingMode.FLOOR));
         return (d.precision() < 4 ? d.setScale(d.scale() + 4 - d.precision()) : d).toPlainString();
     }
 
     /** Fields in the data's own units around its level (not spreads): shown to the resolution of sigma. */
-    private static final java.util.Set<String> LOCATIONS = java.util.Set.of("mean", "cl", "ucl", "lcl");
+    private static final Set<String> LOCATIONS = Set.of("mean", "cl", "ucl", "lcl");
 
     private static void capabilityTable(StringBuilder h, Line capability, String... names) {
         h.append("<table class=\"capability\"><tr>");
