@@ -115,9 +115,11 @@ public class Capability {
                 Double.isNaN(cp) ? Double.NaN : cpLowerBound(cp, count),
                 Double.isNaN(cpk) ? Double.NaN : bissellLowerBound(cpk, count),
                 Double.isNaN(ppk) ? Double.NaN : bissellLowerBound(ppk, count),
-                ppmExpected(sigmaOverall, lsl, usl),
-                1e6 * (belowLsl + aboveUsl) / count,
-                sigmaWithin >= 0 && Double.isFinite(sigmaWithin) ? ppmExpected(sigmaWithin, lsl, usl) : Double.NaN);
+                // fractions out of spec need a spec: absent (not 0) without either limit
+                hasLsl || hasUsl ? ppmExpected(sigmaOverall, lsl, usl) : Double.NaN,
+                hasLsl || hasUsl ? 1e6 * (belowLsl + aboveUsl) / count : Double.NaN,
+                (hasLsl || hasUsl) && sigmaWithin >= 0 && Double.isFinite(sigmaWithin) ? ppmExpected(sigmaWithin, lsl, usl)
+                        : Double.NaN);
     }
 
     /** Lower end of the two-sided 95 % interval Ĉp·√(χ²_{0.025,n−1}/(n−1)) (Montgomery ch. 8; NIST 6.1.6). */

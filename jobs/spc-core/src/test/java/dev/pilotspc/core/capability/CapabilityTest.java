@@ -200,6 +200,17 @@ class CapabilityTest {
     }
 
     @Test
+    void noSpecLimitGivesNoIndexAndNoPpm() {
+        // out-of-spec fractions need a spec: absent, not 0 ("no defects")
+        CapabilityResult r = result(withMeanAndSd(10, 1, 20, NONE, NONE), 1, 10, NONE, NONE);
+        assertTrue(Double.isNaN(r.cpk()) && Double.isNaN(r.ppk()) && Double.isNaN(r.cp()));
+        assertTrue(Double.isNaN(r.ppmExpected()));
+        assertTrue(Double.isNaN(r.ppmObserved()));
+        assertTrue(Double.isNaN(r.ppmExpectedWithin()));
+        assertEquals(1, r.sigmaOverall(), 1e-12);
+    }
+
+    @Test
     void ppmObservedCountsOnlyValuesStrictlyBeyondTheLimits() {
         Capability c = new Capability();
         for (double x : new double[] {5, 5.5, 4.5, 6, 4, 1, 2, 9, 3, 7}) { // 3 and 7 sit on the limits
