@@ -104,7 +104,16 @@ final class Svg {
         appendColumn(line, column, low, high, y);
         s.append("<polyline class=\"data\" fill=\"none\" stroke=\"#1f4e99\" stroke-width=\"1\" points=\"")
                 .append(line.toString().trim()).append("\"/>").append(marks);
+        // the x axis: the first and the last point, numbered and with their time
+        s.append(String.format(Locale.ROOT, "<text class=\"axis\" x=\"%d\" y=\"%d\" font-size=\"8\">1 · %s</text>"
+                + "<text class=\"axis\" x=\"%d\" y=\"%d\" font-size=\"8\" text-anchor=\"end\">%d · %s</text>", LEFT,
+                HEIGHT - 8, time(points.get(0)), WIDTH - RIGHT, HEIGHT - 8, points.size(), time(points.get(points.size() - 1))));
         return s.append("</svg>\n").toString();
+    }
+
+    /** A point's time to the second, UTC. */
+    private static String time(Line point) {
+        return java.time.Instant.ofEpochSecond(Math.floorDiv(point.tsNanos(), 1_000_000_000L)).toString();
     }
 
     /** Points beyond which a chart is drawn per pixel column. */

@@ -58,6 +58,8 @@ class HtmlReportTest {
         assertEquals(List.of("pt", "pt", "ooc"), classes(x));
         assertEquals(List.of("pt", "ooc", "ooc"), classes(disp));
         assertTrue(x.contains("<title>WE1</title>") && disp.contains("<title>D1</title>"));
+        assertTrue(x.contains(">1 · 1970-01-01T00:00:00Z</text>") && x.contains(">3 · 1970-01-01T00:00:00Z</text>"),
+                "the first and last point on the x axis");
         assertEquals("EWMA,CUSUM", Svg.chartRules("EWMA,D1,CUSUM", true));
         assertEquals("", Svg.chartRules("", false));
     }
