@@ -271,14 +271,9 @@ public class FeatureMonitor {
         if (partSerials == null || part == null) {
             parts++;
         } else {
-            int slot = partSlot(partSerials, part);
-            while (partSerials[slot] != null) {
-                if (partSerials[slot].equals(part)) {
-                    return;
-                }
-                slot = slot + 1 & partSerials.length - 1;
+            if (!addSerial(partSerials, part)) {
+                return; // measured before
             }
-            partSerials[slot] = part;
             partSerialCount++;
             parts++;
             if (2 * partSerialCount >= partSerials.length) {
@@ -296,18 +291,22 @@ public class FeatureMonitor {
         partSerials = new String[old.length * 2];
         for (String part : old) {
             if (part != null) {
-                int slot = partSlot(partSerials, part);
-                while (partSerials[slot] != null) {
-                    slot = slot + 1 & partSerials.length - 1;
-                }
-                partSerials[slot] = part;
+                addSerial(partSerials, part);
             }
         }
     }
 
-    /** Home slot of a part serial in a table whose length is a power of two. */
-    private static int partSlot(String[] table, String part) {
-        return Integer.rotateLeft(part.hashCode() * 0x9E3779B9, 16) & table.length - 1;
+    /** Adds a part serial to an open-addressing table (length a power of two); false when it is there already. */
+    private static boolean addSerial(String[] table, String part) {
+        int slot = Integer.rotateLeft(part.hashCode() * 0x9E3779B9, 16) & table.length - 1;
+        while (table[slot] != null) {
+            if (table[slot].equals(part)) {
+                return false;
+            }
+            slot = slot + 1 & table.length - 1;
+        }
+        table[slot] = part;
+        return true;
     }
 
     private void closeSubgroup(Tags current, List<SpcResult> out) {
@@ -615,8 +614,8 @@ public class FeatureMonitor {
      * (Montgomery, Introduction to SQC, 7th ed., §6.2 and §6.3). Null when sigma can't be estimated.
      */
     private double[] baselineLimits(boolean[] excluded) {
-        double weighted = 0; // Σ n_j·x̄_j, compensated (Neumaier) like the subgroup means
-        double compensation = 0;
+        double[] weighted = new double[baseCount]; // n_j·x̄_j, summed with compensation like the subgroup means
+        int terms = 0;
         long count = 0;
         double sigmaTotal = 0;
         int sigmaCount = 0;
@@ -624,10 +623,7 @@ public class FeatureMonitor {
             if (excluded[j]) {
                 continue;
             }
-            double term = baseX[j] * baseSize[j];
-            double t = weighted + term;
-            compensation += Math.abs(weighted) >= Math.abs(term) ? (weighted - t) + term : (term - t) + weighted;
-            weighted = t;
+            weighted[terms++] = baseX[j] * baseSize[j];
             count += baseSize[j];
             if (config.chart == ChartType.IMR) {
                 if (j > 0 && !excluded[j - 1]) {
@@ -646,7 +642,7 @@ public class FeatureMonitor {
         if (config.chart == ChartType.IMR) {
             estimate /= Dispersion.centreFactor(ChartType.IMR, 1);
         }
-        return new double[] {(weighted + compensation) / count, estimate};
+        return new double[] {Dispersion.sum(weighted, terms) / count, estimate};
     }
 
     private void establish(double centre, double sigmaEstimate, int m, int excluded, String source, long ts, Tags tags,

@@ -53,6 +53,11 @@ public final class Dispersion {
      * readings whose mean is a decimal like the centre line give it, not its neighbour.
      */
     public static double mean(double[] values, int size) {
+        return sum(values, size) / size;
+    }
+
+    /** Compensated sum (Neumaier 1974) of {@code values[0..size)}. */
+    public static double sum(double[] values, int size) {
         double sum = 0;
         double compensation = 0;
         for (int j = 0; j < size; j++) {
@@ -61,7 +66,7 @@ public final class Dispersion {
             compensation += Math.abs(sum) >= Math.abs(x) ? (sum - t) + x : (x - t) + sum;
             sum = t;
         }
-        return (sum + compensation) / size;
+        return sum + compensation;
     }
 
     /** Range or sample standard deviation of {@code values[0..size)}, as the chart plots it. */
