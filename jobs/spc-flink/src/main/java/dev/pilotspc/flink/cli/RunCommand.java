@@ -14,6 +14,7 @@ import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -82,7 +83,8 @@ public final class RunCommand {
         define(env, o);
         String logFile = System.getProperty("spc.log.file");
         System.err.println("spc run: job '" + o.get("job-name") + "' reads " + o.get("topic-measurements") + " at "
-                + o.get("bootstrap-servers") + (o.flagSet("bounded") ? " to its current end" : " until stopped (Ctrl-C)") + (logFile != null ? "; log: " + logFile : ""));
+                + o.get("bootstrap-servers") + (o.flagSet("bounded") ? " to its current end"
+                : env instanceof LocalStreamEnvironment ? " until stopped (Ctrl-C)" : " until cancelled or stopped on the cluster") + (logFile != null ? "; log: " + logFile : ""));
         env.execute(o.get("job-name"));
         return 0;
     }

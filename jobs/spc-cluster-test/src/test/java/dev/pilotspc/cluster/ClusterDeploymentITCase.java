@@ -1,0 +1,199 @@
+package dev.pilotspc.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pilotspc.flink.cli.ReplayCommand;
+import dev.pilotspc.flink.report.LineProtocolReader;
+import dev.pilotspc.flink.testing.InfluxServer;
+import dev.pilotspc.flink.testing.KafkaBroker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job jar as an operator deploys it (README "On a Flink cluster"): {@code flink run} to a
+ * standalone cluster whose classpath has Flink and nothing of the job's, so a class the jar lacks,
+ * a service file lost in shading or a class loading conflict fails here. Mid-stream the job is
+ * stopped with a savepoint and submitted again from it, as for an upgrade. What lands in InfluxDB
+ * must equal, point for point, a replay of the same measurements.
+ */
+class ClusterDeploymentITCase {
+
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
+
+    private static final long T0 = 1_764_000_000_000L;
+    private static final int PARTS = 80;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The measurements the comparison covers, and each one's tag keys. */
+    private static final List<String> MEASUREMENTS = List.of("spc_point", "spc_limits", "spc_violation", "spc_capability",
+            "spc_status", "spc_drift");
+    private static final List<String> TAGS = List.of("batch", "chart", "detector", "feature", "line", "rule", "station");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(420)
+    void jobJarRunsOnAStandaloneClusterAndResumesFromASavepoint() throws Exception {
+        KAFKA.createTopic("spc.measurements", 2, false);
+        KAFKA.createTopic("spc.features", 1, true);
+        KAFKA.createTopic("spc.alerts", 1, false);
+        KAFKA.createTopic("spc.measurements.dlq", 1, false);
+        Path features = Files.writeString(dir.resolve("features.yaml"), """
+                - feature: bore
+                  lsl: 9.7
+                  usl: 10.3
+                  baseline: 20
+                  ewma: {lambda: 0.2, sigmas: 2.962}
+                  cusum: {k: 0.5, h: 5}
+                - feature: shaft
+                  chart: xbar_r
+                  subgroup_size: 5
+                  baseline: 6
+                  lsl: 119.9
+                  usl: 120.1
+                  rules: nelson
+                """);
+        List<String> measurements = measurements();
+        Path input = Files.write(dir.resolve("measurements.jsonl"), measurements);
+        Path expected = dir.resolve("expected.lp");
+        assertEquals(0, ReplayCommand.run(new String[] {"--features", features.toString(), "--input", input.toString(),
+                "--output", expected.toString()}));
+
+        Path jar = Path.of(System.getProperty("spc.job.jar"));
+        try (InfluxServer influx = InfluxServer.start("spc");
+             StandaloneCluster cluster = StandaloneCluster.start(System.getProperty("flink.cluster.classpath"), 2)) {
+            List<String> args = List.of("--bootstrap-servers", KAFKA.bootstrapServers(), "--features", features.toString(),
+                    "--influx-url", influx.url(), "--influx-db", "spc", "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString(),
+                    "--checkpoint-interval", "1s", "--idleness", "1s", "--max-wait", "1s", "--parallelism", "2");
+            String first = cluster.submit(jar, null, args);
+            int half = measurements.size() / 2;
+            List<ProducerRecord<String, String>> records = records(measurements.subList(0, half));
+            records.add(new ProducerRecord<>("spc.measurements", "bore", "{not json"));
+            records.add(new ProducerRecord<>("spc.measurements", "gear", "{\"ts\":" + T0 + ",\"feature\":\"gear\",\"value\":1}"));
+            KAFKA.produce(records);
+            awaitPoints(influx, 30, cluster);
+
+            String savepoint = cluster.stopWithSavepoint(first, dir.resolve("savepoints"), Duration.ofSeconds(60));
+            assertEquals("FINISHED", cluster.state(first), cluster.logs());
+            String second = cluster.submit(jar, savepoint, args);
+            KAFKA.produce(records(measurements.subList(half, measurements.size())));
+
+            Map<String, Map<String, Object>> want = fromReplay(expected);
+            long wantPoints = want.keySet().stream().filter(k -> k.startsWith("spc_point,")).count();
+            awaitPoints(influx, wantPoints, cluster);
+            assertEquals(want, fromInflux(influx), "InfluxDB content differs from the replay of the same measurements");
+            assertEquals(List.of(), cluster.failures(first));
+            assertEquals(List.of(), cluster.failures(second));
+
+            List<ConsumerRecord<String, String>> dead = KAFKA.consume("spc.measurements.dlq", 2, Duration.ofSeconds(30));
+            assertEquals(List.of("invalid_json", "unknown_feature"),
+                    dead.stream().map(r -> KafkaBroker.header(r, "spc.reason")).sorted().toList());
+            List<ConsumerRecord<String, String>> alerts = KAFKA.consume("spc.alerts", 1, Duration.ofSeconds(30));
+            JsonNode alert = JSON.readTree(alerts.get(0).value());
+            assertTrue(alert.has("type") && alert.has("feature") && alert.has("message"), alert.toString());
+        }
+    }
+
+    /**
+     * Two features over {@value #PARTS} parts, one second apart, in event-time order: an individuals
+     * chart whose mean shifts by 3σ after part 60 (violations, EWMA/CUSUM signals, drift) and an X̄-R
+     * chart of five measurements per subgroup.
+     */
+    private static List<String> measurements() {
+        Random random = new Random(7);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < PARTS; i++) {
+            double bore = 10 + 0.05 * random.nextGaussian() + (i >= 60 ? 0.15 : 0);
+            double shaft = 120 + 0.02 * random.nextGaussian();
+            lines.add(line(T0 + i * 1000L, "bore", i, bore));
+            lines.add(line(T0 + i * 1000L + 500, "shaft", i, shaft));
+        }
+        return lines;
+    }
+
+    private static String line(long ts, String feature, int part, double value) {
+        return String.format(Locale.ROOT, "{\"ts\":%d,\"feature\":\"%s\",\"batch\":\"PB-7\",\"part\":\"SN%03d\",\"value\":%.5f}",
+                ts, feature, part, value);
+    }
+
+    private static List<ProducerRecord<String, String>> records(List<String> lines) throws IOException {
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
+        for (String line : lines) {
+            records.add(new ProducerRecord<>("spc.measurements", JSON.readTree(line).path("feature").asText(), line));
+        }
+        return records;
+    }
+
+    /** Waits until InfluxDB holds at least {@code count} spc_point points. */
+    private static void awaitPoints(InfluxServer influx, long count, StandaloneCluster cluster) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        long seen = 0;
+        while (System.nanoTime() < deadline) {
+            seen = influx.query("SELECT count(x) FROM spc_point").path("results").path(0).path("series").path(0)
+                    .path("values").path(0).path(1).asLong();
+            if (seen >= count) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError(seen + " of " + count + " points in InfluxDB after 120 s\n" + cluster.logs());
+    }
+
+    /** "measurement,tag=value,… ts" → fields, from the replay's line protocol (the later line of a series and time wins, as in InfluxDB). */
+    private static Map<String, Map<String, Object>> fromReplay(Path file) throws IOException {
+        Map<String, Map<String, Object>> points = new TreeMap<>();
+        LineProtocolReader.read(file, line -> {
+            if (MEASUREMENTS.contains(line.measurement())) {
+                Map<String, Object> fields = new TreeMap<>();
+                line.fields().forEach((k, v) -> fields.put(k, v instanceof Number n ? (Object) n.doubleValue() : v));
+                points.put(key(line.measurement(), line.tags(), line.tsNanos()), fields);
+            }
+        });
+        return points;
+    }
+
+    /** The same view of what the cluster's job wrote to InfluxDB. */
+    private static Map<String, Map<String, Object>> fromInflux(InfluxServer influx) throws IOException {
+        Map<String, Map<String, Object>> points = new TreeMap<>();
+        for (String measurement : MEASUREMENTS) {
+            for (Map<String, JsonNode> row : influx.rows("spc", "SELECT * FROM " + measurement)) {
+                Map<String, String> tags = new TreeMap<>();
+                Map<String, Object> fields = new TreeMap<>();
+                row.forEach((column, value) -> {
+                    if (value.isNull() || column.equals("time")) {
+                        return;
+                    }
+                    if (TAGS.contains(column)) {
+                        tags.put(column, value.asText());
+                    } else {
+                        fields.put(column, value.isNumber() ? (Object) value.doubleValue() : value.isBoolean() ? value.booleanValue() : value.asText());
+                    }
+                });
+                points.put(key(measurement, tags, row.get("time").asLong()), fields);
+            }
+        }
+        return points;
+    }
+
+    private static String key(String measurement, Map<String, String> tags, long tsNanos) {
+        return measurement + "," + new TreeMap<>(tags) + " " + tsNanos;
+    }
+}
