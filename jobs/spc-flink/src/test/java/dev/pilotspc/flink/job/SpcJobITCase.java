@@ -47,10 +47,7 @@ class SpcJobITCase {
     @Test
     @Timeout(180)
     void chartsKafkaMeasurementsAndRoutesAlertsAndDeadLetters() throws Exception {
-        KAFKA.createTopic("spc.measurements", 2, false);
-        KAFKA.createTopic("spc.features", 1, true);
-        KAFKA.createTopic("spc.alerts", 1, false);
-        KAFKA.createTopic("spc.measurements.dlq", 1, false);
+        KAFKA.createJobTopics(2);
         Path features = Files.writeString(dir.resolve("features.yaml"), """
                 - feature: bore
                   lsl: 9

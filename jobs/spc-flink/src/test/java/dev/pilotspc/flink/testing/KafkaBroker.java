@@ -96,6 +96,12 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
         Topics.create(bootstrapServers(), Map.of(name, partitions), compacted ? Set.of(name) : Set.of(), TOPIC_TIMEOUT);
     }
 
+    /** The job's four topics under their default names; the features topic compacted. */
+    public void createJobTopics(int measurementPartitions) {
+        Topics.create(bootstrapServers(), Map.of("spc.measurements", measurementPartitions, "spc.features", 1, "spc.alerts", 1,
+                "spc.measurements.dlq", 1), Set.of("spc.features"), TOPIC_TIMEOUT);
+    }
+
     /** Sends string records (topic, key, headers, partition, timestamp as given) and waits for every ack. */
     public void produce(List<ProducerRecord<String, String>> records) {
         KafkaTestClients.produce(bootstrapServers(), records);
