@@ -19,7 +19,8 @@ Commands:
   replay          chart a measurements file with the streaming job's graph:
                   --features FILE --input FILE --output FILE|- [--dead-letters FILE]
   simulate        the gauge simulator: a scenario to Kafka (--bootstrap-servers) or a file (--output)
-  report          the pilot-batch review report (HTML): --input results.lp [--batch B] --output report.html
+  report          the pilot-batch review report (HTML): --input results.lp [--features FILE] [--batch B]
+                  --output report.html
   run             the streaming job against an existing Kafka (same main class as `flink run`)
   bench pipeline  end-to-end throughput (plain consumer, Flink floor, the job) and alert latency;
                   last line: job_per_s=... consumer_per_s=... floor_per_s=... ratio=... floor_ratio=... p99_latency_ms=...

@@ -1,6 +1,7 @@
 package dev.pilotspc.flink.cli;
 
 import dev.pilotspc.core.config.DefinitionException;
+import dev.pilotspc.core.config.FeatureConfig;
 import dev.pilotspc.core.config.FeatureDefinitions;
 import dev.pilotspc.flink.io.MeasurementFiles;
 import dev.pilotspc.flink.io.MeasurementParser;
@@ -173,7 +174,16 @@ public final class ReplayCommand {
         }
     }
 
-    static Path readable(String name, String option) {
+    /**
+     * A features file's definitions, read and checked as {@link #definitions} does for the job (an
+     * unreadable or invalid file is the same one-line usage error).
+     */
+    public static List<FeatureConfig> featureDefinitions(Path file) {
+        return FeatureDefinitions.parse(definitions(file), file.toString());
+    }
+
+    /** The file an option names, if it is one that can be read; else a one-line usage error. */
+    public static Path readable(String name, String option) {
         Path p = Path.of(name);
         if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
             throw new Options.UsageException("--" + option + ": cannot read file " + name);

@@ -1,5 +1,6 @@
 package dev.pilotspc.flink.report;
 
+import dev.pilotspc.core.config.FeatureConfig;
 import dev.pilotspc.flink.report.LineProtocolReader.Line;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -9,6 +10,7 @@ import java.util.AbstractMap;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -60,7 +62,7 @@ public final class HtmlReport {
 
     /** The fields of a point the charts read: only these are kept (a batch may have 100k points). */
     private static final List<String> POINT_FIELDS = List.of("x", "cl", "ucl", "lcl", "disp", "disp_cl", "disp_ucl",
-            "disp_lcl", "rules", "lsl", "usl", "target", "phase");
+            "disp_lcl", "rules", "lsl", "usl", "target", "phase", "part");
 
     /** A point's plotted fields in one array, the keys shared by all points. */
     private static Map<String, Object> plotted(Map<String, Object> fields) {
@@ -165,6 +167,16 @@ public final class HtmlReport {
     }
 
     public static String render(Collected c, String source) {
+        return render(c, source, List.of(), null);
+    }
+
+    /**
+     * The page, with each feature's name, unit and criticality from {@code definitions} where they
+     * define it ({@code definitionsSource} names their file); the results carry feature ids only.
+     */
+    public static String render(Collected c, String source, List<FeatureConfig> definitions, String definitionsSource) {
+        Map<String, FeatureConfig> defined = new HashMap<>();
+        definitions.forEach(d -> defined.put(d.feature, d));
         String batch = c.batch;
         Map<String, Feature> features = c.features;
         Line batchVerdict = c.batchVerdict;
@@ -182,17 +194,31 @@ public final class HtmlReport {
                 + "<th>capable</th><th>reasons</th></tr>\n");
         for (Feature f : features.values()) {
             Line r = f.readiness;
-            h.append("<tr><td>").append(esc(f.name)).append("</td><td class=\"").append(r == null ? "" : esc(r.text("verdict")))
+            FeatureConfig d = defined.get(f.name);
+            h.append(d != null && !d.critical ? "<tr class=\"noncritical\">" : "<tr>").append("<td>").append(esc(f.name));
+            if (!title(d).isEmpty()) {
+                h.append("<br><span class=\"name\">").append(esc(title(d))).append("</span>");
+            }
+            if (d != null && !d.critical) {
+                h.append("<br><span class=\"noncritical\">").append(NOT_COUNTED).append("</span>");
+            }
+            h.append("</td><td class=\"").append(r == null ? "" : esc(r.text("verdict")))
                     .append("\">").append(r == null ? "-" : esc(r.text("verdict"))).append("</td><td>")
                     .append(r == null ? "-" : esc(r.text("stable"))).append("</td><td>").append(r == null ? "-" : esc(r.text("capable")))
                     .append("</td><td>").append(r == null ? "" : esc(r.text("reasons"))).append("</td></tr>\n");
         }
         h.append("</table>\n");
         for (Feature f : features.values()) {
-            feature(h, f);
+            feature(h, f, defined.get(f.name));
         }
         h.append("<h2>Provenance</h2>\n<ul>");
         h.append("<li>results: ").append(esc(source)).append("</li>");
+        if (definitionsSource != null) {
+            // the results do not record names, units or criticality: say where they came from
+            long known = features.keySet().stream().filter(defined::containsKey).count();
+            h.append("<li>feature names, units and critical flags: ").append(esc(definitionsSource)).append(" (defines ")
+                    .append(known).append(" of the ").append(features.size()).append(" features reported)</li>");
+        }
         if (first <= last) {
             h.append("<li>time span: ").append(Instant.ofEpochSecond(0, first)).append(" — ")
                     .append(Instant.ofEpochSecond(0, last)).append("</li>");
@@ -214,26 +240,57 @@ public final class HtmlReport {
         return h.toString();
     }
 
-    private static void feature(StringBuilder h, Feature f) {
-        h.append("<section class=\"feature\"><h2>").append(esc(f.name)).append("</h2>\n");
+    /** Shown beside a feature whose definition says {@code critical: false}. */
+    static final String NOT_COUNTED = "not critical: not counted for the batch verdict";
+
+    /** A feature's name and unit as its definition gives them ("Bore diameter (mm)"), or "" without either. */
+    static String title(FeatureConfig d) {
+        String name = d == null ? null : shown(d.name);
+        String unit = unit(d);
+        if (name == null && unit == null) {
+            return "";
+        }
+        return name == null ? "(" + unit + ")" : unit == null ? name : name + " (" + unit + ")";
+    }
+
+    /** A feature's unit, or null if its definition has none (a blank one is none). */
+    private static String unit(FeatureConfig d) {
+        return d == null ? null : shown(d.unit);
+    }
+
+    private static String shown(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
+    }
+
+    private static void feature(StringBuilder h, Feature f, FeatureConfig definition) {
+        h.append("<section class=\"feature\"><h2>").append(esc(f.name));
+        if (!title(definition).isEmpty()) {
+            h.append(" <span class=\"name\">— ").append(esc(title(definition))).append("</span>");
+        }
+        h.append("</h2>\n");
+        if (definition != null && !definition.critical) {
+            h.append("<p class=\"noncritical\">").append(NOT_COUNTED).append(" (<code>critical: false</code> in its definition)</p>\n");
+        }
+        String unit = unit(definition);
         if (!f.points.isEmpty()) {
             String chart = f.points.get(f.points.size() - 1).tags().get("chart");
             boolean individuals = "imr".equals(chart);
+            String in = unit == null ? "" : " in " + unit;
             h.append(Svg.controlChart(f.points, "x", "cl", "ucl", "lcl", true,
-                    individuals ? "individuals (X) chart" : "subgroup means (X̄) chart"));
+                    (individuals ? "individuals (X) chart" : "subgroup means (X̄) chart") + in));
             h.append(Svg.controlChart(f.points, "disp", "disp_cl", "disp_ucl", "disp_lcl", false,
-                    individuals ? "moving range (MR) chart" : "xbar_s".equals(chart) ? "standard deviation (S) chart"
-                            : "range (R) chart"));
-            h.append(Svg.histogram(f.points, f.capability));
+                    (individuals ? "moving range (MR) chart" : "xbar_s".equals(chart) ? "standard deviation (S) chart"
+                            : "range (R) chart") + in));
+            h.append(Svg.histogram(f.points, f.capability, unit));
         }
         if (f.limits != null) {
             h.append("<p class=\"small\">control limits in force (").append(esc(f.limits.text("source")))
                     .append("):</p>");
-            capabilityTable(h, f.limits, "cl", "ucl", "lcl", "disp_cl", "disp_ucl", "disp_lcl", "sigma");
+            capabilityTable(h, f.limits, unit, "cl", "ucl", "lcl", "disp_cl", "disp_ucl", "disp_lcl", "sigma");
         }
         if (f.capability != null) {
-            capabilityTable(h, f.capability, "n", "mean", "sigma_within", "sigma_overall", "cp", "cp_lcl", "cpm");
-            capabilityTable(h, f.capability, "cpk", "cpk_lcl", "pp", "ppk", "ppk_lcl", "ppm_expected", "ppm_observed");
+            capabilityTable(h, f.capability, unit, "n", "mean", "sigma_within", "sigma_overall", "cp", "cp_lcl", "cpm");
+            capabilityTable(h, f.capability, unit, "cpk", "cpk_lcl", "pp", "ppk", "ppk_lcl", "ppm_expected", "ppm_observed");
         }
         h.append("<h3>Drift findings</h3>\n");
         if (f.drifts.isEmpty()) {
@@ -291,10 +348,15 @@ public final class HtmlReport {
     /** Fields in the data's own units around its level (not spreads): shown to the resolution of sigma. */
     private static final Set<String> LOCATIONS = Set.of("mean", "cl", "ucl", "lcl");
 
-    private static void capabilityTable(StringBuilder h, Line capability, String... names) {
+    /** Fields in the data's units (locations and spreads); indices, counts and ppm have none. */
+    private static final Set<String> IN_DATA_UNITS = Set.of("mean", "cl", "ucl", "lcl", "disp_cl", "disp_ucl", "disp_lcl",
+            "sigma", "sigma_within", "sigma_overall");
+
+    private static void capabilityTable(StringBuilder h, Line capability, String unit, String... names) {
         h.append("<table class=\"capability\"><tr>");
         for (String n : names) {
-            h.append("<th>").append(n).append("</th>");
+            h.append("<th>").append(n).append(unit != null && IN_DATA_UNITS.contains(n) ? " (" + esc(unit) + ")" : "")
+                    .append("</th>");
         }
         h.append("</tr><tr>");
         for (String n : names) {
@@ -360,5 +422,7 @@ public final class HtmlReport {
             ".verdict { font-size: 12pt; padding: 6pt; border-radius: 4pt; }",
             ".ready { background: #d9f2d9; } .not_ready { background: #f8d7d7; } .insufficient_data { background: #dde8f7; }",
             "section.feature { page-break-inside: avoid; } svg { display: block; margin: 4pt 0; }",
-            ".small { font-size: 8pt; color: #666; }");
+            ".small { font-size: 8pt; color: #666; }",
+            ".name { font-weight: normal; } .noncritical { color: #666; font-style: italic; }",
+            "tr.noncritical td:first-child { background: #eee; }");
 }

@@ -1,11 +1,14 @@
 package dev.pilotspc.flink.report;
 
+import dev.pilotspc.core.config.FeatureConfig;
 import dev.pilotspc.flink.cli.Options;
+import dev.pilotspc.flink.cli.ReplayCommand;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
@@ -22,6 +25,8 @@ public final class ReportCommand {
                 .option("influx-db", "database (InfluxDB 2.x/3.x: the bucket)", "INFLUX_DB", "spc")
                 .option("influx-token", "API token, if the server needs one", "INFLUX_TOKEN", null)
                 .option("batch", "the batch to report (default: the only one in the results)")
+                .option("features", "feature definitions file (YAML or JSON, as the job reads it): each feature's name "
+                        + "and unit, and which ones are not critical (not counted for the batch verdict)")
                 .option("output", "the HTML file to write (- = stdout)", null, "report.html");
     }
 
@@ -35,6 +40,15 @@ public final class ReportCommand {
             throw new Options.UsageException("give the results once: --input FILE or --influx-url URL, not both");
         }
         String output = o.get("output");
+        // the definitions before the results: a bad file fails at once, not after reading 200k lines
+        List<FeatureConfig> definitions = List.of();
+        if (o.has("features")) {
+            Path file = ReplayCommand.readable(o.get("features"), "features");
+            if (!output.equals("-") && Files.exists(Path.of(output)) && Files.isSameFile(file, Path.of(output))) {
+                throw new Options.UsageException("--output " + output + " is the features file: name another file");
+            }
+            definitions = ReplayCommand.featureDefinitions(file);
+        }
         String asked = o.get("batch");
         TreeSet<String> batches = new TreeSet<>();
         // the batch asked for, else the first one met (an error below unless it is the only one)
@@ -88,7 +102,8 @@ public final class ReportCommand {
         if (asked != null && !batches.contains(asked)) {
             throw new Options.UsageException("no batch '" + asked + "' in " + input + " (batches: " + listing(batches) + ")");
         }
-        String html = HtmlReport.render(collected[0], input);
+        String html = HtmlReport.render(collected[0], input, definitions,
+                o.has("features") ? o.get("features") : null);
         String batch = collected[0].batch;
         if (output.equals("-")) {
             out.write(html.getBytes(StandardCharsets.UTF_8)); // the page says charset=utf-8, whatever the locale

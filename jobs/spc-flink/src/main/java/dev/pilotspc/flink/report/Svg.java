@@ -104,16 +104,29 @@ final class Svg {
         appendColumn(line, column, low, high, y);
         s.append("<polyline class=\"data\" fill=\"none\" stroke=\"#1f4e99\" stroke-width=\"1\" points=\"")
                 .append(line.toString().trim()).append("\"/>").append(marks);
-        // the x axis: the first and the last point, numbered and with their time
+        // the x axis: the first and the last point, numbered, with their part serial and time
         s.append(String.format(Locale.ROOT, "<text class=\"axis\" x=\"%d\" y=\"%d\" font-size=\"8\">1 · %s</text>"
                 + "<text class=\"axis\" x=\"%d\" y=\"%d\" font-size=\"8\" text-anchor=\"end\">%d · %s</text>", LEFT,
-                HEIGHT - 8, time(points.get(0)), WIDTH - RIGHT, HEIGHT - 8, points.size(), time(points.get(points.size() - 1))));
+                HEIGHT - 8, partAndTime(points.get(0)), WIDTH - RIGHT, HEIGHT - 8, points.size(),
+                partAndTime(points.get(points.size() - 1))));
         return s.append("</svg>\n").toString();
     }
 
-    /** A point's time to the second, UTC. */
-    private static String time(Line point) {
-        return java.time.Instant.ofEpochSecond(Math.floorDiv(point.tsNanos(), 1_000_000_000L)).toString();
+    /** Part serials longer than this are cut on the axis (the two labels share one line). */
+    static final int SERIAL_SHOWN = 32;
+
+    /** A point's part serial, if it has one (a subgroup's point: its last part's), and its time to the second, UTC; escaped. */
+    private static String partAndTime(Line point) {
+        String time = java.time.Instant.ofEpochSecond(Math.floorDiv(point.tsNanos(), 1_000_000_000L)).toString();
+        String part = point.text("part");
+        if (part == null || part.isEmpty()) {
+            return time;
+        }
+        if (part.codePointCount(0, part.length()) > SERIAL_SHOWN) {
+            part = part.substring(0, part.offsetByCodePoints(0, SERIAL_SHOWN - 1)) + "…";
+        }
+        String chart = point.tags().get("chart");
+        return (chart == null || chart.equals("imr") ? "part " : "last part ") + HtmlReport.esc(part) + " · " + time;
     }
 
     /** Points beyond which a chart is drawn per pixel column. */
@@ -170,7 +183,7 @@ final class Svg {
      * and sigma. On subgroup charts the values are subgroup means: the curve is the normal fitted to
      * the means themselves, and the title says so (single parts spread wider against the spec).
      */
-    static String histogram(List<Line> points, Line capability) {
+    static String histogram(List<Line> points, Line capability, String unit) {
         double[] values = points.stream().mapToDouble(p -> p.number("x")).filter(v -> !Double.isNaN(v)).toArray();
         if (values.length < 2) {
             return "";
@@ -242,10 +255,11 @@ final class Svg {
                         HtmlReport.esc(HtmlReport.num(lastPoint, spec))));
             }
         }
+        String in = unit == null ? "" : " " + HtmlReport.esc(unit);
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"8\">%s</text>", LEFT, HEIGHT - 6,
-                fmt(min)));
+                fmt(min) + in));
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"8\" text-anchor=\"end\">%s</text>",
-                WIDTH - RIGHT, HEIGHT - 6, fmt(max)));
+                WIDTH - RIGHT, HEIGHT - 6, fmt(max) + in));
         return s.append("</svg>\n").toString();
     }
 

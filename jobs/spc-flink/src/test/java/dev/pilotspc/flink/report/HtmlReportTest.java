@@ -72,12 +72,12 @@ class HtmlReportTest {
                 LineProtocolReader.parse("spc_point,batch=B,chart=xbar_r,feature=f x=9.8 1"),
                 LineProtocolReader.parse("spc_point,batch=B,chart=xbar_r,feature=f x=10 2"),
                 LineProtocolReader.parse("spc_point,batch=B,chart=xbar_r,feature=f x=10.3 3"));
-        String histogram = Svg.histogram(means, capability);
+        String histogram = Svg.histogram(means, capability, null);
         assertTrue(histogram.contains("<title>3 subgroup means of 15 measurements, spec limits, normal curve fitted to the means"), histogram);
         List<LineProtocolReader.Line> individuals = List.of(
                 LineProtocolReader.parse("spc_point,batch=B,chart=imr,feature=f x=9.8 1"),
                 LineProtocolReader.parse("spc_point,batch=B,chart=imr,feature=f x=10 2"));
-        String plain = Svg.histogram(individuals, capability);
+        String plain = Svg.histogram(individuals, capability, null);
         assertTrue(plain.contains("<title>histogram with spec limits and fitted normal curve (2 values)"), plain);
     }
 
@@ -91,7 +91,7 @@ class HtmlReportTest {
         }
         LineProtocolReader.Line capability = LineProtocolReader.parse(
                 "spc_capability,batch=B,feature=f n=200i,mean=10.195,sigma_overall=0.12 40");
-        String svg = Svg.histogram(means, capability);
+        String svg = Svg.histogram(means, capability, null);
         // the curve's top against the tallest bar: a fitted normal's peak is near the bars' height
         double curveTop = Double.MAX_VALUE;
         Matcher curve = Pattern.compile("class=\"normal\"[^>]*points=\"([^\"]*)\"").matcher(svg);
@@ -148,6 +148,89 @@ class HtmlReportTest {
             boolean listed = i >= 22 || i == 20 || i == 15 || i == 10;
             assertEquals(listed, page.contains("&lt;P" + i + "&gt;"), "violation " + i);
         }
+    }
+
+    @Test
+    void namesTheFirstAndLastPointsPartOnTheXAxis() {
+        // through the report's own point store, which keeps only the fields the charts read
+        List<LineProtocolReader.Line> results = new java.util.ArrayList<>();
+        for (int i = 1; i <= 30; i++) {
+            String part = i == 30 ? "<b>SN-" + "9".repeat(40) + "</b>" : "SN-" + i;
+            results.add(LineProtocolReader.parse("spc_point,batch=B,chart=imr,feature=f x=" + (10 + i % 3)
+                    + ",part=\"" + part + "\" " + i + "000000000"));
+        }
+        results.add(LineProtocolReader.parse("spc_point,batch=B,chart=imr,feature=g x=1 1"));
+        results.add(LineProtocolReader.parse("spc_point,batch=B,chart=imr,feature=g x=2 2"));
+        results.add(LineProtocolReader.parse("spc_point,batch=B,chart=xbar_r,feature=h x=1,part=\"SN-5\" 5000000000"));
+        results.add(LineProtocolReader.parse("spc_point,batch=B,chart=xbar_r,feature=h x=2,part=\"SN-10\" 10000000000"));
+        String page = HtmlReport.render(results, "B", "test");
+        assertTrue(page.contains(">1 · part SN-1 · 1970-01-01T00:00:01Z</text>"), page);
+        // a hostile serial escaped, a long one cut to 32 characters
+        assertTrue(page.contains(">30 · part &lt;b&gt;SN-" + "9".repeat(25) + "… · 1970-01-01T00:00:30Z</text>"), page);
+        assertFalse(page.contains("<b>SN"));
+        assertTrue(page.contains(">1 · 1970-01-01T00:00:00Z</text>"), "a point without a serial: its time only");
+        assertTrue(page.contains(">1 · last part SN-5 · 1970-01-01T00:00:05Z</text>")
+                && page.contains(">2 · last part SN-10 · 1970-01-01T00:00:10Z</text>"), "a subgroup's point: its last part");
+    }
+
+    @Test
+    void namesEachFeatureAndMarksTheOnesNotCountedForTheBatchVerdict() {
+        List<LineProtocolReader.Line> results = new java.util.ArrayList<>();
+        for (String feature : List.of("bore", "flatness", "undefined")) {
+            for (int i = 1; i <= 3; i++) {
+                results.add(LineProtocolReader.parse("spc_point,batch=B,chart=imr,feature=" + feature + " x=" + (i % 2)
+                        + ",disp=1,ucl=3,lcl=-3,cl=0 " + i));
+            }
+            results.add(LineProtocolReader.parse("spc_capability,batch=B,feature=" + feature
+                    + " n=3i,mean=0.5,sigma_overall=0.5,ppk=1.2 3"));
+            results.add(LineProtocolReader.parse("spc_readiness,batch=B,feature=" + feature
+                    + " verdict=\"not_ready\",stable=true,capable=false,reasons=\"r\" 3"));
+        }
+        List<dev.pilotspc.core.config.FeatureConfig> definitions = dev.pilotspc.core.config.FeatureDefinitions.parse(
+                "- {feature: bore, name: Bore diameter, unit: mm}\n- {feature: flatness, unit: µm, critical: false}\n"
+                        + "- {feature: not.in.results, name: Other}\n", "f.yaml");
+        String page = HtmlReport.render(collect(results), "results.lp", definitions, "f.yaml");
+        assertTrue(page.contains("<h2>bore <span class=\"name\">— Bore diameter (mm)</span></h2>"), page);
+        assertTrue(page.contains("<h2>flatness <span class=\"name\">— (µm)</span></h2>"), page);
+        assertTrue(page.contains("<h2>undefined</h2>"), "a feature the file does not define: as without it");
+        assertTrue(page.contains("<th>mean (mm)</th>") && page.contains("<th>sigma_overall (µm)</th>")
+                && page.contains("<th>ppk</th>"), "the unit on numbers in the data's units only");
+        assertTrue(page.contains("individuals (X) chart in mm") && page.contains("moving range (MR) chart in µm"));
+        // the non-critical one, in its row of the feature table and in its section, and only it
+        assertEquals(2, page.split(HtmlReport.NOT_COUNTED, -1).length - 1, page);
+        String row = page.substring(page.indexOf("<tr class=\"noncritical\">"));
+        assertTrue(row.startsWith("<tr class=\"noncritical\"><td>flatness<br>") && row.indexOf(HtmlReport.NOT_COUNTED)
+                < row.indexOf("</tr>"), row);
+        String section = page.substring(page.indexOf("<h2>flatness"), page.indexOf("<h2>undefined"));
+        assertTrue(section.contains(HtmlReport.NOT_COUNTED), section);
+        assertTrue(page.contains("f.yaml (defines 2 of the 3 features reported)"), "where the names came from");
+
+        String plain = HtmlReport.render(collect(results), "results.lp");
+        assertFalse(plain.contains("class=\"name\"") || plain.contains(HtmlReport.NOT_COUNTED) || plain.contains("(mm)")
+                || plain.contains("noncritical\">"), "without definitions: ids only, nothing invented");
+        assertTrue(plain.contains("<h2>bore</h2>"));
+    }
+
+    @Test
+    void escapesNamesAndUnitsOfTheDefinitions() {
+        List<LineProtocolReader.Line> results = List.of(
+                LineProtocolReader.parse("spc_point,batch=B,chart=imr,feature=f x=1,lsl=0,usl=3 1"),
+                LineProtocolReader.parse("spc_point,batch=B,chart=imr,feature=f x=2,lsl=0,usl=3 2"),
+                LineProtocolReader.parse("spc_capability,batch=B,feature=f n=2i,mean=1.5,sigma_overall=0.7 2"),
+                LineProtocolReader.parse("spc_limits,batch=B,chart=imr,feature=f cl=1.5,sigma=0.7,source=\"baseline\" 2"));
+        List<dev.pilotspc.core.config.FeatureConfig> definitions = dev.pilotspc.core.config.FeatureDefinitions.parse(
+                "- feature: f\n  name: '<script>alert(1)</script>'\n  unit: '\"><img src=x onerror=alert(2)>'\n"
+                        + "  critical: false\n", "<i>f.yaml");
+        String page = HtmlReport.render(collect(results), "test", definitions, "<i>f.yaml");
+        assertFalse(page.contains("<script") || page.contains("<img") || page.contains("<i>"), page);
+        assertTrue(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; (&quot;&gt;&lt;img src=x onerror=alert(2)&gt;)"), page);
+        assertTrue(page.contains("&lt;i&gt;f.yaml"));
+    }
+
+    private static HtmlReport.Collected collect(List<LineProtocolReader.Line> results) {
+        HtmlReport.Collected c = new HtmlReport.Collected("B");
+        results.forEach(c::add);
+        return c;
     }
 
     private static List<String> classes(String svg) {

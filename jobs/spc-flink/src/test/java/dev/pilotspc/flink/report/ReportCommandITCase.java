@@ -105,6 +105,49 @@ class ReportCommandITCase {
         assertTrue(notUtf8.getMessage().endsWith("not UTF-8 text (the results of ./spc replay or run are)"), notUtf8.getMessage());
     }
 
+    @Test
+    void namesTheFeaturesOfADefinitionsFileAndMarksTheNonCriticalOne() throws Exception {
+        Path features = Files.writeString(dir.resolve("named.yaml"), String.join("\n",
+                "features:",
+                "  - {feature: housing.bore_diameter, name: Housing bore diameter, unit: mm, lsl: 24.97, usl: 25.03}",
+                "  - {feature: shaft.length, name: Shaft length, unit: mm, lsl: 119.8, usl: 120.2, critical: false}", ""));
+        Path named = dir.resolve("named.html");
+        assertEquals(0, ReportCommand.run(new String[] {"--input", results.toString(), "--features", features.toString(),
+            "--output", named.toString()}, new PrintStream(new ByteArrayOutputStream())));
+        String page = Files.readString(named);
+        assertTrue(page.contains("<h2>housing.bore_diameter <span class=\"name\">— Housing bore diameter (mm)</span></h2>"));
+        String shaft = page.substring(page.indexOf("<h2>shaft.length <span class=\"name\">— Shaft length (mm)</span></h2>"));
+        assertTrue(shaft.substring(0, shaft.indexOf("<svg")).contains(HtmlReport.NOT_COUNTED), "in the feature's section");
+        assertTrue(page.contains("<tr class=\"noncritical\"><td>shaft.length<br>"), "in the feature table");
+        assertEquals(2, page.split(HtmlReport.NOT_COUNTED, -1).length - 1, "the bore counts");
+        assertTrue(page.contains("<th>mean (mm)</th>") && page.contains("individuals (X) chart in mm"));
+        assertEquals(values(html), values(page), "the numbers as without the definitions");
+        assertTrue(html.contains(">1 · part SN-0001 · ") && html.contains(">140 · part SN-0140 · "),
+                "the x axis names the first and last part");
+    }
+
+    @Test
+    void aBadFeaturesFileIsAOneLineUsageError() throws Exception {
+        // a usage error is what ./spc prints as one line and exits 2 on (SpcCli)
+        Path invalid = Files.writeString(dir.resolve("invalid.yaml"), "- feature: f\n  unit: mm\n  colour: red\n");
+        Path output = dir.resolve("never.html");
+        String[][] cases = {
+            {"--input", results.toString(), "--features", invalid.toString(), "--output", output.toString()},
+            {"--input", results.toString(), "--features", dir.resolve("nope.yaml").toString(), "--output", output.toString()},
+            {"--input", results.toString(), "--features", invalid.toString(), "--output", invalid.toString()}};
+        List<String> messages = new java.util.ArrayList<>();
+        for (String[] args : cases) {
+            messages.add(assertThrows(Options.UsageException.class, () -> ReportCommand.run(args,
+                    new PrintStream(new ByteArrayOutputStream()))).getMessage());
+        }
+        assertTrue(messages.get(0).startsWith(invalid + ": feature 'f': colour: unknown key"), messages.get(0));
+        assertEquals("--features: cannot read file " + dir.resolve("nope.yaml"), messages.get(1));
+        assertEquals("--output " + invalid + " is the features file: name another file", messages.get(2));
+        messages.forEach(m -> assertFalse(m.contains("\n"), m));
+        assertFalse(Files.exists(output));
+        assertTrue(Files.readString(invalid).startsWith("- feature: f"), "the features file is untouched");
+    }
+
     private static int countOf(String s) {
         return html.split(Pattern.quote(s), -1).length - 1;
     }
