@@ -70,16 +70,15 @@ public final class Simulator {
                 out.add(new Record(r.sendAtMs(), r.key(), r.value(), r.part(), "duplicate"));
             } else if (u < (edge += d.outOfOrder())) {
                 // sent with the next part: within the job's out-of-orderness, charted in order
-                out.remove(i);
-                out.add(i, new Record(sendAt + Math.round(1000.0 / s.rate), r.key(), r.value(), r.part(), "out_of_order"));
+                out.set(i, new Record(sendAt + Math.round(1000.0 / s.rate), r.key(), r.value(), r.part(), "out_of_order"));
             } else if (u < edge + d.late()) {
                 // sent at the end of the batch: older than what is charted by then
-                out.remove(i);
-                out.add(i, new Record(sendAt, r.key(), "", r.part(), "placeholder"));
+                out.set(i, new Record(sendAt, r.key(), "", r.part(), "placeholder"));
                 held.add(new Record(0, r.key(), r.value(), r.part(), "late"));
             }
         }
-        out.removeIf(r -> "placeholder".equals(r.fault()));
+        // only this part's records (and its duplicates after them): the whole list each time was quadratic
+        out.subList(first, out.size()).removeIf(r -> "placeholder".equals(r.fault()));
     }
 
     private static double value(Scenario s, Scenario.Feature feature, int part, String station, Random random) {
