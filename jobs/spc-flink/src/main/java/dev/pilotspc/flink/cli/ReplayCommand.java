@@ -3,8 +3,8 @@ package dev.pilotspc.flink.cli;
 import dev.pilotspc.core.config.DefinitionException;
 import dev.pilotspc.core.config.FeatureConfig;
 import dev.pilotspc.core.config.FeatureDefinitions;
-import dev.pilotspc.flink.io.MeasurementFiles;
 import dev.pilotspc.flink.io.MeasurementParser;
+import dev.pilotspc.flink.io.ReplayInput;
 import dev.pilotspc.flink.io.SortedFileSink;
 import dev.pilotspc.flink.io.TextFileSink;
 import dev.pilotspc.flink.io.influx.InfluxLineSink;
@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -73,57 +75,63 @@ public final class ReplayCommand {
         writable(o.get("alerts"), "alerts");
         distinct(new String[] {"features", "input", "output", "dead-letters", "alerts"},
                 new String[] {featuresFile.toString(), inputFile.toString(), output, deadLetters, o.get("alerts")});
-        List<MeasurementRecord> records;
+        try (ReplayInput input = spool(inputFile, new MeasurementParser(o.getInt("max-record-bytes", 32)))) {
+            if (input.size() == 0) {
+                // nothing to chart: the outputs exist and are empty, as after a replay of blank lines
+                for (String file : new String[] {output, deadLetters}) {
+                    if (file != null && !file.equals(TextFileSink.STDOUT)) {
+                        Files.writeString(Path.of(file), "");
+                    }
+                }
+                System.err.println("spc replay: no records in " + inputFile);
+                return 0;
+            }
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
+            env.setParallelism(1); // one ordered output file: byte-identical replays
+            DataStream<MeasurementRecord> measurements = env
+                    .fromSource(new NumberSequenceSource(0, input.size() - 1), WatermarkStrategy.noWatermarks(), "measurements-file")
+                    .map(input.reader()).returns(Types.POJO(MeasurementRecord.class)).name("read-measurements")
+                    .assignTimestampsAndWatermarks(EventTime.sortedFile()).name("event-time");
+            // no definitions are published during a replay: a stream that ends at once (Flink has no empty source)
+            DataStream<DefinitionUpdate> noUpdates = env.fromData(Types.POJO(DefinitionUpdate.class), new DefinitionUpdate())
+                    .filter(update -> false).name("no-definition-updates");
+            SpcWorkflow.Outputs outputs = SpcWorkflow.define(measurements, noUpdates, definitionsText,
+                    featuresFile.toString(), Duration.ZERO, Duration.ZERO, o.readinessPolicy());
+            if (output != null) {
+                outputs.allResults().sinkTo(SortedFileSink.results(output)).name("results-file").uid("results-file");
+            }
+            if (influx != null) {
+                outputs.sinkLines(() -> new InfluxLineSink(influx), "influxdb", "influx-sink");
+            }
+            outputs.deadLetters().sinkTo(SortedFileSink.deadLetters(deadLetters))
+                    .name("dead-letters-file").uid("dead-letters-file");
+            if (o.has("alerts")) {
+                outputs.allAlerts().sinkTo(SortedFileSink.alerts(o.get("alerts")))
+                        .name("alerts-file").uid("alerts-file");
+            }
+            env.execute("pilot-spc replay " + inputFile.getFileName());
+            // on stderr: stdout may be the results
+            long rejected;
+            try (java.util.stream.Stream<String> lines = Files.lines(Path.of(deadLetters), StandardCharsets.UTF_8)) {
+                rejected = lines.count();
+            }
+            System.err.printf(java.util.Locale.ROOT, "spc replay: %,d records of %s read, results in %s; %,d dead letters in %s%n",
+                    input.size(), inputFile, String.join(" and ", java.util.stream.Stream.of(
+                            output == null ? null : output.equals(TextFileSink.STDOUT) ? "stdout" : output,
+                            influx == null ? null : influx.redactedUrl()).filter(java.util.Objects::nonNull).toList()),
+                    rejected, deadLetters);
+        }
+        return 0;
+    }
+
+    /** The input parsed and spooled in replay order; an unreadable file is a usage error. */
+    private static ReplayInput spool(Path inputFile, MeasurementParser parser) throws IOException {
         try {
-            records = MeasurementFiles.read(inputFile, new MeasurementParser(o.getInt("max-record-bytes", 32)));
+            return ReplayInput.spool(inputFile, parser);
         } catch (IOException e) {
             throw new Options.UsageException("cannot read input " + inputFile + ": " + e.getMessage());
         }
-
-        if (records.isEmpty()) {
-            // nothing to chart: the outputs exist and are empty, as after a replay of blank lines
-            for (String file : new String[] {output, deadLetters}) {
-                if (file != null && !file.equals(TextFileSink.STDOUT)) {
-                    Files.writeString(Path.of(file), "");
-                }
-            }
-            System.err.println("spc replay: no records in " + inputFile);
-            return 0;
-        }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
-        env.setParallelism(1); // one ordered output file: byte-identical replays
-        DataStream<MeasurementRecord> measurements = env.fromData(records, Types.POJO(MeasurementRecord.class))
-                .assignTimestampsAndWatermarks(EventTime.sortedFile()).name("measurements-file");
-        // no definitions are published during a replay: a stream that ends at once (Flink has no empty source)
-        DataStream<DefinitionUpdate> noUpdates = env.fromData(Types.POJO(DefinitionUpdate.class), new DefinitionUpdate())
-                .filter(update -> false).name("no-definition-updates");
-        SpcWorkflow.Outputs outputs = SpcWorkflow.define(measurements, noUpdates, definitionsText,
-                featuresFile.toString(), Duration.ZERO, Duration.ZERO, o.readinessPolicy());
-        if (output != null) {
-            outputs.allResults().sinkTo(SortedFileSink.results(output)).name("results-file").uid("results-file");
-        }
-        if (influx != null) {
-            outputs.sinkLines(() -> new InfluxLineSink(influx), "influxdb", "influx-sink");
-        }
-        outputs.deadLetters().sinkTo(SortedFileSink.deadLetters(deadLetters))
-                .name("dead-letters-file").uid("dead-letters-file");
-        if (o.has("alerts")) {
-            outputs.allAlerts().sinkTo(SortedFileSink.alerts(o.get("alerts")))
-                    .name("alerts-file").uid("alerts-file");
-        }
-        env.execute("pilot-spc replay " + inputFile.getFileName());
-        // on stderr: stdout may be the results
-        long rejected;
-        try (java.util.stream.Stream<String> lines = Files.lines(Path.of(deadLetters), StandardCharsets.UTF_8)) {
-            rejected = lines.count();
-        }
-        System.err.printf(java.util.Locale.ROOT, "spc replay: %,d records of %s read, results in %s; %,d dead letters in %s%n",
-                records.size(), inputFile, String.join(" and ", java.util.stream.Stream.of(
-                        output == null ? null : output.equals(TextFileSink.STDOUT) ? "stdout" : output,
-                        influx == null ? null : influx.redactedUrl()).filter(java.util.Objects::nonNull).toList()),
-                rejected, deadLetters);
-        return 0;
     }
 
     /** Refuses two options naming one file: an output would overwrite the input or another output. */

@@ -15,7 +15,10 @@ public final class SpcCli {
 
     /**
      * Flink's local mini cluster leaves its working directories (minicluster_*, flink-rpc-*) in the
-     * temp dir; a local run removes the ones it created when the JVM exits, Ctrl-C included.
+     * temp dir; a local run removes the ones it created when the JVM exits, Ctrl-C included. They
+     * are deleted by the JDK's delete-on-exit hook, which runs after every shutdown hook: Flink's
+     * own (its RPC system's) still load classes from the flink-rpc jar and failed with
+     * NoClassDefFoundError when a hook of ours deleted it beside them.
      */
     private static void removeLocalClusterLeftoversAtExit() {
         java.io.File tmp = new java.io.File(System.getProperty("java.io.tmpdir"));
@@ -23,7 +26,7 @@ public final class SpcCli {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             for (String name : leftovers(tmp)) {
                 if (!before.contains(name)) {
-                    deleteTree(new java.io.File(tmp, name));
+                    deleteOnExit(new java.io.File(tmp, name));
                 }
             }
         }, "spc-cleanup"));
@@ -34,14 +37,15 @@ public final class SpcCli {
         return names == null ? new String[0] : names;
     }
 
-    private static void deleteTree(java.io.File file) {
+    /** A directory before its contents: deleted in reverse order, the contents go first. */
+    private static void deleteOnExit(java.io.File file) {
+        file.deleteOnExit();
         java.io.File[] children = file.listFiles();
         if (children != null) {
             for (java.io.File child : children) {
-                deleteTree(child);
+                deleteOnExit(child);
             }
         }
-        file.delete();
     }
 
     private static int bench(String[] args) throws Exception {
@@ -76,9 +80,21 @@ public final class SpcCli {
         } catch (Options.UsageException e) {
             System.err.println("spc " + command + ": " + e.getMessage());
             return 2;
-        } catch (Exception e) {
-            System.err.println("spc " + command + ": failed: " + dev.pilotspc.flink.io.Errors.ofCommand(e));
+        } catch (Exception | OutOfMemoryError e) {
+            System.err.println("spc " + command + ": failed: " + (outOfMemory(e)
+                    ? "out of memory: give the JVM more heap, e.g. SPC_JAVA_OPTS=-Xmx4g ./spc " + command + " ..."
+                    : dev.pilotspc.flink.io.Errors.ofCommand(e)));
             return 1;
         }
+    }
+
+    /** Whether the failure is, or was caused by, the heap running out (in the command or in a job's task). */
+    static boolean outOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
     }
 }

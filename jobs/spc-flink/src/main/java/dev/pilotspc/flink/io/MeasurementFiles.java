@@ -11,26 +11,24 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * Reads a whole measurements file (CSV with a header row, or JSON lines) for a replay: records that
- * can't be used first, in file order, then the measurements sorted by event time, ties in file order;
- * each chart's last measurement is marked, as the file's end also ends its last subgroup.
+ * Reads a measurements file (CSV with a header row, or JSON lines) record by record, in file
+ * order, each parsed or rejected with its reason and numbered by its first line; {@link
+ * ReplayInput} puts them in a replay's order.
  */
 public final class MeasurementFiles {
 
     private MeasurementFiles() {
     }
 
-    public static List<MeasurementRecord> read(Path file, MeasurementParser parser) throws IOException {
-        List<MeasurementRecord> rejected = new ArrayList<>();
-        List<MeasurementRecord> valid = new ArrayList<>();
+    /** Each record of {@code file} to {@code each}, in file order, with {@code seq} = its first line's number. */
+    public static void read(Path file, MeasurementParser parser, Consumer<MeasurementRecord> each) throws IOException {
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         try (LineReader in = new LineReader(Files.newInputStream(file))) {
@@ -82,17 +80,9 @@ public final class MeasurementFiles {
                                 MeasurementParser.NOT_UTF8)
                         : csv ? parser.parseCsv(line, header) : parser.parseJson(line);
                 r.seq = firstLine;
-                (r.isValid() ? valid : rejected).add(r);
+                each.accept(r);
             }
         }
-        valid.sort(Comparator.comparingLong(r -> r.tsNanos)); // List.sort is stable: ties keep file order
-        Set<String> charts = new HashSet<>();
-        for (int i = valid.size() - 1; i >= 0; i--) {
-            MeasurementRecord r = valid.get(i);
-            r.lastOfChart = charts.add(r.chartKey());
-        }
-        rejected.addAll(valid);
-        return rejected;
     }
 
     /** The line's text, or null where it is not UTF-8. */

@@ -43,7 +43,7 @@ class MeasurementFilesTest {
         count++;
         Path path = Files.write(dir.resolve("m.jsonl"), file.toByteArray());
 
-        List<MeasurementRecord> records = MeasurementFiles.read(path, new MeasurementParser(1 << 20));
+        List<MeasurementRecord> records = read(path, new MeasurementParser(1 << 20));
         assertTrue(records.stream().allMatch(MeasurementRecord::isValid), "no line split or merged");
         assertEquals(count, records.size());
         List<String> parts = records.stream().map(r -> r.part).collect(Collectors.toList());
@@ -63,7 +63,7 @@ class MeasurementFilesTest {
         Path path = Files.writeString(dir.resolve("m.csv"), header + multiLine + "\r\n" + plain + "\n" + unterminated + "\n",
                 StandardCharsets.UTF_8);
 
-        List<MeasurementRecord> records = MeasurementFiles.read(path, new MeasurementParser(1 << 10));
+        List<MeasurementRecord> records = read(path, new MeasurementParser(1 << 10));
         MeasurementRecord bad = records.get(0); // rejected records come first
         assertEquals(unterminated, bad.raw, "the open cell runs to the end of the file");
         assertEquals(6, bad.seq, "its first line in the file");
@@ -82,7 +82,7 @@ class MeasurementFilesTest {
         String file = "ts,feature,value,part\n1764000000000,f,10,\"x\n\" \"y\n"
                 + "1764000001000,f,11,P2\n1764000002000,f,12,P3\n";
         Path path = Files.writeString(dir.resolve("reopen.csv"), file, StandardCharsets.UTF_8);
-        List<MeasurementRecord> records = MeasurementFiles.read(path, new MeasurementParser());
+        List<MeasurementRecord> records = read(path, new MeasurementParser());
         assertEquals(3, records.size());
         assertTrue(records.stream().allMatch(MeasurementRecord::isValid), records.get(0).rejectDetail);
         assertEquals("x\n \"y", records.get(0).part);
@@ -97,7 +97,7 @@ class MeasurementFilesTest {
         }
         Path path = Files.writeString(dir.resolve("open.csv"), file, StandardCharsets.UTF_8);
 
-        List<MeasurementRecord> records = MeasurementFiles.read(path, new MeasurementParser(200));
+        List<MeasurementRecord> records = read(path, new MeasurementParser(200));
         assertEquals(dev.pilotspc.flink.records.DeadLetter.OVERSIZED, records.get(0).rejectReason);
         long charted = records.stream().filter(MeasurementRecord::isValid).count();
         assertTrue(charted > 80, "the lines after the oversized record are read as rows again: " + charted);
@@ -109,7 +109,7 @@ class MeasurementFilesTest {
     void refusesACsvHeaderNamingAColumnTwice() throws Exception {
         Path path = Files.writeString(dir.resolve("twice.csv"), "ts,feature,value,value\n1764000000000,f,1,2\n");
         java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
-                () -> MeasurementFiles.read(path, new MeasurementParser()));
+                () -> read(path, new MeasurementParser()));
         assertTrue(e.getMessage().contains("'value' twice"), e.getMessage());
     }
 
@@ -117,7 +117,14 @@ class MeasurementFilesTest {
     void refusesACsvHeaderWithAnOpenQuote() throws Exception {
         Path path = Files.writeString(dir.resolve("open-header.csv"), "ts,\"feature,value\n1764000000000,f,1\n");
         java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
-                () -> MeasurementFiles.read(path, new MeasurementParser()));
+                () -> read(path, new MeasurementParser()));
         assertEquals("CSV header: unterminated quoted cell (header: ts,\"feature,value)", e.getMessage());
+    }
+
+    /** The records in replay order, through the spool a replay reads them from. */
+    private static List<MeasurementRecord> read(Path path, MeasurementParser parser) throws Exception {
+        try (ReplayInput input = ReplayInput.spool(path, parser)) {
+            return input.readAll();
+        }
     }
 }
