@@ -409,6 +409,10 @@ public final class FeatureDefinitions {
         }
         JsonLocation at = e.getLocation();
         String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+        if (e.getOriginalMessage().startsWith("Trailing token")) {
+            // e.g. a JSON-lines measurements file given as the definitions
+            return where + "a second value after the first; a definitions file holds one list or map";
+        }
         // Jackson appends where an unclosed bracket opened, with a redacted source name that only adds noise.
         return where + e.getOriginalMessage().lines().findFirst().orElse("").replaceFirst(" \\(start marker at .*", "");
     }

@@ -275,6 +275,11 @@ class FeatureDefinitionsTest {
         assertEquals("f: not valid YAML or JSON: line 1, column 17: Unexpected end-of-input: expected close marker"
                 + " for Object", assertThrows(DefinitionException.class,
                         () -> FeatureDefinitions.parse("[{\"feature\": \"a\"", "f")).getMessage());
+        // a measurements file (JSON lines) given as the definitions
+        assertEquals("f: not valid YAML or JSON: line 2, column 1: a second value after the first; a definitions file"
+                + " holds one list or map", assertThrows(DefinitionException.class, () -> FeatureDefinitions.parse(
+                        "{\"ts\": 1, \"feature\": \"a\", \"value\": 1}\n{\"ts\": 2, \"feature\": \"a\", \"value\": 2}\n", "f"))
+                        .getMessage());
     }
 
     @Test

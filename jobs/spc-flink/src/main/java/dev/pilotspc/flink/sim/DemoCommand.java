@@ -62,6 +62,7 @@ public final class DemoCommand {
         Path results = resultsDir.resolve(scenario.name + ".lp");
         Files.deleteIfExists(results);
         Files.writeString(resultsDir.resolve(scenario.name + ".truth.json"), SimulateCommand.truth(scenario));
+        Files.writeString(resultsDir.resolve(scenario.name + ".features.json"), SimulateCommand.definitions(scenario));
         boolean plain = o.flagSet("plain") || System.console() == null;
 
         List<Simulator.Record> records = Simulator.generate(scenario, Simulator.DEFAULT_T0);
@@ -220,7 +221,10 @@ public final class DemoCommand {
         out.println("Ground truth: " + results.resolveSibling(s.name + ".truth.json").toAbsolutePath());
         out.println("Results (InfluxDB line protocol): " + results.toAbsolutePath()
                 + (o.has("influx-url") ? " and " + o.get("influx-url") : ""));
-        out.println("Next: ./spc report --input " + results.toAbsolutePath() + " writes the batch's review report; try --scenario "
+        Path features = results.resolveSibling(s.name + ".features.json").toAbsolutePath();
+        out.println("Feature definitions: " + features);
+        out.println("Next: ./spc report --input " + results.toAbsolutePath() + " --features " + features
+                + " writes the batch's review report; try --scenario "
                 + String.join(" | ", Scenario.BUNDLED) + "; ./spc demo --help lists the options.");
     }
 }

@@ -54,12 +54,7 @@ public final class SimulateCommand {
             Files.writeString(Path.of(o.get("output")), sb);
             // what ./spc replay needs besides the records
             String featuresOutput = o.has("features-output") ? o.get("features-output") : o.get("output") + ".features.json";
-            StringBuilder definitions = new StringBuilder("[\n");
-            for (int i = 0; i < scenario.features.size(); i++) {
-                definitions.append("  ").append(scenario.features.get(i).definitionJson())
-                        .append(i + 1 < scenario.features.size() ? ",\n" : "\n");
-            }
-            Files.writeString(Path.of(featuresOutput), definitions.append("]\n"));
+            Files.writeString(Path.of(featuresOutput), definitions(scenario));
             out.println(records.size() + " records of scenario '" + scenario.name + "' written to " + o.get("output")
                     + ", its feature definitions to " + featuresOutput + "; chart them with ./spc replay --features "
                     + featuresOutput + " --input " + o.get("output") + " --output results.lp");
@@ -88,6 +83,16 @@ public final class SimulateCommand {
         }
         out.println(records.size() + " records of scenario '" + scenario.name + "' sent to " + o.get("topic"));
         return 0;
+    }
+
+    /** The scenario's feature definitions as a JSON list: what ./spc replay and ./spc report take as --features. */
+    static String definitions(Scenario scenario) {
+        StringBuilder definitions = new StringBuilder("[\n");
+        for (int i = 0; i < scenario.features.size(); i++) {
+            definitions.append("  ").append(scenario.features.get(i).definitionJson())
+                    .append(i + 1 < scenario.features.size() ? ",\n" : "\n");
+        }
+        return definitions.append("]\n").toString();
     }
 
     /** The ground truth of a scenario as JSON: its faults with the part each starts at. */

@@ -78,6 +78,10 @@ class DemoCommandITCase {
             assertTrue(deadLetters.contains(reason + "="), reason + " in " + deadLetters);
         }
         assertTrue(Files.readString(dir.resolve("incapable.truth.json")).contains("\"from_part\" : 40"));
+        // the definitions the report takes for names, units and critical flags, valid as a definitions file
+        assertEquals(2, dev.pilotspc.core.config.FeatureDefinitions.parse(
+                Files.readString(dir.resolve("incapable.features.json")), "demo").size());
+        assertTrue(output.contains("--features " + dir.resolve("incapable.features.json").toAbsolutePath()), output);
     }
 
     @Test
