@@ -265,7 +265,9 @@ public final class HtmlReport {
     private static void feature(StringBuilder h, Feature f, FeatureConfig definition) {
         h.append("<section class=\"feature\"><h2>").append(esc(f.name));
         if (!title(definition).isEmpty()) {
-            h.append(" <span class=\"name\">— ").append(esc(title(definition))).append("</span>");
+            // "id — name (unit)", or "id (unit)" where the definition has no name
+            h.append(" <span class=\"name\">").append(shown(definition.name) == null ? "" : "— ")
+                    .append(esc(title(definition))).append("</span>");
         }
         h.append("</h2>\n");
         if (definition != null && !definition.critical) {

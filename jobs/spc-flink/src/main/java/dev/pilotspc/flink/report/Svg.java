@@ -55,9 +55,12 @@ final class Svg {
         for (int i = 1; i < points.size(); i++) {
             if ("monitor".equals(points.get(i).text("phase")) && !"monitor".equals(points.get(i - 1).text("phase"))) {
                 double px = x.of(i + 0.5);
+                // the label where the data is least likely: a dispersion chart's points lie low (near 0);
+                // a halo in the plot's colour keeps it legible over a line
                 s.append(String.format(Locale.ROOT, "<line class=\"phase\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" "
-                        + "stroke=\"#888\" stroke-dasharray=\"1 2\"/><text x=\"%.1f\" y=\"%d\" font-size=\"8\" fill=\"#666\">"
-                        + "monitor →</text>", px, px, TOP, HEIGHT - BOTTOM, px + 2, HEIGHT - BOTTOM - 3));
+                        + "stroke=\"#888\" stroke-dasharray=\"1 2\"/><text x=\"%.1f\" y=\"%d\" font-size=\"8\" fill=\"#666\" "
+                        + "stroke=\"#fafafa\" stroke-width=\"3\" paint-order=\"stroke\">monitor →</text>", px, px, TOP,
+                        HEIGHT - BOTTOM, px + 2, xChart ? HEIGHT - BOTTOM - 3 : TOP + 9));
                 break;
             }
         }
@@ -99,7 +102,9 @@ final class Svg {
             markedColumn = Math.round(px);
             marks.append(String.format(Locale.ROOT, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\">",
                     ooc ? "ooc" : "pt", px, y.of(v), ooc ? "3.2" : "1.6", ooc ? "red" : "#1f4e99"));
-            marks.append(ooc ? "<title>" + HtmlReport.esc(rules) + "</title></circle>" : "</circle>");
+            String part = points.get(i).text("part");
+            marks.append(ooc ? "<title>" + HtmlReport.esc(rules + (part == null || part.isEmpty() ? "" : " · part " + part))
+                    + "</title></circle>" : "</circle>");
         }
         appendColumn(line, column, low, high, y);
         s.append("<polyline class=\"data\" fill=\"none\" stroke=\"#1f4e99\" stroke-width=\"1\" points=\"")
@@ -249,9 +254,12 @@ final class Svg {
         for (String spec : new String[] {"lsl", "usl"}) {
             double v = lastPoint.number(spec);
             if (!Double.isNaN(v)) {
+                // LSL labelled to the right of its line, USL to the left: both stay inside the plot
+                boolean upper = spec.equals("usl");
                 s.append(String.format(Locale.ROOT, "<line class=\"spec\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" "
-                        + "stroke=\"red\" stroke-width=\"1.5\"/><text x=\"%.1f\" y=\"%d\" font-size=\"8\" fill=\"red\">%s %s</text>",
-                        x.of(v), x.of(v), TOP, HEIGHT - BOTTOM, x.of(v) + 2, TOP + 8, spec.toUpperCase(Locale.ROOT),
+                        + "stroke=\"red\" stroke-width=\"1.5\"/><text x=\"%.1f\" y=\"%d\" font-size=\"8\" fill=\"red\"%s>%s %s</text>",
+                        x.of(v), x.of(v), TOP, HEIGHT - BOTTOM, upper ? x.of(v) - 2 : x.of(v) + 2, TOP + 8,
+                        upper ? " text-anchor=\"end\"" : "", spec.toUpperCase(Locale.ROOT),
                         HtmlReport.esc(HtmlReport.num(lastPoint, spec))));
             }
         }

@@ -60,6 +60,10 @@ class HtmlReportTest {
         assertTrue(x.contains("<title>WE1</title>") && disp.contains("<title>D1</title>"));
         assertTrue(x.contains(">1 · 1970-01-01T00:00:00Z</text>") && x.contains(">3 · 1970-01-01T00:00:00Z</text>"),
                 "the first and last point on the x axis");
+        String withPart = Svg.controlChart(List.of(points.get(0), LineProtocolReader.parse(
+                "spc_point,batch=B,chart=imr,feature=f x=13,disp=2.9,ooc=true,rules=\"WE1\",part=\"SN<7>\" 2")),
+                "x", "cl", "ucl", "lcl", true, "X");
+        assertTrue(withPart.contains("<title>WE1 · part SN&lt;7&gt;</title>"), "the red point's part in its tooltip");
         assertEquals("EWMA,CUSUM", Svg.chartRules("EWMA,D1,CUSUM", true));
         assertEquals("", Svg.chartRules("", false));
     }
@@ -191,7 +195,7 @@ class HtmlReportTest {
                         + "- {feature: not.in.results, name: Other}\n", "f.yaml");
         String page = HtmlReport.render(collect(results), "results.lp", definitions, "f.yaml");
         assertTrue(page.contains("<h2>bore <span class=\"name\">— Bore diameter (mm)</span></h2>"), page);
-        assertTrue(page.contains("<h2>flatness <span class=\"name\">— (µm)</span></h2>"), page);
+        assertTrue(page.contains("<h2>flatness <span class=\"name\">(µm)</span></h2>"), page);
         assertTrue(page.contains("<h2>undefined</h2>"), "a feature the file does not define: as without it");
         assertTrue(page.contains("<th>mean (mm)</th>") && page.contains("<th>sigma_overall (µm)</th>")
                 && page.contains("<th>ppk</th>"), "the unit on numbers in the data's units only");
