@@ -1,13 +1,18 @@
 package dev.pilotspc.core.result;
 
-/** The scale-up verdict of a feature, or of the whole batch when the feature tag is {@code *} ({@code spc_readiness}). */
+/**
+ * The scale-up verdict of a feature, or of the whole batch when the feature tag is {@code *}
+ * ({@code spc_readiness}); {@code critical}: whether the feature counts for the batch verdict, null
+ * on the batch's own line.
+ */
 public record ReadinessResult(
         long tsNanos,
         Tags tags,
         String verdict,
         boolean stable,
         boolean capable,
-        String reasons) implements SpcResult {
+        String reasons,
+        Boolean critical) implements SpcResult {
 
     public static final String READY = "ready";
     public static final String NOT_READY = "not_ready";

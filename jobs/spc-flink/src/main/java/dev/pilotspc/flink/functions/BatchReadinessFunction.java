@@ -251,7 +251,7 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
         }
         boolean decided = t.critical > 0 && t.insufficient.length == 0;
         return new ReadinessResult(ts, new Tags(BATCH_FEATURE, batch, null, null), verdict, decided && t.unstable == 0,
-                decided && t.incapable == 0, String.join("; ", reasons));
+                decided && t.incapable == 0, String.join("; ", reasons), null);
     }
 
     /** The verdict over these features' latest verdicts (one per feature). */

@@ -171,8 +171,10 @@ public final class HtmlReport {
     }
 
     /**
-     * The page, with each feature's name, unit and criticality from {@code definitions} where they
-     * define it ({@code definitionsSource} names their file); the results carry feature ids only.
+     * The page, with each feature's name and unit from {@code definitions} where they define it
+     * ({@code definitionsSource} names their file; the results carry feature ids only). Whether a
+     * feature counts for the batch verdict comes from its readiness results, from the definitions
+     * for results written before they carried it.
      */
     public static String render(Collected c, String source, List<FeatureConfig> definitions, String definitionsSource) {
         Map<String, FeatureConfig> defined = new HashMap<>();
@@ -195,11 +197,12 @@ public final class HtmlReport {
         for (Feature f : features.values()) {
             Line r = f.readiness;
             FeatureConfig d = defined.get(f.name);
-            h.append(d != null && !d.critical ? "<tr class=\"noncritical\">" : "<tr>").append("<td>").append(esc(f.name));
+            boolean notCounted = notCounted(r, d);
+            h.append(notCounted ? "<tr class=\"noncritical\">" : "<tr>").append("<td>").append(esc(f.name));
             if (!title(d).isEmpty()) {
                 h.append("<br><span class=\"name\">").append(esc(title(d))).append("</span>");
             }
-            if (d != null && !d.critical) {
+            if (notCounted) {
                 h.append("<br><span class=\"noncritical\">").append(NOT_COUNTED).append("</span>");
             }
             h.append("</td><td class=\"").append(r == null ? "" : esc(r.text("verdict")))
@@ -214,9 +217,9 @@ public final class HtmlReport {
         h.append("<h2>Provenance</h2>\n<ul>");
         h.append("<li>results: ").append(esc(source)).append("</li>");
         if (definitionsSource != null) {
-            // the results do not record names, units or criticality: say where they came from
+            // the results do not record names or units: say where they came from
             long known = features.keySet().stream().filter(defined::containsKey).count();
-            h.append("<li>feature names, units and critical flags: ").append(esc(definitionsSource)).append(" (defines ")
+            h.append("<li>feature names and units: ").append(esc(definitionsSource)).append(" (defines ")
                     .append(known).append(" of the ").append(features.size()).append(" features reported)</li>");
         }
         if (first <= last) {
@@ -240,7 +243,19 @@ public final class HtmlReport {
         return h.toString();
     }
 
-    /** Shown beside a feature whose definition says {@code critical: false}. */
+    /**
+     * Whether a feature does not count for the batch verdict: as the job judged it (the {@code
+     * critical} field of its readiness), else as its definition says (results written before the
+     * field existed).
+     */
+    static boolean notCounted(Line readiness, FeatureConfig definition) {
+        if (readiness != null && readiness.fields().get("critical") instanceof Boolean critical) {
+            return !critical;
+        }
+        return definition != null && !definition.critical;
+    }
+
+    /** Shown beside a feature that does not count for the batch verdict ({@code critical: false}). */
     static final String NOT_COUNTED = "not critical: not counted for the batch verdict";
 
     /** A feature's name and unit as its definition gives them ("Bore diameter (mm)"), or "" without either. */
@@ -270,8 +285,8 @@ public final class HtmlReport {
                     .append(esc(title(definition))).append("</span>");
         }
         h.append("</h2>\n");
-        if (definition != null && !definition.critical) {
-            h.append("<p class=\"noncritical\">").append(NOT_COUNTED).append(" (<code>critical: false</code> in its definition)</p>\n");
+        if (notCounted(f.readiness, definition)) {
+            h.append("<p class=\"noncritical\">").append(NOT_COUNTED).append(" (<code>critical: false</code>)</p>\n");
         }
         String unit = unit(definition);
         if (!f.points.isEmpty()) {

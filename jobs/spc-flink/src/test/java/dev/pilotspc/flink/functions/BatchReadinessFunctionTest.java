@@ -128,6 +128,6 @@ class BatchReadinessFunctionTest {
         }
         boolean decided = critical > 0 && insufficient.isEmpty();
         return new ReadinessResult(ts, new dev.pilotspc.core.result.Tags("*", "B", null, null), verdict,
-                decided && stable, decided && capable, String.join("; ", reasons));
+                decided && stable, decided && capable, String.join("; ", reasons), null);
     }
 }

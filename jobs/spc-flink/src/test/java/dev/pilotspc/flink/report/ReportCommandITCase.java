@@ -106,7 +106,7 @@ class ReportCommandITCase {
     }
 
     @Test
-    void namesTheFeaturesOfADefinitionsFileAndMarksTheNonCriticalOne() throws Exception {
+    void namesTheFeaturesOfADefinitionsFileAndMarksTheNonCriticalOneAsTheJobJudgedIt() throws Exception {
         Path features = Files.writeString(dir.resolve("named.yaml"), String.join("\n",
                 "features:",
                 "  - {feature: housing.bore_diameter, name: Housing bore diameter, unit: mm, lsl: 24.97, usl: 25.03}",
@@ -116,10 +116,24 @@ class ReportCommandITCase {
             "--output", named.toString()}, new PrintStream(new ByteArrayOutputStream())));
         String page = Files.readString(named);
         assertTrue(page.contains("<h2>housing.bore_diameter <span class=\"name\">— Housing bore diameter (mm)</span></h2>"));
-        String shaft = page.substring(page.indexOf("<h2>shaft.length <span class=\"name\">— Shaft length (mm)</span></h2>"));
+        assertTrue(page.contains("<h2>shaft.length <span class=\"name\">— Shaft length (mm)</span></h2>"));
+        // the file says shaft.length is not critical, but the job charted it as critical (its readiness
+        // lines say so) and counted it in the batch verdict: the page shows what the verdict used
+        assertFalse(page.contains(HtmlReport.NOT_COUNTED), "the results' critical flag wins over the file");
+
+        // results of a run whose definitions made shaft.length non-critical: marked without --features
+        String nonCritical = Files.readString(results).replaceAll(
+                "(spc_readiness,[^ ]*feature=shaft\\.length[^ ]* capable=(?:true|false),)critical=true", "$1critical=false");
+        assertTrue(nonCritical.contains("critical=false"));
+        Path rerun = Files.writeString(dir.resolve("noncritical.lp"), nonCritical);
+        Path marked = dir.resolve("marked.html");
+        assertEquals(0, ReportCommand.run(new String[] {"--input", rerun.toString(), "--output", marked.toString()},
+                new PrintStream(new ByteArrayOutputStream())));
+        String markedPage = Files.readString(marked);
+        String shaft = markedPage.substring(markedPage.indexOf("<h2>shaft.length"));
         assertTrue(shaft.substring(0, shaft.indexOf("<svg")).contains(HtmlReport.NOT_COUNTED), "in the feature's section");
-        assertTrue(page.contains("<tr class=\"noncritical\"><td>shaft.length<br>"), "in the feature table");
-        assertEquals(2, page.split(HtmlReport.NOT_COUNTED, -1).length - 1, "the bore counts");
+        assertTrue(markedPage.contains("<tr class=\"noncritical\"><td>shaft.length<br><span class=\"noncritical\">"), "in the feature table");
+        assertEquals(2, markedPage.split(HtmlReport.NOT_COUNTED, -1).length - 1, "the bore counts");
         assertTrue(page.contains("<th>mean (mm)</th>") && page.contains("individuals (X) chart in mm"));
         assertEquals(values(html), values(page), "the numbers as without the definitions");
         assertTrue(html.contains(">1 · part SN-0001 · ") && html.contains(">140 · part SN-0140 · "),
