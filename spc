@@ -64,9 +64,20 @@ run_core() {
 run_flink() {
   build_if_needed
   mkdir -p "${SPC_LOG_DIR:-$ROOT/logs}"
-  exec java $JAVA_OPTS -Dlog4j.configurationFile="$FLINK/conf/log4j2-local.properties" \
+  # A temp dir of its own: what Flink, the broker and a replay's spool put there goes with it, also
+  # after a crash. The JVM exits at once on OutOfMemoryError (else a task's failure can leave a
+  # half-dead job that ignores Ctrl-C), with exit code 3.
+  local tmp status=0
+  tmp="$(mktemp -d "${TMPDIR:-/tmp}/spc-XXXXXX")"
+  trap 'rm -rf "$tmp"' EXIT
+  java $JAVA_OPTS -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir="$tmp" \
+    -Dlog4j.configurationFile="$FLINK/conf/log4j2-local.properties" \
     -Dspc.log.file="${SPC_LOG_DIR:-$ROOT/logs}/spc.log" \
-    -cp "$FLINK_JAR:$CORE_JAR:$FLINK/target/lib/*" dev.pilotspc.flink.cli.SpcCli "$@"
+    -cp "$FLINK_JAR:$CORE_JAR:$FLINK/target/lib/*" dev.pilotspc.flink.cli.SpcCli "$@" || status=$?
+  if [[ $status == 3 ]]; then
+    echo "spc $1: out of memory: give the JVM more heap, e.g. SPC_JAVA_OPTS=-Xmx4g ./spc $1 ..." >&2
+  fi
+  exit $status
 }
 
 cmd="${1:-}"

@@ -75,6 +75,7 @@ class ClusterDeploymentITCase {
                 "--output", expected.toString()}));
 
         Path jar = Path.of(System.getProperty("spc.job.jar"));
+        assertTrue(Files.isRegularFile(jar), "no job jar at " + jar + ": run through `mvn verify` (after spc-flink's package)");
         try (InfluxServer influx = InfluxServer.start("spc");
              StandaloneCluster cluster = StandaloneCluster.start(System.getProperty("flink.cluster.classpath"), 2)) {
             List<String> args = List.of("--bootstrap-servers", KAFKA.bootstrapServers(), "--features", features.toString(),
@@ -91,6 +92,7 @@ class ClusterDeploymentITCase {
             String savepoint = cluster.stopWithSavepoint(first, dir.resolve("savepoints"), Duration.ofSeconds(60));
             assertEquals("FINISHED", cluster.state(first), cluster.logs());
             String second = cluster.submit(jar, savepoint, args);
+            assertEquals(savepoint, cluster.restoredFrom(second), "the second job started from the savepoint");
             KAFKA.produce(records(measurements.subList(half, measurements.size())));
 
             Map<String, Map<String, Object>> want = fromReplay(expected);
@@ -100,7 +102,8 @@ class ClusterDeploymentITCase {
             assertEquals(List.of(), cluster.failures(first));
             assertEquals(List.of(), cluster.failures(second));
 
-            List<ConsumerRecord<String, String>> dead = KAFKA.consume("spc.measurements.dlq", 2, Duration.ofSeconds(30));
+            // each exactly once: the resumed job read on from the savepoint's offsets, not from the start
+            List<ConsumerRecord<String, String>> dead = KAFKA.consume("spc.measurements.dlq", 3, Duration.ofSeconds(10));
             assertEquals(List.of("invalid_json", "unknown_feature"),
                     dead.stream().map(r -> KafkaBroker.header(r, "spc.reason")).sorted().toList());
             List<ConsumerRecord<String, String>> alerts = KAFKA.consume("spc.alerts", 1, Duration.ofSeconds(30));

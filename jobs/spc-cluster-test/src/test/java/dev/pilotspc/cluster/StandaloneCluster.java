@@ -58,6 +58,8 @@ final class StandaloneCluster implements AutoCloseable {
     private final String classpath;
     private final String rest;
     private final List<Process> processes = new ArrayList<>();
+    // a test JVM killed before close() must not leave the cluster's JVMs running
+    private final Thread shutdownHook = new Thread(this::stopProcesses, "stop-flink-cluster");
 
     private StandaloneCluster(Path dir, String classpath, int restPort) {
         this.dir = dir;
@@ -69,6 +71,7 @@ final class StandaloneCluster implements AutoCloseable {
     static StandaloneCluster start(String classpath, int slots) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("flink-cluster-");
         StandaloneCluster cluster = new StandaloneCluster(dir, classpath, freePort());
+        Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
             cluster.writeConfig(slots);
             cluster.launch("jobmanager", "-Xmx512m", "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint");
@@ -171,12 +174,17 @@ final class StandaloneCluster implements AutoCloseable {
         }
         command.add(jar.toString());
         command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        Path log = dir.resolve("client-" + System.nanoTime() + ".out");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("FLINK_CONF_DIR", dir.resolve("conf").toString());
         Process client = builder.start();
-        String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!client.waitFor(120, TimeUnit.SECONDS) || client.exitValue() != 0) {
-            throw new IllegalStateException("flink run failed:\n" + output);
+        boolean exited = client.waitFor(120, TimeUnit.SECONDS);
+        if (!exited) {
+            client.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        if (!exited || client.exitValue() != 0) {
+            throw new IllegalStateException("flink run " + (exited ? "failed" : "took over 120 s") + ":\n" + output);
         }
         Matcher id = JOB_ID.matcher(output);
         if (!id.find()) {
@@ -188,6 +196,11 @@ final class StandaloneCluster implements AutoCloseable {
     /** The job's state as the REST API gives it (CREATED, RUNNING, RESTARTING, FAILED, …). */
     String state(String jobId) throws IOException, InterruptedException {
         return get("/jobs/" + jobId).path("state").asText();
+    }
+
+    /** The savepoint or checkpoint the job was started from (its external path), or "" if none. */
+    String restoredFrom(String jobId) throws IOException, InterruptedException {
+        return get("/jobs/" + jobId + "/checkpoints").path("latest").path("restored").path("external_path").asText("");
     }
 
     /** The failures the job has had so far (Flink's exception history: each restart's cause), as text. */
@@ -256,6 +269,20 @@ final class StandaloneCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        stopProcesses();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running anyway
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // best effort: a temp dir left behind must not fail the test
+        }
+    }
+
+    private void stopProcesses() {
         for (Process p : processes) {
             p.destroy();
         }
@@ -268,11 +295,6 @@ final class StandaloneCluster implements AutoCloseable {
                 p.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // best effort: a temp dir left behind must not fail the test
         }
     }
 }

@@ -112,15 +112,17 @@ public final class ReplayCommand {
             }
             env.execute("pilot-spc replay " + inputFile.getFileName());
             // on stderr: stdout may be the results
-            long rejected;
-            try (java.util.stream.Stream<String> lines = Files.lines(Path.of(deadLetters), StandardCharsets.UTF_8)) {
-                rejected = lines.count();
+            String rejected = "dead letters on stdout";
+            if (!deadLetters.equals(TextFileSink.STDOUT)) {
+                try (java.util.stream.Stream<String> lines = Files.lines(Path.of(deadLetters), StandardCharsets.UTF_8)) {
+                    rejected = String.format(java.util.Locale.ROOT, "%,d dead letters in %s", lines.count(), deadLetters);
+                }
             }
-            System.err.printf(java.util.Locale.ROOT, "spc replay: %,d records of %s read, results in %s; %,d dead letters in %s%n",
+            System.err.printf(java.util.Locale.ROOT, "spc replay: %,d records of %s read, results in %s; %s%n",
                     input.size(), inputFile, String.join(" and ", java.util.stream.Stream.of(
                             output == null ? null : output.equals(TextFileSink.STDOUT) ? "stdout" : output,
                             influx == null ? null : influx.redactedUrl()).filter(java.util.Objects::nonNull).toList()),
-                    rejected, deadLetters);
+                    rejected);
         }
         return 0;
     }

@@ -145,6 +145,7 @@ public abstract class SortedFileSink<T> implements Sink<T> {
         private void spill() throws IOException {
             held.sort(ORDER);
             Path run = Files.createTempFile("spc-sorted-run-", ".bin");
+            run.toFile().deleteOnExit(); // Ctrl-C: close() is not called
             runs.add(run);
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16))) {
                 for (Entry e : held) {
