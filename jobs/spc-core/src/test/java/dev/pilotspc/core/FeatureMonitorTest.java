@@ -432,6 +432,18 @@ class FeatureMonitorTest {
     }
 
     @Test
+    void readinessSaysWhetherTheFeatureCountsForTheBatchVerdictAsItsDefinitionNow() {
+        FeatureConfig config = imr("f");
+        config.critical = false;
+        FeatureMonitor monitor = new FeatureMonitor(config);
+        List<ReadinessResult> before = ofType(run(monitor, 10, 10.1), ReadinessResult.class);
+        assertEquals(List.of(false, false), before.stream().map(ReadinessResult::critical).toList());
+        FeatureConfig critical = imr("f");
+        monitor.applyDefinition(critical);
+        assertEquals(true, ofType(run(monitor, 10.2), ReadinessResult.class).get(0).critical(), "a changed definition applies");
+    }
+
+    @Test
     void limitsFromABaselineWithoutVariationHaveZeroWidthAndTheReasonsSaySo() {
         FeatureConfig config = imr("f");
         config.baseline = 5;
