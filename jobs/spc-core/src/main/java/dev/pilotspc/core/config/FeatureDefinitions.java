@@ -3,6 +3,7 @@ package dev.pilotspc.core.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.DoublePredicate;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -365,7 +367,7 @@ public final class FeatureDefinitions {
         for (ObjectMapper parser : parsers) {
             try {
                 if (parser == YAML) {
-                    rejectAliases(text, source);
+                    checkYamlScalars(text, source);
                 }
                 JsonNode root = parser.readTree(text);
                 if (root.isMissingNode() || root.isNull()) {
@@ -379,17 +381,26 @@ public final class FeatureDefinitions {
         throw new DefinitionException(source + ": not valid YAML or JSON: " + syntaxError(firstError));
     }
 
+    private static final Pattern PLAIN_INTEGER = Pattern.compile("[-+]?(0|[1-9][0-9]*)");
+
     /**
-     * Jackson reads a YAML alias ({@code *name}) as the text "name", which would pass as a value
-     * (or fail as an unknown rule named after the anchor): say what it is instead.
+     * What YAML 1.1 reads differently from what a person means, refused with where it is: an alias
+     * ({@code *name}), which Jackson reads as the text "name" (it would pass as a value, or fail as
+     * an unknown rule named after the anchor), and integers not in plain decimal ({@code 010} is
+     * octal 8, {@code 0x1F}, {@code 0b101}, {@code 1_000}), which would pass as other numbers.
      */
-    private static void rejectAliases(String text, String source) throws JsonProcessingException {
+    private static void checkYamlScalars(String text, String source) throws JsonProcessingException {
         try (JsonParser p = YAML.getFactory().createParser(text)) {
-            while (p.nextToken() != null) {
+            JsonToken token;
+            while ((token = p.nextToken()) != null) {
                 if (p instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
-                    JsonLocation at = p.currentTokenLocation();
-                    throw new DefinitionException(source + ": line " + at.getLineNr() + ", column " + at.getColumnNr()
-                            + ": YAML aliases (*" + p.getText() + ") are not supported; write the values out");
+                    throw new DefinitionException(source + ": " + at(p)
+                            + "YAML aliases (*" + p.getText() + ") are not supported; write the values out");
+                }
+                if (token == JsonToken.VALUE_NUMBER_INT && !PLAIN_INTEGER.matcher(p.getText()).matches()
+                        || token == JsonToken.VALUE_NUMBER_FLOAT && p.getText().indexOf('_') >= 0) {
+                    throw new DefinitionException(source + ": " + at(p) + p.getText() + " reads as the number "
+                            + p.getNumberValue() + " in YAML; write numbers in plain decimal, and quote an id");
                 }
             }
         } catch (IOException e) {
@@ -398,6 +409,11 @@ public final class FeatureDefinitions {
             }
             throw new DefinitionException(source + ": " + e.getMessage());
         }
+    }
+
+    private static String at(JsonParser p) {
+        JsonLocation at = p.currentTokenLocation();
+        return "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
     }
 
     /** A YAML or JSON syntax error in one line: where, and what the parser found. */

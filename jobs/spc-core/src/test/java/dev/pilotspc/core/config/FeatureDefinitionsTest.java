@@ -391,6 +391,24 @@ class FeatureDefinitionsTest {
     }
 
     @Test
+    void refusesIntegersThatYamlReadsAsAnotherNumber() {
+        // YAML 1.1 (SnakeYAML, Jackson) reads 010 as octal 8: a spec limit of 8 instead of 10
+        assertError("test: line 1, column 19: 010 reads as the number 8 in YAML; write numbers in plain decimal,"
+                + " and quote an id", "{feature: a, lsl: 010, usl: 20}");
+        assertError("test: line 3, column 10: 0x1F reads as the number 31 in YAML; write numbers in plain decimal,"
+                + " and quote an id", "features:\n  - feature: a\n    usl: 0x1F\n");
+        assertError("test: line 1, column 24: 1_000 reads as the number 1000 in YAML; write numbers in plain"
+                + " decimal, and quote an id", "{feature: a, baseline: 1_000}");
+        assertTrue(error("{feature: 010}").startsWith("test: line 1, column 11: 010 reads as the number 8"));
+        // plain decimal, signed, and decimals with a leading zero stay numbers as written
+        FeatureConfig c = one("{feature: a, lsl: -012.5, usl: +20}");
+        assertEquals(-12.5, c.lsl);
+        assertEquals(20, c.usl);
+        // JSON has no such forms (a leading zero is a syntax error there)
+        assertTrue(error("{\"feature\": \"a\", \"lsl\": 010}").contains("line 1, column"));
+    }
+
+    @Test
     void saysThatYamlAliasesAreNotSupported() {
         // Jackson's YAML tree reads "*r" as the text "r": it would have been "unknown rule 'r'"
         assertError("test: line 5, column 12: YAML aliases (*r) are not supported; write the values out",
