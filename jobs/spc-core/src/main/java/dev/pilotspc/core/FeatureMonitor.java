@@ -417,7 +417,7 @@ public class FeatureMonitor {
                         reasons(policy, oocRecent, driftRecent, known, overall, estimate, bound, capable, verdict));
             }
         }
-        return new ReadinessResult(ts, tags, verdict, stable, capable, reasons, config.critical);
+        return new ReadinessResult(ts, tags, verdict, stable, capable, reasons, config.critical, null);
     }
 
     /** The readiness reasons in words, joined with "; " (built afresh; see readiness for reuse). */

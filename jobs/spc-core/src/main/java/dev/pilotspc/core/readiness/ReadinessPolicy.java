@@ -1,5 +1,7 @@
 package dev.pilotspc.core.readiness;
 
+import java.math.BigDecimal;
+
 /**
  * When a feature is ready for volume production (CONTRACT.md §4 {@code spc_readiness}): enough parts
  * with limits in force, stable in the monitor phase, and a capability lower bound at the threshold.
@@ -30,5 +32,13 @@ public class ReadinessPolicy implements java.io.Serializable {
         this.minIndex = minIndex;
         this.pointEstimate = pointEstimate;
         this.window = window;
+    }
+
+    /** The criteria in words, for the batch's verdict line (a report states what "ready" meant). */
+    public String describe() {
+        return "limits in force, at least " + minParts + " parts; no out-of-control point or drift alarm in the "
+                + (window == 0 ? "monitor phase" : "last " + window + " points of the monitor phase") + "; Ppk"
+                + (pointEstimate ? "" : " 95 % lower bound") + " (else Cpk" + (pointEstimate ? "" : "'s") + ") at least "
+                + BigDecimal.valueOf(minIndex).stripTrailingZeros().toPlainString() + "; batch: every critical feature ready";
     }
 }

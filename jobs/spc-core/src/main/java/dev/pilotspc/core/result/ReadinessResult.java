@@ -3,7 +3,8 @@ package dev.pilotspc.core.result;
 /**
  * The scale-up verdict of a feature, or of the whole batch when the feature tag is {@code *}
  * ({@code spc_readiness}); {@code critical}: whether the feature counts for the batch verdict, null
- * on the batch's own line.
+ * on the batch's own line; {@code criteria}: what ready means (the readiness options in words), on
+ * the batch's line only, else null.
  */
 public record ReadinessResult(
         long tsNanos,
@@ -12,7 +13,8 @@ public record ReadinessResult(
         boolean stable,
         boolean capable,
         String reasons,
-        Boolean critical) implements SpcResult {
+        Boolean critical,
+        String criteria) implements SpcResult {
 
     public static final String READY = "ready";
     public static final String NOT_READY = "not_ready";

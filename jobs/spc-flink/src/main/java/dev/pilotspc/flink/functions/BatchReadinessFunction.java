@@ -1,5 +1,6 @@
 package dev.pilotspc.flink.functions;
 
+import dev.pilotspc.core.readiness.ReadinessPolicy;
 import dev.pilotspc.core.result.ReadinessResult;
 import dev.pilotspc.core.result.Tags;
 import dev.pilotspc.flink.io.AlertJson;
@@ -41,6 +42,8 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
 
     private final long maxWaitMillis;
     private final long stateTtlMillis;
+    /** The readiness options in words, on every batch verdict line. */
+    private final String criteria;
 
     private transient MapState<String, FeatureVerdict> verdicts;
     private transient ValueState<BatchTally> tally;
@@ -56,10 +59,12 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
     /**
      * @param maxWait apply waiting verdicts after this long without watermark progress; zero = never
      * @param stateTtl the charts' state TTL: a batch heard nothing of for twice as long is forgotten; zero = never
+     * @param readiness the charts' readiness policy, stated on the verdict lines
      */
-    public BatchReadinessFunction(Duration maxWait, Duration stateTtl) {
+    public BatchReadinessFunction(Duration maxWait, Duration stateTtl, ReadinessPolicy readiness) {
         this.maxWaitMillis = maxWait.toMillis();
         this.stateTtlMillis = stateTtl.toMillis();
+        this.criteria = readiness.describe();
     }
 
     @Override
@@ -213,7 +218,7 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
         t.add(v);
         verdicts.put(v.feature, v);
         tally.update(t);
-        ReadinessResult result = verdict(v.tsNanos, v.batch, t);
+        ReadinessResult result = verdict(v.tsNanos, v.batch, t, criteria);
         out.collect(new ResultBatch(v.tsNanos, BATCH_FEATURE + '\u001f' + v.batch, LineProtocol.toBytes(result)));
         String previous = lastVerdict.value();
         if (!result.verdict().equals(previous)) {
@@ -233,7 +238,7 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
      * verdict change would go stale here), the first {@value #LISTED_FEATURES} by name and how many
      * more: the text stays short when a batch has hundreds of features.
      */
-    static ReadinessResult verdict(long ts, String batch, BatchTally t) {
+    static ReadinessResult verdict(long ts, String batch, BatchTally t, String criteria) {
         List<String> reasons = new ArrayList<>();
         if (t.critical == 0) {
             reasons.add("no critical feature measured yet");
@@ -251,12 +256,12 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
         }
         boolean decided = t.critical > 0 && t.insufficient.length == 0;
         return new ReadinessResult(ts, new Tags(BATCH_FEATURE, batch, null, null), verdict, decided && t.unstable == 0,
-                decided && t.incapable == 0, String.join("; ", reasons), null);
+                decided && t.incapable == 0, String.join("; ", reasons), null, criteria);
     }
 
     /** The verdict over these features' latest verdicts (one per feature). */
     static ReadinessResult verdict(long ts, String batch, Iterable<FeatureVerdict> features) {
-        return verdict(ts, batch, tally(features));
+        return verdict(ts, batch, tally(features), null);
     }
 
     private static BatchTally tally(Iterable<FeatureVerdict> features) {

@@ -228,6 +228,7 @@ public final class LineProtocol {
     private void readiness(ReadinessResult r) {
         head(SPC_READINESS, r.tags(), null, null);
         field(CAPABLE, r.capable());
+        field(CRITERIA, r.criteria());
         if (r.critical() != null) {
             field(CRITICAL, r.critical());
         }
@@ -673,6 +674,7 @@ public final class LineProtocol {
     private static final byte[] CPL = ascii("cpl=");
     private static final byte[] CPM = ascii("cpm=");
     private static final byte[] CPU = ascii("cpu=");
+    private static final byte[] CRITERIA = ascii("criteria=");
     private static final byte[] CRITICAL = ascii("critical=");
     private static final byte[] CUSUM_H = ascii("cusum_h=");
     private static final byte[] CUSUM_HI = ascii("cusum_hi=");

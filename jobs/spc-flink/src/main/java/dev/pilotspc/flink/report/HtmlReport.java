@@ -192,6 +192,10 @@ public final class HtmlReport {
         String verdict = batchVerdict == null ? "insufficient_data" : batchVerdict.text("verdict");
         h.append("<p class=\"verdict ").append(esc(verdict)).append("\">Batch verdict: <b>").append(esc(verdict))
                 .append("</b>").append(batchVerdict == null ? "" : " — " + esc(batchVerdict.text("reasons"))).append("</p>\n");
+        if (batchVerdict != null && batchVerdict.fields().get("criteria") instanceof String criteria) {
+            // the readiness options the job ran with (results before they carried them have none)
+            h.append("<p class=\"small criteria\">Ready means: ").append(esc(criteria)).append(".</p>\n");
+        }
         h.append("<h2>Features</h2>\n<table class=\"verdicts\"><tr><th>feature</th><th>verdict</th><th>stable</th>"
                 + "<th>capable</th><th>reasons</th></tr>\n");
         for (Feature f : features.values()) {

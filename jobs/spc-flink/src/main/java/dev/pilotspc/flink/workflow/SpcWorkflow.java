@@ -119,7 +119,7 @@ public final class SpcWorkflow {
                 .uid("spc-monitor").name("spc-monitor");
         SingleOutputStreamOperator<ResultBatch> batchVerdicts = charted.getSideOutput(MonitorFunction.VERDICTS)
                 .keyBy(v -> v.batch, Types.STRING)
-                .process(new BatchReadinessFunction(maxWait, stateTtl))
+                .process(new BatchReadinessFunction(maxWait, stateTtl, readiness))
                 .returns(Types.POJO(ResultBatch.class))
                 .uid("batch-readiness").name("batch-readiness");
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(MonitorFunction.DEAD_LETTERS)

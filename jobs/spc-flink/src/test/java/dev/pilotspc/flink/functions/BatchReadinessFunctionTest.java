@@ -83,7 +83,7 @@ class BatchReadinessFunctionTest {
             }
             tally.add(next);
             ReadinessResult expected = recount(i, latest.values());
-            assertEquals(expected, BatchReadinessFunction.verdict(i, "B", tally), "after change " + i);
+            assertEquals(expected, BatchReadinessFunction.verdict(i, "B", tally, null), "after change " + i);
             seen.add(expected.verdict() + (expected.stable() ? " stable" : "") + (expected.capable() ? " capable" : ""));
         }
         assertTrue(seen.containsAll(List.of("ready stable capable", "ready", "not_ready stable capable",
@@ -128,6 +128,6 @@ class BatchReadinessFunctionTest {
         }
         boolean decided = critical > 0 && insufficient.isEmpty();
         return new ReadinessResult(ts, new dev.pilotspc.core.result.Tags("*", "B", null, null), verdict,
-                decided && stable, decided && capable, String.join("; ", reasons), null);
+                decided && stable, decided && capable, String.join("; ", reasons), null, null);
     }
 }

@@ -3,6 +3,7 @@ package dev.pilotspc.flink.functions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pilotspc.core.readiness.ReadinessPolicy;
 import dev.pilotspc.flink.records.BatchTally;
 import dev.pilotspc.flink.records.FeatureVerdict;
 import dev.pilotspc.flink.records.ResultBatch;
@@ -23,6 +24,9 @@ import org.junit.jupiter.api.Test;
 /** The batch verdict operator: verdicts applied in event-time order at the watermark, and its tally rebuilt when missing. */
 class BatchReadinessHarnessTest {
 
+    /** The batch lines state the readiness criteria (here the defaults). */
+    private static final String CRITERIA = "criteria=\"" + new ReadinessPolicy().describe() + "\",";
+
     private KeyedOneInputStreamOperatorTestHarness<String, FeatureVerdict, ResultBatch> harness;
 
     @AfterEach
@@ -39,7 +43,7 @@ class BatchReadinessHarnessTest {
             harness.close();
         }
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new BatchReadinessFunction(maxWait, stateTtl)), v -> v.batch, Types.STRING);
+                new KeyedProcessOperator<>(new BatchReadinessFunction(maxWait, stateTtl, new ReadinessPolicy())), v -> v.batch, Types.STRING);
         harness.setup();
         if (restoreFrom != null) {
             harness.initializeState(restoreFrom);
@@ -70,9 +74,9 @@ class BatchReadinessHarnessTest {
         harness.processWatermark(10);
         List<String> lines = lines();
         assertEquals(2, lines.size());
-        assertEquals("spc_readiness,batch=B,feature=* capable=true,reasons=\"all 1 critical features ready\","
+        assertEquals("spc_readiness,batch=B,feature=* capable=true," + CRITERIA + "reasons=\"all 1 critical features ready\","
                 + "stable=true,verdict=\"ready\" 3000000", lines.get(0));
-        assertEquals("spc_readiness,batch=B,feature=* capable=false,reasons=\"not ready: b\","
+        assertEquals("spc_readiness,batch=B,feature=* capable=false," + CRITERIA + "reasons=\"not ready: b\","
                 + "stable=false,verdict=\"not_ready\" 5000000", lines.get(1));
     }
 
@@ -90,7 +94,7 @@ class BatchReadinessHarnessTest {
 
         harness.processElement(verdict(3, "b", "ready"), 3);
         harness.processWatermark(3);
-        assertEquals(List.of("spc_readiness,batch=B,feature=* capable=true,reasons=\"all 2 critical features ready\","
+        assertEquals(List.of("spc_readiness,batch=B,feature=* capable=true," + CRITERIA + "reasons=\"all 2 critical features ready\","
                 + "stable=true,verdict=\"ready\" 3000000"), lines());
     }
 
@@ -132,7 +136,7 @@ class BatchReadinessHarnessTest {
         assertTrue(harness.numKeyedStateEntries() > 0, "heard of 50 minutes ago: kept");
         harness.processElement(verdict(4, "b", "not_ready"), 4);
         harness.processWatermark(4);
-        assertEquals(List.of("spc_readiness,batch=B,feature=* capable=false,reasons=\"not ready: a, b\","
+        assertEquals(List.of("spc_readiness,batch=B,feature=* capable=false," + CRITERIA + "reasons=\"not ready: a, b\","
                 + "stable=false,verdict=\"not_ready\" 4000000"), lines(), "a's verdict is still counted");
 
         harness.setProcessingTime(Duration.ofMinutes(249).toMillis());
@@ -141,7 +145,7 @@ class BatchReadinessHarnessTest {
         assertEquals(0, harness.numKeyedStateEntries(), "nothing heard for twice the TTL: forgotten");
         harness.processElement(verdict(6, "b", "ready"), 6);
         harness.processWatermark(6);
-        assertEquals(List.of("spc_readiness,batch=B,feature=* capable=true,reasons=\"all 1 critical features ready\","
+        assertEquals(List.of("spc_readiness,batch=B,feature=* capable=true," + CRITERIA + "reasons=\"all 1 critical features ready\","
                 + "stable=true,verdict=\"ready\" 6000000"), lines(), "a new start");
     }
 

@@ -104,7 +104,7 @@ class AlertJsonTest {
         assertEquals(null, state.get("cl"));
 
         JsonNode verdict = MAPPER.readTree(AlertJson.verdictChange(new ReadinessResult(5, tags, "ready", true, true,
-                "all good", true), null));
+                "all good", true, null), null));
         assertEquals(null, verdict.get("previous_verdict"));
         assertEquals("f (batch B1) readiness: ready: all good", verdict.get("message").textValue());
         assertEquals(true, verdict.get("stable").booleanValue());

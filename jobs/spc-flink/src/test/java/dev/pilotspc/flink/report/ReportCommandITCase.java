@@ -75,7 +75,24 @@ class ReportCommandITCase {
         assertEquals(countOf("<table"), countOf("</table>"));
         assertEquals(countOf("<section"), countOf("</section>"));
         assertTrue(html.contains("Batch verdict: <b>not_ready</b>"));
+        assertTrue(html.contains("Ready means: limits in force, at least 30 parts; no out-of-control point or drift alarm in"
+                + " the monitor phase; Ppk 95 % lower bound (else Cpk's) at least 1.33; batch: every critical"
+                + " feature ready."), "the readiness criteria the job ran with (its defaults)");
         assertTrue(html.contains("class=\"ooc\""), "out-of-control points are marked");
+    }
+
+    @Test
+    void statesTheReadinessCriteriaTheJobRanWith() throws Exception {
+        Path other = dir.resolve("criteria.lp");
+        assertEquals(0, ReplayCommand.run(new String[] {"--features", dir.resolve("f.yaml").toString(), "--input",
+            dir.resolve("m.jsonl").toString(), "--output", other.toString(), "--ready-min-parts", "20",
+            "--ready-min-index", "1.67", "--ready-point-estimate", "--ready-window", "15"}));
+        Path page = dir.resolve("criteria.html");
+        assertEquals(0, ReportCommand.run(new String[] {"--input", other.toString(), "--output", page.toString()},
+                new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(Files.readString(page).contains("Ready means: limits in force, at least 20 parts; no out-of-control"
+                + " point or drift alarm in the last 15 points of the monitor phase; Ppk (else Cpk) at least 1.67;"
+                + " batch: every critical feature ready."));
     }
 
     @Test
@@ -203,6 +220,7 @@ class ReportCommandITCase {
             assertEquals(values(html), values(other), "the same capability numbers");
             assertEquals(html.split("<svg", -1).length, other.split("<svg", -1).length);
             assertTrue(other.contains("Batch verdict: <b>not_ready</b>"));
+            assertTrue(other.contains("Ready means: limits in force, at least 30 parts;"), "criteria read back too");
         }
     }
 
