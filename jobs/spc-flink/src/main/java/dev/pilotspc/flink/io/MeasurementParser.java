@@ -2,6 +2,7 @@ package dev.pilotspc.flink.io;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -214,7 +215,7 @@ public final class MeasurementParser implements Serializable {
         } catch (DateTimeException e) {
             return reject(r, DeadLetter.INVALID_TIMESTAMP, "bad ts: " + e.getMessage());
         } catch (IOException e) {
-            return MeasurementRecord.rejected(raw, DeadLetter.INVALID_JSON, firstLine(e.getMessage()));
+            return MeasurementRecord.rejected(raw, DeadLetter.INVALID_JSON, jsonProblem(e));
         }
         return validate(r, hasTs, hasValue);
     }
@@ -400,12 +401,14 @@ public final class MeasurementParser implements Serializable {
         return "'" + p.getText() + "'";
     }
 
-    private static String firstLine(String message) {
+    /** Jackson's problem in one line, without its location (the record is in the dead letter) or its parser set-up. */
+    static String jsonProblem(IOException e) {
+        String message = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
         if (message == null) {
             return "malformed JSON";
         }
         int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+        return (nl < 0 ? message : message.substring(0, nl)).replaceFirst(" \\(start marker at .*", "");
     }
 
     /** A field of the wrong JSON type. */

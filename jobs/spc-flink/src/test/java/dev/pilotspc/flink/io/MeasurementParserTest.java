@@ -96,6 +96,18 @@ class MeasurementParserTest {
     }
 
     @Test
+    void saysWhatIsWrongWithBrokenJsonInOneShortLine() {
+        // a record cut off in transit: Jackson's text adds where the object started and its own set-up
+        assertEquals("Unexpected end-of-input: expected close marker for Object",
+                parser.parseJson("{\"ts\":1764000025010,\"feature\":\"pin.diameter\"").rejectDetail);
+        assertEquals("Unexpected end-of-input: was expecting closing quote for a string value",
+                parser.parseJson("{\"ts\":1764000009000,\"feature\":\"cover.thi").rejectDetail);
+        String detail = parser.parseJson("not json").rejectDetail;
+        assertTrue(detail.startsWith("Unrecognized token 'not'") && !detail.contains("\n") && !detail.contains("Source"),
+                detail);
+    }
+
+    @Test
     void rejectsOversizedAndNullRecords() {
         assertEquals(DeadLetter.OVERSIZED, parser.parseJson("{\"pad\":\"" + "x".repeat(500) + "\"}").rejectReason);
         MeasurementRecord nothing = parser.parseJson(null);
