@@ -16,6 +16,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -35,8 +41,12 @@ class SpcJobITCase {
     @RegisterExtension
     static final KafkaBroker KAFKA = new KafkaBroker();
 
+    /** Keeps the job's metrics after it finished, to read its counters. */
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     private static final long T0 = 1_764_000_000_000L;
@@ -97,7 +107,7 @@ class SpcJobITCase {
             "--bootstrap-servers", KAFKA.bootstrapServers(), "--features", features.toString(),
             "--output", output.toString(), "--bounded", "--checkpoint-interval", "0",
             "--max-record-bytes", "1024", "--group-id", "it-" + System.nanoTime()}));
-        env.execute("spc-it");
+        JobID job = env.execute("spc-it").getJobID();
 
         List<String> lines = Files.readAllLines(output);
         assertEquals(30, count(lines, "spc_point,", "feature=bore"));
@@ -132,6 +142,28 @@ class SpcJobITCase {
         assertTrue(raw.stream().anyMatch(d -> java.util.Arrays.equals(d.key(), notUtf8Key)), "keys too");
         assertTrue(raw.stream().anyMatch(d -> java.util.Arrays.equals(d.value(), latin1Definition)
                 && "invalid_definition".equals(KafkaBroker.header(d, KafkaIo.REASON_HEADER))), "and definitions");
+
+        // the same counts in the job's metrics (spc.dead_letters.<reason>, summed over subtasks and operators)
+        Map<String, Long> counted = new HashMap<>();
+        long charted = 0;
+        for (Map.Entry<MetricGroup, Map<String, Metric>> group : METRICS.getMetricsByGroup().entrySet()) {
+            if (!job.toString().equals(group.getKey().getAllVariables().get("<job_id>"))) {
+                continue;
+            }
+            for (Map.Entry<String, Metric> m : group.getValue().entrySet()) {
+                String id = group.getKey().getMetricIdentifier(m.getKey());
+                if (id.contains(".spc.dead_letters.") && m.getValue() instanceof Counter c) {
+                    counted.merge(m.getKey(), c.getCount(), Long::sum);
+                } else if (id.endsWith(".spc.measurements_charted") && m.getValue() instanceof Counter c) {
+                    charted += c.getCount();
+                }
+            }
+        }
+        counted.values().removeIf(n -> n == 0);
+        assertEquals(Map.of("duplicate", 1L, "invalid_json", 4L, "missing_field", 1L, "invalid_field", 1L,
+                "non_finite_value", 1L, "invalid_timestamp", 1L, "oversized", 1L, "unknown_feature", 1L,
+                "invalid_definition", 2L), counted, "each dead letter counted once, by reason");
+        assertEquals(60, charted, "every measurement charted is counted, the duplicate is not");
     }
 
     private static ProducerRecord<String, byte[]> record(String key, String value) {
