@@ -41,9 +41,13 @@ class ClusterDeploymentITCase {
     private static final long T0 = 1_764_000_000_000L;
     private static final int PARTS = 80;
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The measurements the comparison covers, and each one's tag keys. */
+    /**
+     * The measurements the comparison covers, and each one's tag keys. Of {@code spc_readiness} the
+     * features' lines: the batch verdict's ({@code feature=*}) come as verdicts reach it, which live
+     * differs from a replay; only its last verdict is compared.
+     */
     private static final List<String> MEASUREMENTS = List.of("spc_point", "spc_limits", "spc_violation", "spc_capability",
-            "spc_status", "spc_drift");
+            "spc_status", "spc_drift", "spc_readiness");
     private static final List<String> TAGS = List.of("batch", "chart", "detector", "feature", "line", "rule", "station");
 
     @TempDir
@@ -99,6 +103,9 @@ class ClusterDeploymentITCase {
             long wantPoints = want.keySet().stream().filter(k -> k.startsWith("spc_point,")).count();
             awaitPoints(influx, wantPoints, cluster);
             assertEquals(want, fromInflux(influx), "InfluxDB content differs from the replay of the same measurements");
+            assertEquals(lastBatchVerdict(expected), influx.rows("spc",
+                    "SELECT last(verdict) FROM spc_readiness WHERE feature = '*'").get(0).get("last").asText(),
+                    "the batch's verdict at the end");
             assertEquals(List.of(), cluster.failures(first));
             assertEquals(List.of(), cluster.failures(second));
 
@@ -161,7 +168,7 @@ class ClusterDeploymentITCase {
     private static Map<String, Map<String, Object>> fromReplay(Path file) throws IOException {
         Map<String, Map<String, Object>> points = new TreeMap<>();
         LineProtocolReader.read(file, line -> {
-            if (MEASUREMENTS.contains(line.measurement())) {
+            if (MEASUREMENTS.contains(line.measurement()) && !"*".equals(line.tags().get("feature"))) {
                 Map<String, Object> fields = new TreeMap<>();
                 line.fields().forEach((k, v) -> fields.put(k, v instanceof Number n ? (Object) n.doubleValue() : v));
                 points.put(key(line.measurement(), line.tags(), line.tsNanos()), fields);
@@ -170,11 +177,21 @@ class ClusterDeploymentITCase {
         return points;
     }
 
+    private static String lastBatchVerdict(Path file) throws IOException {
+        String[] verdict = {null};
+        LineProtocolReader.read(file, line -> {
+            if (line.measurement().equals("spc_readiness") && "*".equals(line.tags().get("feature"))) {
+                verdict[0] = (String) line.fields().get("verdict");
+            }
+        });
+        return verdict[0];
+    }
+
     /** The same view of what the cluster's job wrote to InfluxDB. */
     private static Map<String, Map<String, Object>> fromInflux(InfluxServer influx) throws IOException {
         Map<String, Map<String, Object>> points = new TreeMap<>();
         for (String measurement : MEASUREMENTS) {
-            for (Map<String, JsonNode> row : influx.rows("spc", "SELECT * FROM " + measurement)) {
+            for (Map<String, JsonNode> row : influx.rows("spc", "SELECT * FROM " + measurement + " WHERE feature != '*'")) {
                 Map<String, String> tags = new TreeMap<>();
                 Map<String, Object> fields = new TreeMap<>();
                 row.forEach((column, value) -> {
