@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** Builders shared by the monitor tests. */
-final class MonitorFixtures {
+public final class MonitorFixtures {
 
     static final long T0 = 1_764_000_000_000_000_000L;
     static final long SECOND = 1_000_000_000L;
@@ -17,7 +17,7 @@ final class MonitorFixtures {
      * Montgomery, Introduction to Statistical Quality Control (7th ed.), Table 6.3: inside diameter of
      * forged piston rings, 25 samples of 5 (Examples 6.1 and 6.3).
      */
-    static final double[][] PISTON_RINGS = {
+    public static final double[][] PISTON_RINGS = {
         {74.030, 74.002, 74.019, 73.992, 74.008}, {73.995, 73.992, 74.001, 74.011, 74.004},
         {73.988, 74.024, 74.021, 74.005, 74.002}, {74.002, 73.996, 73.993, 74.015, 74.009},
         {73.992, 74.007, 74.015, 73.989, 74.014}, {74.009, 73.994, 73.997, 73.985, 73.993},

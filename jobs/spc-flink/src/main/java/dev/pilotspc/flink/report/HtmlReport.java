@@ -1,5 +1,6 @@
 package dev.pilotspc.flink.report;
 
+import dev.pilotspc.core.capability.Normality;
 import dev.pilotspc.core.config.FeatureConfig;
 import dev.pilotspc.flink.report.LineProtocolReader.Line;
 import java.math.BigDecimal;
@@ -312,6 +313,7 @@ public final class HtmlReport {
         if (f.capability != null) {
             capabilityTable(h, f.capability, unit, "n", "mean", "sigma_within", "sigma_overall", "cp", "cp_lcl", "cpm");
             capabilityTable(h, f.capability, unit, "cpk", "cpk_lcl", "pp", "ppk", "ppk_lcl", "ppm_expected", "ppm_observed");
+            normality(h, f.points);
         }
         h.append("<h3>Drift findings</h3>\n");
         if (f.drifts.isEmpty()) {
@@ -350,6 +352,33 @@ public final class HtmlReport {
                     .append("</td></tr>\n");
         }
         h.append("</table></section>\n");
+    }
+
+    /**
+     * Whether the individual values look normal, as the capability indices and expected ppm assume:
+     * the Anderson–Darling test, computed here from the charted values (the one number of the page
+     * the job did not write). Subgroup charts' results hold means only: not tested.
+     */
+    static void normality(StringBuilder h, List<Line> points) {
+        if (points.isEmpty() || !"imr".equals(points.get(points.size() - 1).tags().get("chart"))) {
+            h.append("<p class=\"small\">Normality not tested: the results hold subgroup means, not single measurements.</p>\n");
+            return;
+        }
+        Normality.AndersonDarling ad = Normality.andersonDarling(
+                points.stream().mapToDouble(p -> p.number("x")).filter(Double::isFinite).toArray());
+        if (ad == null) {
+            h.append("<p class=\"small\">Normality not tested: fewer than ").append(Normality.MIN_VALUES)
+                    .append(" values, or all equal.</p>\n");
+            return;
+        }
+        boolean normal = ad.pValue() >= 0.05;
+        h.append(normal ? "<p class=\"small\">" : "<p class=\"small warning\">").append("Normality of the ").append(ad.n())
+                .append(" individual values (Anderson–Darling, mean and sigma estimated): A² = ")
+                .append(String.format(Locale.ROOT, "%.3f", ad.a2())).append(", p ")
+                .append(ad.pValue() < 0.001 ? "&lt; 0.001" : String.format(Locale.ROOT, "= %.3f", ad.pValue()))
+                .append(normal ? ": no evidence against a normal distribution.</p>\n"
+                        : ": they do not look normally distributed. Cp, Cpk, Pp, Ppk and the expected ppm assume a normal"
+                        + " distribution (a drift, a shift or a mix of stations shows here too).</p>\n");
     }
 
     /** Capability indices and their bounds: shown rounded down, so none reads as reaching a threshold it misses. */
@@ -443,7 +472,7 @@ public final class HtmlReport {
             ".verdict { font-size: 12pt; padding: 6pt; border-radius: 4pt; }",
             ".ready { background: #d9f2d9; } .not_ready { background: #f8d7d7; } .insufficient_data { background: #dde8f7; }",
             "section.feature { page-break-inside: avoid; } svg { display: block; margin: 4pt 0; }",
-            ".small { font-size: 8pt; color: #666; }",
+            ".small { font-size: 8pt; color: #666; } .warning { color: #a33; }",
             ".name { font-weight: normal; } .noncritical { color: #666; font-style: italic; }",
             "tr.noncritical td:first-child { background: #eee; }");
 }

@@ -47,6 +47,36 @@ class HtmlReportTest {
     }
 
     @Test
+    void saysWhetherTheIndividualValuesLookNormal() {
+        // 0.1·i² for i = 1..30: Anderson–Darling A² = 0.951, p = 0.014 (scipy.stats.anderson, D'Agostino–Stephens)
+        List<LineProtocolReader.Line> skewed = new java.util.ArrayList<>();
+        List<LineProtocolReader.Line> even = new java.util.ArrayList<>();
+        for (int i = 1; i <= 30; i++) {
+            skewed.add(LineProtocolReader.parse("spc_point,batch=B,chart=imr,feature=f x=" + 0.1 * i * i + " " + i));
+            // normal quantiles at (i - 0.5)/30: as normal as 30 values can be
+            double z = new org.apache.commons.math3.distribution.NormalDistribution().inverseCumulativeProbability((i - 0.5) / 30);
+            even.add(LineProtocolReader.parse("spc_point,batch=B,chart=imr,feature=f x=" + (10 + z) + " " + i));
+        }
+        StringBuilder h = new StringBuilder();
+        HtmlReport.normality(h, skewed);
+        assertEquals("<p class=\"small warning\">Normality of the 30 individual values (Anderson–Darling, mean and sigma"
+                + " estimated): A² = 0.951, p = 0.014: they do not look normally distributed. Cp, Cpk, Pp, Ppk and the"
+                + " expected ppm assume a normal distribution (a drift, a shift or a mix of stations shows here too).</p>\n",
+                h.toString());
+        h.setLength(0);
+        HtmlReport.normality(h, even);
+        assertTrue(h.toString().startsWith("<p class=\"small\">Normality of the 30 individual values")
+                && h.toString().endsWith(": no evidence against a normal distribution.</p>\n"), h.toString());
+        h.setLength(0);
+        HtmlReport.normality(h, List.of(LineProtocolReader.parse("spc_point,batch=B,chart=xbar_r,feature=f x=1 1")));
+        assertEquals("<p class=\"small\">Normality not tested: the results hold subgroup means, not single measurements.</p>\n",
+                h.toString());
+        h.setLength(0);
+        HtmlReport.normality(h, skewed.subList(0, 7));
+        assertTrue(h.toString().contains("not tested: fewer than 8 values"), h.toString());
+    }
+
+    @Test
     void marksAPointOnTheChartWhoseRuleFired() {
         // point 2 broke only the dispersion chart's limits (D1): red there, not on the X chart; point 3 an X rule
         List<LineProtocolReader.Line> points = List.of(
