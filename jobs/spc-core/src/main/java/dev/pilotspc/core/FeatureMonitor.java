@@ -365,7 +365,9 @@ public class FeatureMonitor {
     }
 
     private void noteDrift(String text) {
-        if (limitsReady) {
+        // limits known from history are in force from the first measurement, also before a
+        // subgroup chart's first point
+        if (limitsReady || config.hasKnownLimits()) {
             lastDriftPoint = points;
             lastDriftText = text;
         }

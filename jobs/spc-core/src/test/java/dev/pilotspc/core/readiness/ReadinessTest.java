@@ -123,6 +123,25 @@ class ReadinessTest {
     }
 
     @Test
+    void aDriftAlarmBeforeTheFirstSubgroupClosesCountsWithKnownLimits() {
+        // limits from history: the monitor phase starts with the first measurement, so a trend
+        // among the first subgroup's measurements is a monitor-phase alarm like any later one
+        FeatureConfig c = feature(0, 20);
+        c.chart = dev.pilotspc.core.config.ChartType.XBAR_R;
+        c.subgroupSize = 8;
+        c.knownMean = 10;
+        c.knownSigma = 1;
+        c.drift = true;
+        c.driftWindow = 5;
+        c.driftAlpha = 0.001;
+        double[] values = {10.0, 10.1, 10.2, 10.3, 10.4, 10.5, 9.7, 10.3, 10.0, 10.2, 9.8, 10.1, 9.9, 10.0, 10.2, 9.9};
+        ReadinessResult last = lastVerdict(c, new ReadinessPolicy(2, 1.33, false, 0), values.length, (i, random) -> values[i]);
+        assertFalse(last.stable(), last.reasons());
+        assertEquals(ReadinessResult.NOT_READY, last.verdict());
+        assertTrue(last.reasons().contains("trend up"), last.reasons());
+    }
+
+    @Test
     void aDriftAlarmInTheMonitorPhaseMakesItUnstable() {
         FeatureConfig c = feature(5, 15);
         c.drift = true;
