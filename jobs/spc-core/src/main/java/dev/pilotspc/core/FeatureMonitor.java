@@ -27,6 +27,7 @@ import dev.pilotspc.core.result.SpcResult;
 import dev.pilotspc.core.result.StatusResult;
 import dev.pilotspc.core.result.Tags;
 import dev.pilotspc.core.result.ViolationResult;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -435,9 +436,12 @@ public class FeatureMonitor {
         if (parts < policy.minParts) {
             separate(text).append(parts).append(" of ").append(policy.minParts).append(" parts measured");
         }
-        if (!limitsReady) {
+        if (!limitsReady && baseCount < config.baseline) {
             separate(text).append("control limits not established yet (baseline ").append(baseCount).append(" of ")
                     .append(config.baseline).append(')');
+        } else if (!limitsReady) {
+            separate(text).append("control limits not established yet (baseline of ").append(baseCount)
+                    .append(" points, waiting for a subgroup of two or more measurements to estimate sigma)");
         }
         if (limitsReady && sigma == 0) {
             separate(text).append("sigma is 0: the baseline's points showed no variation (a gauge too coarse for the process?)");
@@ -554,6 +558,9 @@ public class FeatureMonitor {
         if (baseHits == null || baseHits.length != baseX.length) {
             baseHits = new int[baseX.length]; // state from before the field existed
         }
+        if (baseCount == baseX.length) {
+            growBaseline();
+        }
         int i = baseCount++;
         baseHits[i] = hitsOnArrival;
         baseX[i] = x;
@@ -569,8 +576,12 @@ public class FeatureMonitor {
         boolean[] excluded = new boolean[baseCount];
         double[] trial = baselineLimits(excluded);
         if (trial == null) {
-            // no dispersion could be estimated yet (e.g. only single-value subgroups): keep collecting
-            dropOldestBaselinePoint();
+            // No dispersion could be estimated yet (only single-value subgroups): phase I goes on
+            // with every point so far, all of them reviewed when the limits come; beyond the
+            // largest baseline allowed it slides on instead, its oldest points left unreviewed.
+            if (baseCount >= FeatureConfig.MAX_BASELINE) {
+                dropOldestBaselinePoint();
+            }
             return 0;
         }
         int excludedCount = 0;
@@ -596,6 +607,18 @@ public class FeatureMonitor {
         }
         establish(trial[0], trial[1], baseCount - excludedCount, excludedCount, LIMITS_BASELINE, ts, tags, out);
         return reviewBaseline(out);
+    }
+
+    private void growBaseline() {
+        int capacity = Math.min(FeatureConfig.MAX_BASELINE, Math.max(baseX.length * 2, 4));
+        baseX = Arrays.copyOf(baseX, capacity);
+        baseDisp = Arrays.copyOf(baseDisp, capacity);
+        baseSize = Arrays.copyOf(baseSize, capacity);
+        baseHits = Arrays.copyOf(baseHits, capacity);
+        baseTs = Arrays.copyOf(baseTs, capacity);
+        baseParts = Arrays.copyOf(baseParts, capacity);
+        baseLines = Arrays.copyOf(baseLines, capacity);
+        baseStations = Arrays.copyOf(baseStations, capacity);
     }
 
     private void dropOldestBaselinePoint() {

@@ -245,6 +245,34 @@ class FeatureMonitorTest {
     }
 
     @Test
+    void leadingSingleMeasurementSubgroupsStayInPhaseOneAndAreReviewed() {
+        // subgroups by id, the first two of one measurement (no range): the baseline of 2 waits for
+        // a subgroup with a spread, keeps the singles (their means count in the grand mean) and the
+        // phase I review judges them, as CONTRACT §3 says of every baseline point
+        FeatureConfig config = subgroups("f", ChartType.XBAR_R, 2, 2);
+        config.baselineExcludeOoc = false;
+        FeatureMonitor monitor = new FeatureMonitor(config);
+        List<SpcResult> out = new ArrayList<>();
+        double[] values = {13.0, 10.0, 10.4, 10.6, 10.2, 10.5, 10.4};
+        String[] ids = {"g1", "g2", "g3", "g3", "g4", "g4", "g5"};
+        for (int i = 0; i < values.length; i++) {
+            monitor.update(new Measurement(MonitorFixtures.T0 + i * MonitorFixtures.SECOND, "f", "B1", values[i], "P" + i,
+                    ids[i], null, null, null, null), out);
+        }
+        List<LimitsResult> limits = ofType(out, LimitsResult.class);
+        assertEquals(1, limits.size());
+        assertEquals(3, limits.get(0).m(), "g1, g2 and g3");
+        assertEquals((13.0 + 10.0 + 10.4 + 10.6) / 4, limits.get(0).cl(), 1e-12);
+        // sigma = R/d2(2) of g3 alone: 0.2 / 1.128379…; g1 is 2.25 = 14 sigma above the centre line
+        List<ViolationResult> reviewed = ofType(out, ViolationResult.class).stream().filter(v -> v.n() == 1).toList();
+        assertEquals(List.of("WE1"), reviewed.stream().map(ViolationResult::rule).toList());
+        assertEquals(MonitorFixtures.T0, reviewed.get(0).tsNanos(), "reported at the point's own time");
+        List<ReadinessResult> verdicts = ofType(out, ReadinessResult.class);
+        assertTrue(verdicts.get(1).reasons().contains("control limits not established yet (baseline of 2 points, waiting"
+                + " for a subgroup of two or more measurements to estimate sigma)"), verdicts.get(1).reasons());
+    }
+
+    @Test
     void aTrendAlreadyPastTheSpecLimitSaysSo() {
         FeatureConfig config = imr("f");
         config.knownMean = 10;

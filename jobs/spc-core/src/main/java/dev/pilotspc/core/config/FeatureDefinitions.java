@@ -42,7 +42,7 @@ public final class FeatureDefinitions {
     public static final String BATCH_VERDICT_FEATURE = "*";
 
     /** Upper bound on baseline points or subgroups, so phase I memory per chart stays bounded. */
-    public static final int MAX_BASELINE = 1000;
+    public static final int MAX_BASELINE = FeatureConfig.MAX_BASELINE;
     public static final double DEFAULT_EWMA_SIGMAS = 3;
     public static final double DEFAULT_CUSUM_K = 0.5;
     public static final double DEFAULT_CUSUM_H = 5;
