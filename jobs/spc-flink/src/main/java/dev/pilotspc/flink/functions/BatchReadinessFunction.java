@@ -48,6 +48,8 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
     private transient MapState<String, FeatureVerdict> verdicts;
     private transient ValueState<BatchTally> tally;
     private transient ValueState<String> lastVerdict;
+    /** The time of the batch's latest line: its series never goes back in time. */
+    private transient ValueState<Long> lastLineTs;
     private transient MapState<Long, FeatureVerdict[]> pending;
     /** The stall timer (processing time) and the watermark when it was set; absent while none is set. */
     private transient ValueState<Long> stallTimerAt;
@@ -73,6 +75,7 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
                 new MapStateDescriptor<>("feature-verdicts", Types.STRING, Types.POJO(FeatureVerdict.class)));
         tally = getRuntimeContext().getState(new ValueStateDescriptor<>("batch-tally", Types.POJO(BatchTally.class)));
         lastVerdict = getRuntimeContext().getState(new ValueStateDescriptor<>("batch-verdict", Types.STRING));
+        lastLineTs = getRuntimeContext().getState(new ValueStateDescriptor<>("batch-verdict-time", Types.LONG));
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-verdicts", Types.LONG,
                 Types.OBJECT_ARRAY(Types.POJO(FeatureVerdict.class))));
         stallTimerAt = getRuntimeContext().getState(new ValueStateDescriptor<>("stall-timer", Types.LONG));
@@ -190,6 +193,7 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
         verdicts.clear();
         tally.clear();
         lastVerdict.clear();
+        lastLineTs.clear();
         lastActive.clear();
         stallTimerAt.clear();
         watermarkAtStallTimer.clear();
@@ -218,8 +222,14 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
         t.add(v);
         verdicts.put(v.feature, v);
         tally.update(t);
-        ReadinessResult result = verdict(v.tsNanos, v.batch, t, criteria);
-        out.collect(new ResultBatch(v.tsNanos, BATCH_FEATURE + '\u001f' + v.batch, LineProtocol.toBytes(result)));
+        // A verdict may come after later ones of other features (a subgroup closed by a later
+        // measurement keeps its last measurement's time): its line takes the batch's latest time,
+        // so the series never reads a verdict before the verdicts it counts.
+        Long previousTs = lastLineTs.value();
+        long ts = previousTs == null ? v.tsNanos : Math.max(previousTs, v.tsNanos);
+        lastLineTs.update(ts);
+        ReadinessResult result = verdict(ts, v.batch, t, criteria);
+        out.collect(new ResultBatch(ts, BATCH_FEATURE + '\u001f' + v.batch, LineProtocol.toBytes(result)));
         String previous = lastVerdict.value();
         if (!result.verdict().equals(previous)) {
             lastVerdict.update(result.verdict());

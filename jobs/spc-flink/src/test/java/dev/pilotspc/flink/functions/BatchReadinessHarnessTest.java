@@ -81,6 +81,30 @@ class BatchReadinessHarnessTest {
     }
 
     @Test
+    void aVerdictArrivingAfterLaterOnesTakesTheBatchsLatestTime() throws Exception {
+        // b's subgroup (last measurement at 2 ms) is closed by a measurement after a's verdicts at 3
+        // and 4 ms: its verdict reaches the batch after theirs; a line stamped 2 ms would show the
+        // batch's state at 4 ms before a was measured
+        open();
+        harness.processElement(verdict(3, "a", "insufficient_data"), 3);
+        harness.processElement(verdict(4, "a", "not_ready"), 4);
+        harness.processWatermark(4);
+        assertEquals(List.of(3000000L, 4000000L), times(lines()));
+        harness.processElement(verdict(2, "b", "ready"), 2);
+        harness.processWatermark(5);
+        List<String> late = lines();
+        assertEquals(List.of(4000000L), times(late), "at the batch's latest time, not 2 ms: " + late);
+        assertTrue(late.get(0).contains("reasons=\"not ready: a\""), late.get(0));
+        harness.processElement(verdict(6, "a", "ready"), 6);
+        harness.processWatermark(6);
+        assertEquals(List.of(6000000L), times(lines()), "later verdicts keep their own time");
+    }
+
+    private static List<Long> times(List<String> lines) {
+        return lines.stream().map(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).toList();
+    }
+
+    @Test
     void rebuildsItsTallyFromTheFeatureVerdictsWhenStateHasNone() throws Exception {
         // state written before the tally existed holds the feature verdicts only
         open();
