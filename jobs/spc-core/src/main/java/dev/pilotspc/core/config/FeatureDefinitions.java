@@ -382,6 +382,7 @@ public final class FeatureDefinitions {
     }
 
     private static final Pattern PLAIN_INTEGER = Pattern.compile("[-+]?(0|[1-9][0-9]*)");
+    private static final Pattern NOT_FINITE = Pattern.compile("[-+]?\\.(inf|Inf|INF|nan|NaN|NAN)");
 
     /**
      * What YAML 1.1 reads differently from what a person means, refused with where it is: an alias
@@ -396,6 +397,10 @@ public final class FeatureDefinitions {
                 if (p instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
                     throw new DefinitionException(source + ": " + at(p)
                             + "YAML aliases (*" + p.getText() + ") are not supported; write the values out");
+                }
+                if (token == JsonToken.VALUE_NUMBER_FLOAT && NOT_FINITE.matcher(p.getText()).matches()) {
+                    // Jackson cannot read YAML's .inf and .nan; no option takes them
+                    throw new DefinitionException(source + ": " + at(p) + p.getText() + ": must be a finite number");
                 }
                 if (token == JsonToken.VALUE_NUMBER_INT && !PLAIN_INTEGER.matcher(p.getText()).matches()
                         || token == JsonToken.VALUE_NUMBER_FLOAT && p.getText().indexOf('_') >= 0) {

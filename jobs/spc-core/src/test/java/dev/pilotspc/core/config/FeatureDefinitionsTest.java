@@ -404,6 +404,9 @@ class FeatureDefinitionsTest {
         FeatureConfig c = one("{feature: a, lsl: -012.5, usl: +20}");
         assertEquals(-12.5, c.lsl);
         assertEquals(20, c.usl);
+        assertEquals("test: line 1, column 19: .inf: must be a finite number", error("{feature: a, lsl: .inf}"));
+        assertEquals("test: line 1, column 19: -.Inf: must be a finite number", error("{feature: a, lsl: -.Inf, usl: 1}"));
+        assertEquals("test: line 1, column 19: .nan: must be a finite number", error("{feature: a, usl: .nan}"));
         // JSON has no such forms (a leading zero is a syntax error there)
         assertTrue(error("{\"feature\": \"a\", \"lsl\": 010}").contains("line 1, column"));
     }
