@@ -179,7 +179,7 @@ public class FeatureMonitor {
         if (config.chart == ChartType.IMR) {
             double movingRange = Double.isNaN(previousX) ? Double.NaN : Math.abs(x - previousX);
             previousX = x;
-            chartPoint(m.tsNanos(), tags, m.part(), m.gauge(), m.operator(), x, movingRange, 1, Double.NaN, out);
+            chartPoint(m.tsNanos(), tags, m.part(), m.gauge(), m.operator(), x, movingRange, 1, null, out);
             return;
         }
         subValues[subCount++] = x;
@@ -314,14 +314,14 @@ public class FeatureMonitor {
         int size = subCount;
         double mean = Dispersion.mean(subValues, size);
         double disp = size >= 2 ? Dispersion.ofSubgroup(config.chart, subValues, size) : Double.NaN;
-        double variance = QStatistic.variance(subValues, size);
         subCount = 0;
         Tags tags = new Tags(current.feature(), current.batch(), subLine, subStation);
-        chartPoint(subTs, tags, subPart, subGauge, subOperator, mean, disp, size, variance, out);
+        chartPoint(subTs, tags, subPart, subGauge, subOperator, mean, disp, size, subValues, out);
     }
 
+    /** Charts a point: an individual ({@code subgroup} null) or a subgroup's mean of {@code subgroup[0..size)}. */
     private void chartPoint(long ts, Tags tags, String part, String gauge, String operator, double x, double disp,
-            int size, double variance, List<SpcResult> out) {
+            int size, double[] subgroup, List<SpcResult> out) {
         points++;
         if (!Double.isNaN(disp)) {
             sigmaSum += disp / Dispersion.centreFactor(config.chart, size);
@@ -335,7 +335,7 @@ public class FeatureMonitor {
         double qValue = Double.NaN;
         String phase;
         if (config.qChart == QChartMode.ALWAYS || (config.qChart == QChartMode.BASELINE && !limitsReady)) {
-            qValue = config.chart == ChartType.IMR ? q.updateIndividual(x) : q.updateSubgroup(x, variance, size);
+            qValue = config.chart == ChartType.IMR ? q.updateIndividual(x) : q.updateSubgroup(subgroup, size);
         }
         int qHits = Compare.above(Math.abs(qValue), 3) ? Rule.Q1.bit() : 0;
         if (limitsReady) {

@@ -63,6 +63,26 @@ public class QStatistic {
         if (count == 0) {
             origin = subgroupMean;
         }
+        return addSubgroup(subgroupMean - origin, variance, size);
+    }
+
+    /**
+     * Adds the subgroup {@code values[0..size)}; as {@link #updateSubgroup(double, double, int)}, but
+     * its mean is taken relative to the origin from the values themselves, so a subgroup mean far
+     * from zero (1e6 ± 1e-4) does not lose its last digits to rounding before the difference.
+     */
+    public double updateSubgroup(double[] values, int size) {
+        if (count == 0) {
+            origin = values[0];
+        }
+        double[] relative = new double[size];
+        for (int j = 0; j < size; j++) {
+            relative[j] = values[j] - origin;
+        }
+        return addSubgroup(Dispersion.mean(relative, size), variance(values, size), size);
+    }
+
+    private double addSubgroup(double relativeMean, double variance, int size) {
         count++;
         long before = total;
         total += size;
@@ -71,10 +91,10 @@ public class QStatistic {
         long df = total - count;
         if (count >= 2 && df > 0 && pooledSs > 0) {
             double sp = Math.sqrt(pooledSs / df);
-            double t = Math.sqrt((double) size * before / total) * ((subgroupMean - origin) - mean) / sp;
+            double t = Math.sqrt((double) size * before / total) * (relativeMean - mean) / sp;
             q = toNormal(t, df);
         }
-        mean += ((subgroupMean - origin) - mean) * size / total;
+        mean += (relativeMean - mean) * size / total;
         return q;
     }
 

@@ -54,6 +54,26 @@ class QStatisticTest {
     }
 
     @Test
+    void subgroupsFarFromZeroKeepTheirMeansDigits() {
+        // means of 1e6 ± 1e-3 rounded to a double lose ~1e-10, 1e-7 of a spread of 7e-4: the
+        // subgroup's values give Q as if the data were near zero
+        java.util.Random random = new java.util.Random(5);
+        QStatistic far = new QStatistic();
+        QStatistic near = new QStatistic();
+        for (int i = 0; i < 100; i++) {
+            double[] values = new double[5];
+            double[] shifted = new double[5];
+            for (int j = 0; j < 5; j++) {
+                values[j] = 1e6 + 7e-4 * random.nextGaussian();
+                shifted[j] = values[j] - 1e6;
+            }
+            double a = far.updateSubgroup(values, 5);
+            double b = near.updateSubgroup(shifted, 5);
+            assertEquals(b, a, 1e-11 * (1 + (Double.isNaN(b) ? 0 : Math.abs(b))), "subgroup " + i);
+        }
+    }
+
+    @Test
     void qStaysExactFarInTheTails() {
         // exact values from 50-digit arithmetic (mpmath): Q_11 for ten in-control values then an outlier
         double[] history = {10.01, 9.98, 10.02, 9.99, 10.00, 10.03, 9.97, 10.01, 9.99, 10.00};
