@@ -307,7 +307,7 @@ public final class FeatureDefinitions {
                 .append(" usl=").append(Double.isNaN(c.usl) ? "-" : fmt(c.usl))
                 .append(c.unit != null ? " " + c.unit : "")
                 .append(c.hasKnownLimits() ? "" : " baseline=" + c.baseline)
-                .append(" rules=").append(Rule.ids(c.rules));
+                .append(" rules=").append(c.rules == 0 ? "none" : Rule.ids(c.rules));
         sb.append(c.hasKnownLimits() ? " limits(mean=" + fmt(c.knownMean) + ", sigma=" + fmt(c.knownSigma) + ")" : "");
         sb.append(c.ewmaEnabled() ? " ewma(lambda=" + fmt(c.ewmaLambda) + ", sigmas=" + fmt(c.ewmaSigmas) + ")" : "");
         sb.append(c.cusumEnabled() ? " cusum(k=" + fmt(c.cusumK) + ", h=" + fmt(c.cusumH) + ", head_start="
@@ -338,7 +338,9 @@ public final class FeatureDefinitions {
         try {
             List<FeatureConfig> configs = load(Path.of(args[0]));
             configs.forEach(c -> out.println(describe(c)));
-            out.println(configs.size() + " feature definition" + (configs.size() == 1 ? "" : "s") + " OK");
+            out.println(configs.size() + " feature definition" + (configs.size() == 1 ? "" : "s") + " OK"
+                    + (configs.isEmpty() ? " (a job with none sets every measurement aside as unknown_feature until"
+                            + " definitions arrive on the topic)" : ""));
             return 0;
         } catch (IllegalArgumentException e) {
             // a DefinitionException, or an InvalidPathException for a name the file system cannot hold

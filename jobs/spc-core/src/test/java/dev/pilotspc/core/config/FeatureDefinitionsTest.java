@@ -499,6 +499,16 @@ class FeatureDefinitionsTest {
     }
 
     @Test
+    void checkCommandSaysWhatNoRulesAndNoDefinitionsMean(@TempDir Path dir) throws Exception {
+        Run none = check(Files.writeString(dir.resolve("none.yaml"), "features: []\n").toString());
+        assertEquals(0, none.code());
+        assertEquals("0 feature definitions OK (a job with none sets every measurement aside as unknown_feature until"
+                + " definitions arrive on the topic)", none.out().strip());
+        Run noRules = check(Files.writeString(dir.resolve("r.yaml"), "- {feature: a, rules: []}\n").toString());
+        assertTrue(noRules.out().contains(" rules=none "), noRules.out());
+    }
+
+    @Test
     void checkCommandReportsBadFileOnOneLineWithExitCodeTwo(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("bad.yaml"), "- feature: a\n  lsl: 3\n  usl: 1\n");
         Run run = check(file.toString());
