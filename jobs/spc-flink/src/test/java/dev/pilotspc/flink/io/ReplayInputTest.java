@@ -42,6 +42,20 @@ class ReplayInputTest {
                 records.stream().map(r -> r.lastOfChart).toList());
     }
 
+    @Test
+    void sortsByTimeKeepingFileOrderAmongEqualTimes() {
+        // against the JDK's stable sort, on many ties, every length around the merge widths
+        java.util.Random random = new java.util.Random(3);
+        for (int n = 0; n <= 70; n++) {
+            long[] times = random.longs(n, 0, 8).toArray();
+            int[] indices = java.util.stream.IntStream.range(0, n).toArray();
+            ReplayInput.sortByTime(indices, n, times);
+            List<Integer> expected = new java.util.ArrayList<>(java.util.stream.IntStream.range(0, n).boxed().toList());
+            expected.sort(java.util.Comparator.comparingLong(i -> times[i]));
+            assertEquals(expected, java.util.Arrays.stream(indices).boxed().toList(), "n = " + n);
+        }
+    }
+
     private static long spools() throws Exception {
         try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return files.filter(p -> p.getFileName().toString().startsWith("spc-replay-")).count();
