@@ -34,7 +34,8 @@ import java.util.Locale;
 /**
  * The SPC state of one (feature, batch): Shewhart chart pair with its limits lifecycle, run rules,
  * EWMA, CUSUM, Q chart, capability and drift, fed one measurement at a time. Plain public fields so
- * Flink keeps it as POJO keyed state; bounded memory (baseline and windows have fixed sizes).
+ * Flink keeps it as POJO keyed state; bounded memory (windows have fixed sizes, the baseline at most
+ * {@link FeatureConfig#MAX_BASELINE} points).
  */
 public class FeatureMonitor {
 
@@ -225,15 +226,7 @@ public class FeatureMonitor {
     private void resetChart() {
         limitsReady = false;
         baseCount = 0;
-        int baseline = config.baseline;
-        baseX = new double[baseline];
-        baseDisp = new double[baseline];
-        baseSize = new int[baseline];
-        baseHits = new int[baseline];
-        baseTs = new long[baseline];
-        baseParts = new String[baseline];
-        baseLines = new String[baseline];
-        baseStations = new String[baseline];
+        allocateBaseline(config.baseline);
         subValues = new double[Math.max(1, config.subgroupSize)];
         subCount = 0;
         subId = null;
@@ -573,8 +566,10 @@ public class FeatureMonitor {
         if (baseCount < config.baseline) {
             return 0;
         }
-        boolean[] excluded = new boolean[baseCount];
-        double[] trial = baselineLimits(excluded);
+        // still waiting for a dispersion: the last try found none, and a single measurement brings none
+        boolean waiting = baseCount > config.baseline && config.chart != ChartType.IMR && Double.isNaN(disp);
+        boolean[] excluded = waiting ? null : new boolean[baseCount];
+        double[] trial = waiting ? null : baselineLimits(excluded);
         if (trial == null) {
             // No dispersion could be estimated yet (only single-value subgroups): phase I goes on
             // with every point so far, all of them reviewed when the limits come; beyond the
@@ -607,6 +602,17 @@ public class FeatureMonitor {
         }
         establish(trial[0], trial[1], baseCount - excludedCount, excludedCount, LIMITS_BASELINE, ts, tags, out);
         return reviewBaseline(out);
+    }
+
+    private void allocateBaseline(int capacity) {
+        baseX = new double[capacity];
+        baseDisp = new double[capacity];
+        baseSize = new int[capacity];
+        baseHits = new int[capacity];
+        baseTs = new long[capacity];
+        baseParts = new String[capacity];
+        baseLines = new String[capacity];
+        baseStations = new String[capacity];
     }
 
     private void growBaseline() {
@@ -720,6 +726,9 @@ public class FeatureMonitor {
             }
         }
         baseCount = 0;
+        if (baseX.length > config.baseline) {
+            allocateBaseline(config.baseline); // grown while waiting for a dispersion: not kept at that size
+        }
         return lastHits;
     }
 

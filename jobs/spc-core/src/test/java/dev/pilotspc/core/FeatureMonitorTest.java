@@ -270,6 +270,27 @@ class FeatureMonitorTest {
         List<ReadinessResult> verdicts = ofType(out, ReadinessResult.class);
         assertTrue(verdicts.get(1).reasons().contains("control limits not established yet (baseline of 2 points, waiting"
                 + " for a subgroup of two or more measurements to estimate sigma)"), verdicts.get(1).reasons());
+        assertEquals(2, monitor.baseX.length, "the baseline grown while waiting is not kept at that size");
+    }
+
+    @Test
+    void aLongWaitForADispersionSlidesOnAtTheLargestBaseline() {
+        // 1200 single-measurement subgroups: phase I holds the latest 1000, then a pair ends it
+        FeatureMonitor monitor = new FeatureMonitor(subgroups("f", ChartType.XBAR_R, 2, 2));
+        List<SpcResult> out = new ArrayList<>();
+        java.util.Random random = new java.util.Random(1);
+        for (int i = 0; i < 1200; i++) {
+            monitor.update(new Measurement(MonitorFixtures.T0 + i * MonitorFixtures.SECOND, "f", "B1",
+                    10 + random.nextGaussian(), "P" + i, "g" + i, null, null, null, null), out);
+        }
+        assertEquals(FeatureConfig.MAX_BASELINE - 1, monitor.baseCount);
+        assertTrue(ofType(out, LimitsResult.class).isEmpty());
+        for (int i = 0; i < 3; i++) {
+            monitor.update(new Measurement(MonitorFixtures.T0 + (1200 + i) * MonitorFixtures.SECOND, "f", "B1",
+                    10 + 0.1 * i, "P" + (1200 + i), i < 2 ? "pair" : "next", null, null, null, null), out);
+        }
+        LimitsResult limits = ofType(out, LimitsResult.class).get(0);
+        assertEquals(FeatureConfig.MAX_BASELINE, limits.m() + limits.excluded());
     }
 
     @Test
