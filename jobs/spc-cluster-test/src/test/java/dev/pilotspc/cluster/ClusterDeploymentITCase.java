@@ -104,9 +104,7 @@ class ClusterDeploymentITCase {
             long wantPoints = want.keySet().stream().filter(k -> k.startsWith("spc_point,")).count();
             awaitPoints(influx, wantPoints, cluster);
             assertEquals(want, fromInflux(influx), "InfluxDB content differs from the replay of the same measurements");
-            assertEquals(lastBatchVerdict(expected), influx.rows("spc",
-                    "SELECT last(verdict) FROM spc_readiness WHERE feature = '*'").get(0).get("last").asText(),
-                    "the batch's verdict at the end");
+            awaitBatchVerdict(influx, lastBatchVerdict(expected));
             assertEquals(List.of(), cluster.failures(first));
             assertEquals(List.of(), cluster.failures(second));
 
@@ -236,6 +234,21 @@ class ClusterDeploymentITCase {
             }
         });
         return points;
+    }
+
+    /** Waits until the batch's latest verdict in InfluxDB is {@code want}: it follows the points by a stall or more. */
+    private static void awaitBatchVerdict(InfluxServer influx, String want) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String seen = null;
+        while (System.nanoTime() < deadline) {
+            List<Map<String, JsonNode>> rows = influx.rows("spc", "SELECT last(verdict) FROM spc_readiness WHERE feature = '*'");
+            seen = rows.isEmpty() ? null : rows.get(0).get("last").asText();
+            if (want.equals(seen)) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("the batch's verdict at the end: expected " + want + ", InfluxDB has " + seen);
     }
 
     private static String lastBatchVerdict(Path file) throws IOException {

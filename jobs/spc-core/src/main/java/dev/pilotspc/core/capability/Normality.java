@@ -75,7 +75,7 @@ public final class Normality {
         } else {
             p = 1 - Math.exp(-13.436 + 101.14 * a - 223.73 * a * a);
         }
-        // the first formula turns up again beyond a ≈ 153, where p is 0 to double precision anyway
+        // the first formula has its minimum (p ≈ 1e-190) near a ≈ 153.5 and rises beyond it: 0 there
         return a > 150 ? 0 : Math.min(1, Math.max(0, p));
     }
 

@@ -9,8 +9,8 @@ public class FeatureConfig {
     public static final int DEFAULT_BASELINE = 25;
 
     /** Most points (or subgroups) a baseline may take; phase I waiting for a dispersion grows up to it. */
-
     public static final int MAX_BASELINE = 1000;
+
     public static final int DEFAULT_SUBGROUP_SIZE = 5;
     public static final int DEFAULT_DRIFT_WINDOW = 20;
     public static final double DEFAULT_DRIFT_ALPHA = 0.001;

@@ -42,7 +42,6 @@ public final class FeatureDefinitions {
     public static final String BATCH_VERDICT_FEATURE = "*";
 
     /** Upper bound on baseline points or subgroups, so phase I memory per chart stays bounded. */
-    public static final int MAX_BASELINE = FeatureConfig.MAX_BASELINE;
     public static final double DEFAULT_EWMA_SIGMAS = 3;
     public static final double DEFAULT_CUSUM_K = 0.5;
     public static final double DEFAULT_CUSUM_H = 5;
@@ -217,7 +216,7 @@ public final class FeatureDefinitions {
                     ControlConstants.MIN_N, ControlConstants.MAX_N);
         }
         // Individuals need two moving ranges to estimate sigma; each subgroup carries its own spread.
-        c.baseline = d.integer("baseline", FeatureConfig.DEFAULT_BASELINE, individuals ? 3 : 2, MAX_BASELINE);
+        c.baseline = d.integer("baseline", FeatureConfig.DEFAULT_BASELINE, individuals ? 3 : 2, FeatureConfig.MAX_BASELINE);
         Block limits = d.map("limits", List.of("mean", "sigma"));
         if (limits != null) {
             c.knownMean = limits.number("mean", REQUIRED, v -> true, "");

@@ -38,7 +38,8 @@ public class ReadinessPolicy implements java.io.Serializable {
     public String describe() {
         return "limits in force, at least " + minParts + " parts; no out-of-control point or drift alarm in the "
                 + (window == 0 ? "monitor phase" : "last " + window + " points of the monitor phase") + "; Ppk"
-                + (pointEstimate ? "" : " 95 % lower bound") + " (else Cpk" + (pointEstimate ? "" : "'s") + ") at least "
+                + (pointEstimate ? "" : " 95 % lower bound") + " (else Cpk"
+                + (pointEstimate ? "" : "'s; the estimate without a bound") + ") at least "
                 + BigDecimal.valueOf(minIndex).stripTrailingZeros().toPlainString() + "; batch: every critical feature ready";
     }
 }

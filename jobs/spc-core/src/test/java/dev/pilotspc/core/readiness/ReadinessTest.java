@@ -157,13 +157,13 @@ class ReadinessTest {
     void statesItsCriteriaInWords() {
         // CONTRACT §4 defaults: 30 parts, Ppk's lower 95 % bound >= 1.33, the whole monitor phase
         assertEquals("limits in force, at least 30 parts; no out-of-control point or drift alarm in the monitor phase;"
-                + " Ppk 95 % lower bound (else Cpk's) at least 1.33; batch: every critical feature ready",
+                + " Ppk 95 % lower bound (else Cpk's; the estimate without a bound) at least 1.33; batch: every critical feature ready",
                 new ReadinessPolicy().describe());
         assertEquals("limits in force, at least 50 parts; no out-of-control point or drift alarm in the last 20 points"
                 + " of the monitor phase; Ppk (else Cpk) at least 1.67; batch: every critical feature ready",
                 new ReadinessPolicy(50, 1.67, true, 20).describe());
         assertEquals("limits in force, at least 30 parts; no out-of-control point or drift alarm in the monitor phase;"
-                + " Ppk 95 % lower bound (else Cpk's) at least 1; batch: every critical feature ready",
+                + " Ppk 95 % lower bound (else Cpk's; the estimate without a bound) at least 1; batch: every critical feature ready",
                 new ReadinessPolicy(30, 1.0, false, 0).describe());
     }
 }

@@ -360,12 +360,14 @@ public final class HtmlReport {
      * the job did not write). Subgroup charts' results hold means only: not tested.
      */
     static void normality(StringBuilder h, List<Line> points) {
-        if (points.isEmpty() || !"imr".equals(points.get(points.size() - 1).tags().get("chart"))) {
+        // the individuals' points only (a chart changed from subgroups to individuals has both)
+        double[] individuals = points.stream().filter(p -> "imr".equals(p.tags().get("chart")))
+                .mapToDouble(p -> p.number("x")).filter(Double::isFinite).toArray();
+        if (individuals.length == 0 && !points.isEmpty()) {
             h.append("<p class=\"small\">Normality not tested: the results hold subgroup means, not single measurements.</p>\n");
             return;
         }
-        Normality.AndersonDarling ad = Normality.andersonDarling(
-                points.stream().mapToDouble(p -> p.number("x")).filter(Double::isFinite).toArray());
+        Normality.AndersonDarling ad = Normality.andersonDarling(individuals);
         if (ad == null) {
             h.append("<p class=\"small\">Normality not tested: fewer than ").append(Normality.MIN_VALUES)
                     .append(" values, or all equal.</p>\n");
@@ -375,7 +377,8 @@ public final class HtmlReport {
         h.append(normal ? "<p class=\"small\">" : "<p class=\"small warning\">").append("Normality of the ").append(ad.n())
                 .append(" individual values (Anderson–Darling, mean and sigma estimated): A² = ")
                 .append(String.format(Locale.ROOT, "%.3f", ad.a2())).append(", p ")
-                .append(ad.pValue() < 0.001 ? "&lt; 0.001" : String.format(Locale.ROOT, "= %.3f", ad.pValue()))
+                // rounded down, so a p just below 0.05 never reads 0.050 next to "not normal"
+                .append(ad.pValue() < 0.001 ? "&lt; 0.001" : "= " + BigDecimal.valueOf(ad.pValue()).setScale(3, RoundingMode.FLOOR))
                 .append(normal ? ": no evidence against a normal distribution.</p>\n"
                         : ": they do not look normally distributed. Cp, Cpk, Pp, Ppk and the expected ppm assume a normal"
                         + " distribution (a drift, a shift or a mix of stations shows here too).</p>\n");

@@ -74,6 +74,13 @@ class HtmlReportTest {
         h.setLength(0);
         HtmlReport.normality(h, skewed.subList(0, 7));
         assertTrue(h.toString().contains("not tested: fewer than 8 values"), h.toString());
+        // a chart changed from subgroups to individuals: the individuals only
+        h.setLength(0);
+        List<LineProtocolReader.Line> mixed = new java.util.ArrayList<>(skewed);
+        mixed.add(0, LineProtocolReader.parse("spc_point,batch=B,chart=xbar_r,feature=f x=1000 0"));
+        HtmlReport.normality(h, mixed);
+        assertTrue(h.toString().contains("Normality of the 30 individual values") && h.toString().contains("A² = 0.951"),
+                h.toString());
     }
 
     @Test

@@ -76,7 +76,7 @@ class ReportCommandITCase {
         assertEquals(countOf("<section"), countOf("</section>"));
         assertTrue(html.contains("Batch verdict: <b>not_ready</b>"));
         assertTrue(html.contains("Ready means: limits in force, at least 30 parts; no out-of-control point or drift alarm in"
-                + " the monitor phase; Ppk 95 % lower bound (else Cpk's) at least 1.33; batch: every critical"
+                + " the monitor phase; Ppk 95 % lower bound (else Cpk's; the estimate without a bound) at least 1.33; batch: every critical"
                 + " feature ready."), "the readiness criteria the job ran with (its defaults)");
         assertTrue(html.contains("class=\"ooc\""), "out-of-control points are marked");
     }
