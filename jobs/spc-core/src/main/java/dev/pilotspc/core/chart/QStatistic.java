@@ -56,20 +56,9 @@ public class QStatistic {
     }
 
     /**
-     * Adds a subgroup of {@code size} measurements with mean {@code subgroupMean} and sample
-     * variance {@code variance}; returns Q, or NaN for the first subgroup or no pooled variance.
-     */
-    public double updateSubgroup(double subgroupMean, double variance, int size) {
-        if (count == 0) {
-            origin = subgroupMean;
-        }
-        return addSubgroup(subgroupMean - origin, variance, size);
-    }
-
-    /**
-     * Adds the subgroup {@code values[0..size)}; as {@link #updateSubgroup(double, double, int)}, but
-     * its mean is taken relative to the origin from the values themselves, so a subgroup mean far
-     * from zero (1e6 ± 1e-4) does not lose its last digits to rounding before the difference.
+     * Adds the subgroup {@code values[0..size)}; returns Q, or NaN for the first subgroup or no pooled
+     * variance. Its mean is taken relative to the origin from the values themselves, so a subgroup
+     * mean far from zero (1e6 ± 1e-4) does not lose its last digits to rounding before the difference.
      */
     public double updateSubgroup(double[] values, int size) {
         if (count == 0) {
@@ -79,14 +68,11 @@ public class QStatistic {
         for (int j = 0; j < size; j++) {
             relative[j] = values[j] - origin;
         }
-        return addSubgroup(Dispersion.mean(relative, size), variance(values, size), size);
-    }
-
-    private double addSubgroup(double relativeMean, double variance, int size) {
+        double relativeMean = Dispersion.mean(relative, size);
         count++;
         long before = total;
         total += size;
-        pooledSs += (size - 1) * variance;
+        pooledSs += (size - 1) * variance(values, size);
         double q = Double.NaN;
         long df = total - count;
         if (count >= 2 && df > 0 && pooledSs > 0) {
