@@ -58,7 +58,7 @@ public final class RunCommand {
                 .influx("unlimited");
     }
 
-    /** Room for a dead letter's key, headers (reason, detail) and record overhead besides the record. */
+    /** Room for a dead letter's key (cut at 4 KiB), headers (detail cut at 1 KiB) and record overhead besides the record. */
     private static final int DEAD_LETTER_HEADROOM = 16 * 1024;
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunCommand.class);
@@ -125,8 +125,9 @@ public final class RunCommand {
         boolean bounded = o.flagSet("bounded");
         KafkaIo.Connection kafka = new KafkaIo.Connection(o.get("bootstrap-servers"), o.prefixed("kafka"));
         int maxRecordBytes = o.getInt("max-record-bytes", 32);
-        // an oversized record goes to the dead-letter topic whole, with headers: the producer must take it,
-        // or the dead-letter sink would fail the job on every restart
+        // a dead letter carries at most --max-record-bytes of its record (an oversized one is cut there), a
+        // key of at most 4 KiB and short headers: the producer must take it, or the dead-letter sink would
+        // fail the job on every restart
         String maxRequest = kafka.properties().getOrDefault("max.request.size", "1048576");
         long maxRequestBytes;
         try {
@@ -159,7 +160,7 @@ public final class RunCommand {
                     .name("results-file").uid("results-file");
         }
         outputs.sinkAlerts(() -> KafkaIo.alerts(kafka, o.get("topic-alerts")), "alerts", "alerts-sink");
-        outputs.deadLetters().sinkTo(KafkaIo.deadLetters(kafka, o.get("topic-dlq")))
+        outputs.deadLetters().sinkTo(KafkaIo.deadLetters(kafka, o.get("topic-dlq"), maxRecordBytes))
                 .name("dead-letters").uid("dead-letters-sink");
         return outputs;
     }

@@ -5,6 +5,7 @@ import dev.pilotspc.flink.records.DeadLetter;
 import dev.pilotspc.flink.records.DefinitionUpdate;
 import dev.pilotspc.flink.records.MeasurementRecord;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -24,13 +25,17 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Kafka sources and sinks of the job: measurements and feature definitions in, alerts and dead
- * letters out. Dead letters keep the original key and value bytes; the reason travels in the
- * headers {@code spc.reason} and {@code spc.detail}.
+ * letters out. Dead letters keep the original key and value bytes (cut to a size the producer
+ * takes); the reason travels in the headers {@code spc.reason} and {@code spc.detail}.
  */
 public final class KafkaIo {
 
     public static final String REASON_HEADER = "spc.reason";
     public static final String DETAIL_HEADER = "spc.detail";
+    public static final String ORIGINAL_BYTES_HEADER = "spc.original_bytes";
+    public static final String ORIGINAL_KEY_BYTES_HEADER = "spc.original_key_bytes";
+    static final int MAX_DEAD_LETTER_KEY_BYTES = 4096;
+    static final int MAX_DEAD_LETTER_DETAIL_BYTES = 1024;
 
     private KafkaIo() {
     }
@@ -101,22 +106,66 @@ public final class KafkaIo {
                 .build();
     }
 
-    public static KafkaSink<DeadLetter> deadLetters(Connection kafka, String topic) {
+    /**
+     * Dead letters to {@code topic}, each as {@link #deadLetterRecord}: at most {@code maxValueBytes}
+     * of value plus a few KiB of key and headers, so the producer always takes them (a dead letter it
+     * refused would fail the job again after every restart).
+     */
+    public static KafkaSink<DeadLetter> deadLetters(Connection kafka, String topic, int maxValueBytes) {
         return KafkaSink.<DeadLetter>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setKafkaProducerConfig(kafka.producerProperties())
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .setRecordSerializer((KafkaRecordSerializationSchema<DeadLetter>) (d, context, timestamp) -> {
-                    RecordHeaders headers = new RecordHeaders();
-                    headers.add(REASON_HEADER, bytes(d.reason));
-                    if (d.detail != null) {
-                        headers.add(DETAIL_HEADER, bytes(d.detail));
-                    }
-                    byte[] value = d.recordBytes != null ? d.recordBytes : bytes(d.record);
-                    byte[] key = d.keyBytes != null ? d.keyBytes : bytes(d.key);
-                    return new ProducerRecord<>(topic, null, null, key, value, headers);
-                })
+                .setRecordSerializer((KafkaRecordSerializationSchema<DeadLetter>) (d, context, timestamp) ->
+                        deadLetterRecord(topic, d, maxValueBytes))
                 .build();
+    }
+
+    /**
+     * A dead letter as a Kafka record: the original key and value bytes, the reason and detail in
+     * headers. A value longer than {@code maxValueBytes} (an {@code oversized} record, a long
+     * definition) keeps its first {@code maxValueBytes} bytes and gets the header
+     * {@value #ORIGINAL_BYTES_HEADER} with its full length; a key longer than
+     * {@value #MAX_DEAD_LETTER_KEY_BYTES} bytes likewise ({@value #ORIGINAL_KEY_BYTES_HEADER}); a detail
+     * is cut to {@value #MAX_DEAD_LETTER_DETAIL_BYTES} bytes (it may quote a field of the record).
+     */
+    static ProducerRecord<byte[], byte[]> deadLetterRecord(String topic, DeadLetter d, int maxValueBytes) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(REASON_HEADER, bytes(d.reason));
+        if (d.detail != null) {
+            headers.add(DETAIL_HEADER, bytes(utf8Prefix(d.detail, MAX_DEAD_LETTER_DETAIL_BYTES)));
+        }
+        byte[] value = d.recordBytes != null ? d.recordBytes : bytes(d.record);
+        if (value != null && value.length > maxValueBytes) {
+            headers.add(ORIGINAL_BYTES_HEADER, bytes(Integer.toString(value.length)));
+            value = Arrays.copyOf(value, maxValueBytes);
+        }
+        byte[] key = d.keyBytes != null ? d.keyBytes : bytes(d.key);
+        if (key != null && key.length > MAX_DEAD_LETTER_KEY_BYTES) {
+            headers.add(ORIGINAL_KEY_BYTES_HEADER, bytes(Integer.toString(key.length)));
+            key = Arrays.copyOf(key, MAX_DEAD_LETTER_KEY_BYTES);
+        }
+        return new ProducerRecord<>(topic, null, null, key, value, headers);
+    }
+
+    /** {@code s} if its UTF-8 form has at most {@code maxBytes} bytes, else its longest prefix that fits with "…" after it. */
+    static String utf8Prefix(String s, int maxBytes) {
+        if (MeasurementParser.utf8Length(s) <= maxBytes) {
+            return s;
+        }
+        int room = maxBytes - 3; // "…" takes three bytes
+        int end = 0;
+        int bytes = 0;
+        while (end < s.length()) {
+            int cp = s.codePointAt(end);
+            int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + size > room) {
+                break;
+            }
+            bytes += size;
+            end += Character.charCount(cp);
+        }
+        return s.substring(0, end) + "\u2026";
     }
 
     private static byte[] bytes(String s) {

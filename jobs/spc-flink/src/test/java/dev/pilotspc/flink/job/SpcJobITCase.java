@@ -85,7 +85,9 @@ class SpcJobITCase {
         records.add(record("bore", "{\"ts\":" + T0 + ",\"feature\":\"bore\",\"value\":\"x\"}"));
         records.add(record("bore", "{\"ts\":" + T0 + ",\"feature\":\"bore\",\"value\":1e400}"));
         records.add(record("bore", "{\"ts\":\"noon\",\"feature\":\"bore\",\"value\":1}"));
-        records.add(record("bore", "{\"ts\":" + T0 + ",\"feature\":\"bore\",\"value\":1,\"pad\":\"" + "x".repeat(2000) + "\"}"));
+        // larger than the dead-letter producer takes (--kafka.max.request.size below): cut to --max-record-bytes
+        String oversized = "{\"ts\":" + T0 + ",\"feature\":\"bore\",\"value\":1,\"pad\":\"" + "x".repeat(30_000) + "\"}";
+        records.add(record("bore", oversized));
         records.add(record("ghost", "{\"ts\":" + T0 + ",\"feature\":\"ghost\",\"value\":1}"));
         records.add(new ProducerRecord<>("spc.measurements", "bore", null));
         byte[] notUtf8 = ("{\"ts\":" + T0 + ",\"feature\":\"bore\",\"value\":1,\"part\":\"?\"}").getBytes(StandardCharsets.UTF_8);
@@ -106,7 +108,8 @@ class SpcJobITCase {
         RunCommand.define(env, RunCommand.options().parse(new String[] {
             "--bootstrap-servers", KAFKA.bootstrapServers(), "--features", features.toString(),
             "--output", output.toString(), "--bounded", "--checkpoint-interval", "0",
-            "--max-record-bytes", "1024", "--group-id", "it-" + System.nanoTime()}));
+            "--max-record-bytes", "1024", "--kafka.max.request.size", Integer.toString(1024 + 16 * 1024),
+            "--group-id", "it-" + System.nanoTime()}));
         JobID job = env.execute("spc-it").getJobID();
 
         List<String> lines = Files.readAllLines(output);
@@ -138,6 +141,10 @@ class SpcJobITCase {
         assertTrue(dead.stream().anyMatch(d -> d.value() != null
                 && new String(d.value(), StandardCharsets.UTF_8).equals("{not json")), "values unchanged");
         assertTrue(dead.stream().anyMatch(d -> java.util.Arrays.equals(d.value(), notUtf8)), "bytes that are not UTF-8 too");
+        assertTrue(dead.stream().anyMatch(d -> "oversized".equals(KafkaBroker.header(d, KafkaIo.REASON_HEADER))
+                && new String(d.value(), StandardCharsets.UTF_8).equals(oversized.substring(0, 1024))
+                && Integer.toString(oversized.length()).equals(KafkaBroker.header(d, KafkaIo.ORIGINAL_BYTES_HEADER))),
+                "an oversized record's first --max-record-bytes, with its length");
         List<ConsumerRecord<byte[], byte[]>> raw = KAFKA.consumeRaw("spc.measurements.dlq", 13, Duration.ofSeconds(30));
         assertTrue(raw.stream().anyMatch(d -> java.util.Arrays.equals(d.key(), notUtf8Key)), "keys too");
         assertTrue(raw.stream().anyMatch(d -> java.util.Arrays.equals(d.value(), latin1Definition)
