@@ -38,7 +38,8 @@ public final class RunCommand {
                 .option("idleness", "a partition silent this long stops holding the event-time clock", null, "30s")
                 .option("max-future", "measurements stamped further ahead of the job's clock are dead letters "
                         + "(invalid_timestamp); 0 = no limit", null, "5m")
-                .option("max-wait", "when measurements pause, chart what waits for the watermark after this long; 0 = never",
+                .option("max-wait", "the longest a measurement waits for the watermark (up to twice this) when it pauses "
+                        + "or lags; 0 = as long as it takes",
                         null, "5s")
                 .option("state-ttl", "drop the chart of a (feature, batch) idle this long; 0 = keep", null, "30d")
                 .option("checkpoint-interval", "checkpoint interval; 0 = off", null, "10s")

@@ -54,12 +54,15 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
     /** The stall timer (processing time) and the watermark when it was set; absent while none is set. */
     private transient ValueState<Long> stallTimerAt;
     private transient ValueState<Long> watermarkAtStallTimer;
+    /** The latest verdict time (ms) waiting when the stall timer was set: applied when it fires. */
+    private transient ValueState<Long> stallUpTo;
     /** When the batch was last heard of and when its idle check is due (processing time). */
     private transient ValueState<Long> lastActive;
     private transient ValueState<Long> idleCheckAt;
 
     /**
-     * @param maxWait apply waiting verdicts after this long without watermark progress; zero = never
+     * @param maxWait the longest a verdict waits for the watermark (up to twice this): then it is
+     *     applied with the earlier ones; zero = as long as it takes
      * @param stateTtl the charts' state TTL: a batch heard nothing of for twice as long is forgotten; zero = never
      * @param readiness the charts' readiness policy, stated on the verdict lines
      */
@@ -80,6 +83,7 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
                 Types.OBJECT_ARRAY(Types.POJO(FeatureVerdict.class))));
         stallTimerAt = getRuntimeContext().getState(new ValueStateDescriptor<>("stall-timer", Types.LONG));
         watermarkAtStallTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("stall-watermark", Types.LONG));
+        stallUpTo = getRuntimeContext().getState(new ValueStateDescriptor<>("stall-up-to", Types.LONG));
         lastActive = getRuntimeContext().getState(new ValueStateDescriptor<>("last-active", Types.LONG));
         idleCheckAt = getRuntimeContext().getState(new ValueStateDescriptor<>("idle-check", Types.LONG));
     }
@@ -104,12 +108,18 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
         }
     }
 
-    // As the charts do: verdicts wait for the watermark, unless it stops moving for maxWait (the
+    // As the charts do: verdicts wait for the watermark at most maxWait, then those waiting when the
+    // timer was set are applied (with all that waits if the watermark stopped moving: the
     // measurements paused, e.g. at the end of a batch).
     private void armStallTimer(Context ctx) throws Exception {
         long at = ctx.timerService().currentProcessingTime() + maxWaitMillis;
         stallTimerAt.update(at);
         watermarkAtStallTimer.update(ctx.timerService().currentWatermark());
+        long latest = Long.MIN_VALUE;
+        for (Long ms : pending.keys()) {
+            latest = Math.max(latest, ms);
+        }
+        stallUpTo.update(latest);
         ctx.timerService().registerProcessingTimeTimer(at);
     }
 
@@ -170,12 +180,33 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
         if (pending.isEmpty()) {
             return;
         }
-        if (ctx.timerService().currentWatermark() != watermarkAtStallTimer.value()) {
-            // event time moves (its timers will come), or went back as after a restore: wait again
+        long watermark = ctx.timerService().currentWatermark();
+        if (watermark < watermarkAtStallTimer.value()) {
+            // event time went back, as after a restore: give the sources time to replay
             armStallTimer(ctx);
             return;
         }
-        applyInOrder(drainPending(), ctx, out);
+        if (watermark == watermarkAtStallTimer.value()) {
+            applyInOrder(drainPending(), ctx, out);
+            return;
+        }
+        // event time moves but lags (a source's clock behind): apply what has waited maxWait
+        Long upTo = stallUpTo.value();
+        List<FeatureVerdict> due = new ArrayList<>();
+        List<Long> applied = new ArrayList<>();
+        for (Map.Entry<Long, FeatureVerdict[]> waiting : pending.entries()) {
+            if (upTo != null && waiting.getKey() <= upTo) {
+                applied.add(waiting.getKey());
+                due.addAll(List.of(waiting.getValue()));
+            }
+        }
+        for (Long ms : applied) {
+            pending.remove(ms);
+        }
+        applyInOrder(due, ctx, out);
+        if (!pending.isEmpty()) {
+            armStallTimer(ctx);
+        }
     }
 
     private List<FeatureVerdict> drainPending() throws Exception {
@@ -197,6 +228,7 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
         lastActive.clear();
         stallTimerAt.clear();
         watermarkAtStallTimer.clear();
+        stallUpTo.clear();
     }
 
     private void applyInOrder(List<FeatureVerdict> due, Context ctx, Collector<ResultBatch> out) throws Exception {

@@ -49,6 +49,8 @@ public class KeyState {
     public long stallTimerAt = Long.MAX_VALUE;
     /** The operator's watermark when that timer was set. */
     public long watermarkAtStallTimer;
+    /** The latest event time (ns) waiting when that timer was set: charted when it fires, whatever the watermark. */
+    public long stallUpToTs = Long.MIN_VALUE;
     public double lastX = Double.NaN;
     public String lastPart;
     /**

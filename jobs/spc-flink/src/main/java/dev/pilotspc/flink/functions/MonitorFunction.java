@@ -41,13 +41,15 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Charts each (feature, batch) key in event-time order: measurements wait in the key's state until
- * the watermark passes them, then go through the key's {@link FeatureMonitor}; results leave as
+ * the watermark passes them (or for max-wait, if it lags or pauses), then go through the key's
+ * {@link FeatureMonitor}; results leave as
  * line-protocol text, alerts and dead letters as side outputs. Feature definitions arrive as
  * broadcast state over the ones loaded from the features file.
  */
 public class MonitorFunction extends KeyedBroadcastProcessFunction<String, MeasurementRecord, DefinitionUpdate, ResultBatch> {
 
     private static final long serialVersionUID = 1L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MonitorFunction.class);
 
     public static final MapStateDescriptor<String, DefinitionEntry> DEFINITIONS =
             new MapStateDescriptor<>("feature-definitions", Types.STRING, Types.POJO(DefinitionEntry.class));
@@ -77,6 +79,10 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
     private transient MetricGroup deadLetterMetrics;
     private transient Map<String, Counter> deadLetterCounters;
     private transient Counter charted;
+    /** Measurements charted after waiting max-wait for a watermark that paused or lagged. */
+    private transient Counter chartedByMaxWait;
+    /** Whether this instance has logged that the watermark lags (once: the metric counts the rest). */
+    private transient boolean warnedOfLag;
     /** Processing time when the measurements being charted were taken up (for the verdict resends). */
     private transient long chartingTime;
     /** Counts the definition records seen, so a chart's cached definition is known to be current. */
@@ -86,8 +92,9 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
      * @param definitionsText contents of the features file (YAML or JSON), or null
      * @param definitionsSource its name, for error messages
      * @param stateTtl how long an idle (feature, batch) keeps its state; zero keeps it forever
-     * @param maxWait how long measurements wait for a watermark that has stopped advancing (the
-     *     measurements paused) before they are charted anyway; zero waits for the watermark forever
+     * @param maxWait the longest a measurement waits for the watermark (up to twice this, processing
+     *     time): then it is charted with the earlier ones waiting, and a later arrival with an earlier
+     *     event time is late; zero waits for the watermark forever
      */
     public MonitorFunction(String definitionsText, String definitionsSource, Duration stateTtl, Duration maxWait) {
         this(definitionsText, definitionsSource, stateTtl, maxWait, new ReadinessPolicy());
@@ -135,6 +142,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         deadLetterMetrics = spc.addGroup("dead_letters");
         deadLetterCounters = new HashMap<>();
         charted = spc.counter("measurements_charted");
+        chartedByMaxWait = spc.counter("measurements_charted_by_max_wait");
     }
 
     @Override
@@ -175,9 +183,14 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         keyState.update(state);
     }
 
+    /**
+     * Sets the processing-time timer that limits the wait of what waits now (up to the latest event
+     * time among it) to {@code maxWait}.
+     */
     private void armStallTimer(ReadOnlyContext ctx, KeyState state) {
         state.stallTimerAt = ctx.timerService().currentProcessingTime() + maxWaitMillis;
         state.watermarkAtStallTimer = ctx.timerService().currentWatermark();
+        state.stallUpToTs = state.pending[state.pendingCount - 1].tsNanos;
         ctx.timerService().registerProcessingTimeTimer(state.stallTimerAt);
     }
 
@@ -192,31 +205,61 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
             return;
         }
         long watermark = ctx.timerService().currentWatermark();
+        long upToTs = Long.MIN_VALUE; // charted regardless of the watermark: what has waited max-wait
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             state.stallTimerAt = Long.MAX_VALUE;
-            if (watermark != state.watermarkAtStallTimer) {
-                // event time moves: the event-time timers will come; or it went back, as after a
-                // restore (a new run's watermark starts from nothing): give the sources time to
-                // replay what followed these measurements before deciding they wait for nothing
+            if (watermark < state.watermarkAtStallTimer) {
+                // event time went back, as after a restore (a new run's watermark starts from nothing):
+                // give the sources time to replay what followed these measurements before deciding
+                // they wait for nothing
                 armStallTimer(ctx, state);
                 keyState.update(state);
                 return;
             }
-            // the measurements paused (e.g. the end of a batch): chart what waits rather than hold it
-            watermark = Long.MAX_VALUE;
+            if (watermark == state.watermarkAtStallTimer) {
+                // the measurements paused (e.g. the end of a batch): chart all that waits rather than hold it
+                watermark = Long.MAX_VALUE;
+            } else {
+                // event time moves, but too slowly for what has waited max-wait (a source whose clock
+                // lags holds the watermark back): chart that, and what is earlier, without it
+                upToTs = state.stallUpToTs;
+            }
+        }
+        int due = 0;
+        while (due < state.pendingCount && (state.pending[due].tsNanos <= upToTs || state.pending[due].isAtOrBefore(watermark))) {
+            due++;
+        }
+        if (upToTs != Long.MIN_VALUE) {
+            int passed = 0;
+            while (passed < due && state.pending[passed].isAtOrBefore(watermark)) {
+                passed++;
+            }
+            if (due > passed) {
+                chartedByMaxWait.inc(due - passed);
+                if (!warnedOfLag) {
+                    warnedOfLag = true;
+                    LOG.warn("Event time lags: measurements of {} waited --max-wait ({} ms) while the watermark moved but "
+                            + "stayed behind them (at {}); they are charted without it (metric "
+                            + "spc.measurements_charted_by_max_wait). Is a source's clock behind?",
+                            ctx.getCurrentKey().replace('\u001f', '/'), maxWaitMillis, java.time.Instant.ofEpochMilli(watermark));
+                }
+            }
+        } else if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            chartedByMaxWait.inc(due); // the watermark paused
         }
         ReadOnlyBroadcastState<String, DefinitionEntry> definitions = ctx.getBroadcastState(DEFINITIONS);
         chartingTime = heartbeatMillis > 0 ? ctx.timerService().currentProcessingTime() : 0; // once for all that is due
-        int due = 0;
-        while (due < state.pendingCount && state.pending[due].isAtOrBefore(watermark)) {
-            chart(state.pending[due], ctx, state, definitions, out);
-            due++;
+        for (int i = 0; i < due; i++) {
+            chart(state.pending[i], ctx, state, definitions, out);
         }
         state.dropPending(due);
         state.timerAt = Long.MAX_VALUE;
         if (state.pendingCount > 0) {
             state.timerAt = state.pending[0].tsMillis();
             ctx.timerService().registerEventTimeTimer(state.timerAt);
+            if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+                armStallTimer(ctx, state);
+            }
         }
         keyState.update(state);
     }

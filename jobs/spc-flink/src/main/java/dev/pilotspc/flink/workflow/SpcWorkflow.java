@@ -93,7 +93,8 @@ public final class SpcWorkflow {
      * @param definitionsText the features file's contents, or null
      * @param definitionsSource the features file's name, for messages
      * @param stateTtl idle time after which a (feature, batch) chart is dropped; zero = never
-     * @param maxWait how long measurements wait for a stalled watermark; zero = as long as it takes
+     * @param maxWait the longest measurements and verdicts wait for the watermark (up to twice this);
+     *     zero = as long as it takes
      * @param readiness the readiness verdict's policy
      */
     public static Outputs define(DataStream<MeasurementRecord> measurements, DataStream<DefinitionUpdate> definitions,

@@ -304,11 +304,39 @@ class MonitorFunctionTest {
         harness.processWatermark(1500);
         assertEquals(1, points().size(), "P1 by its event-time timer");
         harness.setProcessingTime(5000);
-        assertEquals(1, points().size(), "the watermark moved since the wait began: keep waiting");
+        assertEquals(1, points().size(), "the watermark moved since P3 came: it waits up to another max-wait");
         harness.setProcessingTime(10_000);
         assertEquals(2, points().size(), "no watermark progress for the whole wait: charted anyway");
         send(m("f", 2000, 10.0, "P2"));
         assertEquals(DeadLetter.LATE, deadLetters().get(0).reason);
+    }
+
+    @Test
+    void chartsWhatWaitedMaxWaitWhenTheWatermarkMovesButLags() throws Exception {
+        // another source's event time trails by hours (a gauge clock behind, or epoch seconds read
+        // as milliseconds): the job's watermark still moves, 1 ms a second, but never reaches this chart
+        openAtProcessingTimeZeroWithWatermark(500);
+        for (int s = 0; s < 60; s++) {
+            harness.setProcessingTime(s * 1000L);
+            harness.processWatermark(500 + s);
+            send(m("f", 10_000 + s * 1000L, 10.0, "P" + s));
+        }
+        List<String> charted = points().stream().map(p -> field(p, "part")).collect(Collectors.toList());
+        assertTrue(charted.size() >= 60 - 2 * 5 && charted.size() < 60, "each waited at most twice max-wait: " + charted.size());
+        for (int i = 0; i < charted.size(); i++) {
+            assertEquals("\"P" + i + "\"", charted.get(i), "in event-time order");
+        }
+        send(m("f", 10_500, 10.0, "early"));
+        assertEquals(DeadLetter.LATE, deadLetters().get(0).reason, "before the chart's last point: late");
+        long waiting = 60 - charted.size();
+        send(m("f", 10_000 + 59_000 - 500, 10.0, "between"));
+        harness.processWatermark(600);
+        for (long t = 60_000; t <= 59_000 + 2 * MAX_WAIT.toMillis(); t += 1000) {
+            harness.setProcessingTime(t);
+        }
+        assertEquals(charted.size() + waiting + 1, points().size(), "the rest in time too");
+        assertEquals("\"between\"", field(points().get(points().size() - 2), "part"), "still in event-time order");
+        assertEquals(1, deadLetters().size());
     }
 
     @Test
