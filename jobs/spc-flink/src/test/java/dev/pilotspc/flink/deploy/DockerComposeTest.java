@@ -115,4 +115,28 @@ class DockerComposeTest {
                 contact.get("contactPoints").get(0).get("receivers").get(0).get("settings").get("url").asText());
         assertTrue(services.get("grafana").get("environment").has("ALERT_WEBHOOK_URL"), "the contact point's URL is wired");
     }
+
+    @Test
+    void aRestartedJobManagerFindsTheJobAndItsLatestCheckpoint() throws Exception {
+        // without high availability a new jobmanager starts the job afresh: new baselines mid-batch,
+        // and the measurements waiting in the lost state are never charted
+        JsonNode services = resolved().get("services");
+        JsonNode jobManager = YAML.readTree(services.get("jobmanager").get("environment").get("FLINK_PROPERTIES").asText());
+        JsonNode taskManager = YAML.readTree(services.get("taskmanager").get("environment").get("FLINK_PROPERTIES").asText());
+        for (String key : List.of("high-availability.type", "high-availability.zookeeper.quorum",
+                "high-availability.cluster-id", "high-availability.storageDir")) {
+            assertTrue(jobManager.has(key), key);
+            assertEquals(jobManager.get(key), taskManager.get(key), "the taskmanager finds the leader the same way: " + key);
+        }
+        assertEquals("zookeeper", jobManager.get("high-availability.type").asText());
+        String quorumHost = jobManager.get("high-availability.zookeeper.quorum").asText().split(":")[0];
+        assertTrue(services.has(quorumHost), "ZooKeeper is part of the stack");
+        assertTrue(services.get("jobmanager").get("depends_on").has(quorumHost));
+        String storage = jobManager.get("high-availability.storageDir").asText();
+        assertTrue(storage.startsWith("file:///opt/flink/checkpoints/"), storage);
+        assertTrue(services.get("jobmanager").get("volumes").toString().contains("flink-checkpoints:/opt/flink/checkpoints"),
+                "the HA metadata outlives the container: " + services.get("jobmanager").get("volumes"));
+        assertEquals("on-failure", services.get("jobmanager").get("restart").asText());
+        assertEquals("unless-stopped", services.get("taskmanager").get("restart").asText());
+    }
 }
