@@ -42,9 +42,8 @@ import org.apache.flink.util.OutputTag;
 /**
  * Charts each (feature, batch) key in event-time order: measurements wait in the key's state until
  * the watermark passes them (or for max-wait, if it lags or pauses), then go through the key's
- * {@link FeatureMonitor}; results leave as
- * line-protocol text, alerts and dead letters as side outputs. Feature definitions arrive as
- * broadcast state over the ones loaded from the features file.
+ * {@link FeatureMonitor}; results leave as line-protocol text, alerts and dead letters as side
+ * outputs. Feature definitions arrive as broadcast state over the ones loaded from the features file.
  */
 public class MonitorFunction extends KeyedBroadcastProcessFunction<String, MeasurementRecord, DefinitionUpdate, ResultBatch> {
 
@@ -230,20 +229,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
             due++;
         }
         if (upToTs != Long.MIN_VALUE) {
-            int passed = 0;
-            while (passed < due && state.pending[passed].isAtOrBefore(watermark)) {
-                passed++;
-            }
-            if (due > passed) {
-                chartedByMaxWait.inc(due - passed);
-                if (!warnedOfLag) {
-                    warnedOfLag = true;
-                    LOG.warn("Event time lags: measurements of {} waited --max-wait ({} ms) while the watermark moved but "
-                            + "stayed behind them (at {}); they are charted without it (metric "
-                            + "spc.measurements_charted_by_max_wait). Is a source's clock behind?",
-                            ctx.getCurrentKey().replace('\u001f', '/'), maxWaitMillis, java.time.Instant.ofEpochMilli(watermark));
-                }
-            }
+            countChartedAheadOfWatermark(state, due, watermark, ctx);
         } else if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             chartedByMaxWait.inc(due); // the watermark paused
         }
@@ -262,6 +248,24 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
             }
         }
         keyState.update(state);
+    }
+
+    /** Counts the first {@code due} waiting measurements the watermark has not passed; warns of the first. */
+    private void countChartedAheadOfWatermark(KeyState state, int due, long watermark, OnTimerContext ctx) {
+        int passed = 0;
+        while (passed < due && state.pending[passed].isAtOrBefore(watermark)) {
+            passed++;
+        }
+        if (due > passed) {
+            chartedByMaxWait.inc(due - passed);
+            if (!warnedOfLag) {
+                warnedOfLag = true;
+                LOG.warn("Event time lags: measurements of {} waited --max-wait ({} ms) while the watermark moved but "
+                        + "stayed behind them (at {}); they are charted without it (metric "
+                        + "spc.measurements_charted_by_max_wait). Is a source's clock behind?",
+                        ctx.getCurrentKey().replace('\u001f', '/'), maxWaitMillis, java.time.Instant.ofEpochMilli(watermark));
+            }
+        }
     }
 
     /** Charts one measurement into {@code state} (the caller writes the state back). */
