@@ -10,13 +10,11 @@ import dev.pilotspc.flink.report.LineProtocolReader;
 import dev.pilotspc.flink.testing.InfluxServer;
 import dev.pilotspc.flink.testing.KafkaBroker;
 import dev.pilotspc.flink.testing.VictoriaMetricsServer;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -39,17 +37,7 @@ class ClusterDeploymentITCase {
     @RegisterExtension
     static final KafkaBroker KAFKA = new KafkaBroker();
 
-    private static final long T0 = 1_764_000_000_000L;
-    private static final int PARTS = 80;
     private static final ObjectMapper JSON = new ObjectMapper();
-    /**
-     * The measurements the comparison covers, and each one's tag keys. Of {@code spc_readiness} the
-     * features' lines: the batch verdict's ({@code feature=*}) come as verdicts reach it, which live
-     * differs from a replay; only its last verdict is compared.
-     */
-    private static final List<String> MEASUREMENTS = List.of("spc_point", "spc_limits", "spc_violation", "spc_capability",
-            "spc_status", "spc_drift", "spc_readiness");
-    private static final List<String> TAGS = List.of("batch", "chart", "detector", "feature", "line", "rule", "station");
 
     @TempDir
     Path dir;
@@ -58,22 +46,8 @@ class ClusterDeploymentITCase {
     @Timeout(420)
     void jobJarRunsOnAStandaloneClusterAndResumesFromASavepoint() throws Exception {
         KAFKA.createJobTopics(2);
-        Path features = Files.writeString(dir.resolve("features.yaml"), """
-                - feature: bore
-                  lsl: 9.7
-                  usl: 10.3
-                  baseline: 20
-                  ewma: {lambda: 0.2, sigmas: 2.962}
-                  cusum: {k: 0.5, h: 5}
-                - feature: shaft
-                  chart: xbar_r
-                  subgroup_size: 5
-                  baseline: 6
-                  lsl: 119.9
-                  usl: 120.1
-                  rules: nelson
-                """);
-        List<String> measurements = measurements();
+        Path features = Files.writeString(dir.resolve("features.yaml"), PilotBatch.FEATURES);
+        List<String> measurements = PilotBatch.measurements();
         Path input = Files.write(dir.resolve("measurements.jsonl"), measurements);
         Path expected = dir.resolve("expected.lp");
         assertEquals(0, ReplayCommand.run(new String[] {"--features", features.toString(), "--input", input.toString(),
@@ -88,23 +62,23 @@ class ClusterDeploymentITCase {
                     "--checkpoint-interval", "1s", "--idleness", "1s", "--max-wait", "1s", "--parallelism", "2");
             String first = cluster.submit(jar, null, args);
             int half = measurements.size() / 2;
-            List<ProducerRecord<String, String>> records = records(measurements.subList(0, half));
+            List<ProducerRecord<String, String>> records = PilotBatch.records(measurements.subList(0, half));
             records.add(new ProducerRecord<>("spc.measurements", "bore", "{not json"));
-            records.add(new ProducerRecord<>("spc.measurements", "gear", "{\"ts\":" + T0 + ",\"feature\":\"gear\",\"value\":1}"));
+            records.add(new ProducerRecord<>("spc.measurements", "gear", "{\"ts\":" + PilotBatch.T0 + ",\"feature\":\"gear\",\"value\":1}"));
             KAFKA.produce(records);
-            awaitPoints(influx, 30, cluster);
+            PilotBatch.awaitPoints(influx, 30, cluster);
 
             String savepoint = cluster.stopWithSavepoint(first, dir.resolve("savepoints"), Duration.ofSeconds(60));
             assertEquals("FINISHED", cluster.state(first), cluster.logs());
             String second = cluster.submit(jar, savepoint, args);
             assertEquals(savepoint, cluster.restoredFrom(second), "the second job started from the savepoint");
-            KAFKA.produce(records(measurements.subList(half, measurements.size())));
+            KAFKA.produce(PilotBatch.records(measurements.subList(half, measurements.size())));
 
-            Map<String, Map<String, Object>> want = fromReplay(expected);
+            Map<String, Map<String, Object>> want = PilotBatch.results(expected);
             long wantPoints = want.keySet().stream().filter(k -> k.startsWith("spc_point,")).count();
-            awaitPoints(influx, wantPoints, cluster);
-            assertEquals(want, fromInflux(influx), "InfluxDB content differs from the replay of the same measurements");
-            awaitBatchVerdict(influx, lastBatchVerdict(expected));
+            PilotBatch.awaitPoints(influx, wantPoints, cluster);
+            assertEquals(want, PilotBatch.fromInflux(influx), "InfluxDB content differs from the replay of the same measurements");
+            PilotBatch.awaitBatchVerdict(influx, PilotBatch.lastBatchVerdict(expected));
             assertEquals(List.of(), cluster.failures(first));
             assertEquals(List.of(), cluster.failures(second));
 
@@ -132,7 +106,7 @@ class ClusterDeploymentITCase {
         Random random = new Random(11);
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            lines.add(line(t0 + i * 1000L, "bore", i, 10 + 0.05 * random.nextGaussian()));
+            lines.add(PilotBatch.line(t0 + i * 1000L, "bore", i, 10 + 0.05 * random.nextGaussian()));
         }
         Path expected = dir.resolve("v2-expected.lp");
         assertEquals(0, ReplayCommand.run(new String[] {"--features", features.toString(), "--input",
@@ -176,115 +150,5 @@ class ClusterDeploymentITCase {
             });
             assertEquals(List.of(), cluster.failures(job));
         }
-    }
-
-    /**
-     * Two features over {@value #PARTS} parts, one second apart, in event-time order: an individuals
-     * chart whose mean shifts by 3σ after part 60 (violations, EWMA/CUSUM signals, drift) and an X̄-R
-     * chart of five measurements per subgroup.
-     */
-    private static List<String> measurements() {
-        Random random = new Random(7);
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < PARTS; i++) {
-            double bore = 10 + 0.05 * random.nextGaussian() + (i >= 60 ? 0.15 : 0);
-            double shaft = 120 + 0.02 * random.nextGaussian();
-            lines.add(line(T0 + i * 1000L, "bore", i, bore));
-            lines.add(line(T0 + i * 1000L + 500, "shaft", i, shaft));
-        }
-        return lines;
-    }
-
-    private static String line(long ts, String feature, int part, double value) {
-        return String.format(Locale.ROOT, "{\"ts\":%d,\"feature\":\"%s\",\"batch\":\"PB-7\",\"part\":\"SN%03d\",\"value\":%.5f}",
-                ts, feature, part, value);
-    }
-
-    private static List<ProducerRecord<String, String>> records(List<String> lines) throws IOException {
-        List<ProducerRecord<String, String>> records = new ArrayList<>();
-        for (String line : lines) {
-            records.add(new ProducerRecord<>("spc.measurements", JSON.readTree(line).path("feature").asText(), line));
-        }
-        return records;
-    }
-
-    /** Waits until InfluxDB holds at least {@code count} spc_point points. */
-    private static void awaitPoints(InfluxServer influx, long count, StandaloneCluster cluster) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        long seen = 0;
-        while (System.nanoTime() < deadline) {
-            seen = influx.query("SELECT count(x) FROM spc_point").path("results").path(0).path("series").path(0)
-                    .path("values").path(0).path(1).asLong();
-            if (seen >= count) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError(seen + " of " + count + " points in InfluxDB after 120 s\n" + cluster.logs());
-    }
-
-    /** "measurement,tag=value,… ts" → fields, from the replay's line protocol (the later line of a series and time wins, as in InfluxDB). */
-    private static Map<String, Map<String, Object>> fromReplay(Path file) throws IOException {
-        Map<String, Map<String, Object>> points = new TreeMap<>();
-        LineProtocolReader.read(file, line -> {
-            if (MEASUREMENTS.contains(line.measurement()) && !"*".equals(line.tags().get("feature"))) {
-                Map<String, Object> fields = new TreeMap<>();
-                line.fields().forEach((k, v) -> fields.put(k, v instanceof Number n ? (Object) n.doubleValue() : v));
-                points.put(key(line.measurement(), line.tags(), line.tsNanos()), fields);
-            }
-        });
-        return points;
-    }
-
-    /** Waits until the batch's latest verdict in InfluxDB is {@code want}: it follows the points by a stall or more. */
-    private static void awaitBatchVerdict(InfluxServer influx, String want) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String seen = null;
-        while (System.nanoTime() < deadline) {
-            List<Map<String, JsonNode>> rows = influx.rows("spc", "SELECT last(verdict) FROM spc_readiness WHERE feature = '*'");
-            seen = rows.isEmpty() ? null : rows.get(0).get("last").asText();
-            if (want.equals(seen)) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("the batch's verdict at the end: expected " + want + ", InfluxDB has " + seen);
-    }
-
-    private static String lastBatchVerdict(Path file) throws IOException {
-        String[] verdict = {null};
-        LineProtocolReader.read(file, line -> {
-            if (line.measurement().equals("spc_readiness") && "*".equals(line.tags().get("feature"))) {
-                verdict[0] = (String) line.fields().get("verdict");
-            }
-        });
-        return verdict[0];
-    }
-
-    /** The same view of what the cluster's job wrote to InfluxDB. */
-    private static Map<String, Map<String, Object>> fromInflux(InfluxServer influx) throws IOException {
-        Map<String, Map<String, Object>> points = new TreeMap<>();
-        for (String measurement : MEASUREMENTS) {
-            for (Map<String, JsonNode> row : influx.rows("spc", "SELECT * FROM " + measurement + " WHERE feature != '*'")) {
-                Map<String, String> tags = new TreeMap<>();
-                Map<String, Object> fields = new TreeMap<>();
-                row.forEach((column, value) -> {
-                    if (value.isNull() || column.equals("time")) {
-                        return;
-                    }
-                    if (TAGS.contains(column)) {
-                        tags.put(column, value.asText());
-                    } else {
-                        fields.put(column, value.isNumber() ? (Object) value.doubleValue() : value.isBoolean() ? value.booleanValue() : value.asText());
-                    }
-                });
-                points.put(key(measurement, tags, row.get("time").asLong()), fields);
-            }
-        }
-        return points;
-    }
-
-    private static String key(String measurement, Map<String, String> tags, long tsNanos) {
-        return measurement + "," + new TreeMap<>(tags) + " " + tsNanos;
     }
 }

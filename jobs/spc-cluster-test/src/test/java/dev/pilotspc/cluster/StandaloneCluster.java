@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * A standalone Flink session cluster as {@code bin/start-cluster.sh} runs it: a JobManager and a
  * TaskManager, each in its own JVM, on loopback ports, with a classpath of Flink and log4j only
  * (what a distribution's {@code lib/} holds); jobs go in through Flink's own command line client
- * ({@code flink run}) and its REST API.
+ * ({@code flink run}) and its REST API. The JobManager can be killed and started again.
  */
 final class StandaloneCluster implements AutoCloseable {
 
@@ -58,6 +58,8 @@ final class StandaloneCluster implements AutoCloseable {
     private final String classpath;
     private final String rest;
     private final List<Process> processes = new ArrayList<>();
+    private Process jobManager;
+    private int jobManagers;
     // a test JVM killed before close() must not leave the cluster's JVMs running
     private final Thread shutdownHook = new Thread(this::stopProcesses, "stop-flink-cluster");
 
@@ -69,12 +71,17 @@ final class StandaloneCluster implements AutoCloseable {
 
     /** Starts a JobManager and a TaskManager with {@code slots} slots; returns once the TaskManager has registered. */
     static StandaloneCluster start(String classpath, int slots) throws IOException, InterruptedException {
+        return start(classpath, slots, List.of());
+    }
+
+    /** As above, with more lines for config.yaml (high availability, say). */
+    static StandaloneCluster start(String classpath, int slots, List<String> config) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("flink-cluster-");
         StandaloneCluster cluster = new StandaloneCluster(dir, classpath, freePort());
         Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
-            cluster.writeConfig(slots);
-            cluster.launch("jobmanager", "-Xmx512m", "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint");
+            cluster.writeConfig(slots, config);
+            cluster.launchJobManager();
             cluster.launch("taskmanager", "-Xmx640m", "org.apache.flink.runtime.taskexecutor.TaskManagerRunner");
             cluster.awaitTaskManager(Duration.ofSeconds(90));
             return cluster;
@@ -84,12 +91,12 @@ final class StandaloneCluster implements AutoCloseable {
         }
     }
 
-    private void writeConfig(int slots) throws IOException {
+    private void writeConfig(int slots, List<String> config) throws IOException {
         Files.createDirectories(dir.resolve("conf"));
         Files.createDirectories(dir.resolve("tmp"));
         // The TaskManager's memory is given component by component: the start scripts derive these
         // from taskmanager.memory.process.size before they launch the JVM; here nothing does.
-        Files.writeString(dir.resolve("conf/config.yaml"), String.join("\n",
+        List<String> lines = new ArrayList<>(List.of(
                 "jobmanager.rpc.address: 127.0.0.1",
                 "jobmanager.rpc.port: " + freePort(),
                 "jobmanager.bind-host: 127.0.0.1",
@@ -113,8 +120,10 @@ final class StandaloneCluster implements AutoCloseable {
                 "rest.port: " + rest.substring(rest.lastIndexOf(':') + 1),
                 "parallelism.default: 1",
                 "io.tmp.dirs: " + dir.resolve("tmp"),
-                "blob.storage.directory: " + dir.resolve("tmp"),
-                ""), StandardCharsets.UTF_8);
+                "blob.storage.directory: " + dir.resolve("tmp")));
+        lines.addAll(config);
+        lines.add("");
+        Files.writeString(dir.resolve("conf/config.yaml"), String.join("\n", lines), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("conf/log4j.properties"), String.join("\n",
                 "rootLogger.level = INFO",
                 "rootLogger.appenderRef.file.ref = File",
@@ -135,11 +144,36 @@ final class StandaloneCluster implements AutoCloseable {
         return command;
     }
 
-    private void launch(String name, String heap, String mainClass) throws IOException {
+    private Process launch(String name, String heap, String mainClass) throws IOException {
         List<String> command = java(name, heap, mainClass);
         command.addAll(List.of("-c", dir.resolve("conf").toString()));
-        processes.add(new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(name + ".out").toFile()).start());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".out").toFile()).start();
+        processes.add(process);
+        return process;
+    }
+
+    private void launchJobManager() throws IOException {
+        jobManagers++;
+        jobManager = launch(jobManagers == 1 ? "jobmanager" : "jobmanager-" + jobManagers, "-Xmx512m",
+                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint");
+    }
+
+    /**
+     * Kills the JobManager's JVM as {@code kill -9} or a crash does: no shutdown, so its ZooKeeper
+     * session (and leadership) lasts until the session times out.
+     */
+    void killJobManager() throws InterruptedException {
+        if (!jobManager.destroyForcibly().waitFor(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the JobManager outlived kill -9 by 10 s");
+        }
+        processes.remove(jobManager);
+    }
+
+    /** Starts a new JobManager with the same configuration (the same REST port); returns once a TaskManager has registered with it. */
+    void startJobManager() throws IOException, InterruptedException {
+        launchJobManager();
+        awaitTaskManager(Duration.ofSeconds(90));
     }
 
     private void awaitTaskManager(Duration timeout) throws IOException, InterruptedException {
@@ -196,6 +230,54 @@ final class StandaloneCluster implements AutoCloseable {
     /** The job's state as the REST API gives it (CREATED, RUNNING, RESTARTING, FAILED, …). */
     String state(String jobId) throws IOException, InterruptedException {
         return get("/jobs/" + jobId).path("state").asText();
+    }
+
+    /**
+     * Waits until the job is in {@code state}; a job the JobManager does not know (yet: it may be
+     * recovering it) or a JobManager that is not the leader yet is a job not in that state.
+     */
+    void awaitState(String jobId, String state, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String seen = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                seen = state(jobId);
+                if (state.equals(seen)) {
+                    return;
+                }
+            } catch (IOException notKnown) {
+                seen = notKnown.getMessage().split("\\\\n")[0];
+            }
+            Thread.sleep(200);
+        }
+        String jobs;
+        try {
+            jobs = get("/jobs/overview").path("jobs").toString();
+        } catch (IOException e) {
+            jobs = e.getMessage();
+        }
+        throw new IllegalStateException("job " + jobId + " not " + state + " within " + timeout + " (last: " + seen
+                + "); the JobManager's jobs: " + jobs + "\n" + logs());
+    }
+
+    /** Waits for a checkpoint triggered after {@code epochMillis} to complete; returns its id. */
+    long awaitCheckpoint(String jobId, long epochMillis, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode completed = get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
+            if (completed.path("trigger_timestamp").asLong() > epochMillis) {
+                return completed.path("id").asLong();
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("no checkpoint completed within " + timeout + ":\n" + logs());
+    }
+
+    /** Cancels the job (no savepoint) and waits until it is CANCELED. */
+    void cancel(String jobId, Duration timeout) throws IOException, InterruptedException {
+        send(HttpRequest.newBuilder(URI.create(rest + "/jobs/" + jobId + "?mode=cancel"))
+                .method("PATCH", HttpRequest.BodyPublishers.noBody()));
+        awaitState(jobId, "CANCELED", timeout);
     }
 
     /** The savepoint or checkpoint the job was started from (its external path), or "" if none. */

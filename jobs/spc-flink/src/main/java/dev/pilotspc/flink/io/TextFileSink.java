@@ -5,20 +5,29 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Collection;
+import java.util.List;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * Writes each element as UTF-8 text to one local file (or stdout for {@code -}), flushed on
- * checkpoints and at the end of input; run it with parallelism 1. For local runs and replays.
+ * checkpoints and at the end of input, its length at each checkpoint kept as the writer's state;
+ * run it with parallelism 1. For local runs and replays.
  */
-public class TextFileSink<T> implements Sink<T> {
+public class TextFileSink<T> implements Sink<T>, SupportsWriterState<T, Long> {
 
     private static final long serialVersionUID = 1L;
 
@@ -53,35 +62,106 @@ public class TextFileSink<T> implements Sink<T> {
 
     /** The file (created, truncated) or stdout, buffered; closing stdout's stream only flushes it. */
     static OutputStream open(String path) throws IOException {
-        return open(path, false);
+        if (STDOUT.equals(path)) {
+            return stdout();
+        }
+        return new BufferedOutputStream(Channels.newOutputStream(channel(path, 0)), 1 << 16);
     }
 
-    /** As above; {@code append} keeps what the file holds. */
-    static OutputStream open(String path, boolean append) throws IOException {
-        if (STDOUT.equals(path)) {
-            return new BufferedOutputStream(System.out, 1 << 16) {
-                @Override
-                public void close() throws IOException {
-                    flush();
-                }
-            };
-        }
+    private static OutputStream stdout() {
+        return new BufferedOutputStream(System.out, 1 << 16) {
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
+    }
+
+    /** The file, created with its folders, cut to {@code length} bytes (if longer) and positioned at its end. */
+    private static FileChannel channel(String path, long length) throws IOException {
         Path file = Path.of(path);
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }
-        return new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE,
-                append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), 1 << 16);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        if (channel.size() > length) {
+            channel.truncate(length);
+        }
+        return channel.position(channel.size());
     }
 
     /**
      * A job starts the file afresh, and so does a restart before its first checkpoint (the sources
-     * start over too); a restore from a checkpoint or savepoint appends, so the results before it
-     * stay (those after it come again: at-least-once, as with the InfluxDB sink).
+     * start over too).
      */
     @Override
-    public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
-        return writer(open(path, context.getRestoredCheckpointId().isPresent()), encode);
+    public StatefulSinkWriter<T, Long> createWriter(WriterInitContext context) throws IOException {
+        return new FileWriter<>(path, 0, encode);
+    }
+
+    /**
+     * A restore from a checkpoint or savepoint cuts the file back to its length at that checkpoint
+     * and appends: what came after it comes again, once. (Without a length, from a checkpoint taken
+     * before the sink kept one, it appends.)
+     */
+    @Override
+    public StatefulSinkWriter<T, Long> restoreWriter(WriterInitContext context, Collection<Long> lengths) throws IOException {
+        long length = lengths.stream().mapToLong(Long::longValue).max().orElse(Long.MAX_VALUE);
+        return new FileWriter<>(path, length, encode);
+    }
+
+    @Override
+    public SimpleVersionedSerializer<Long> getWriterStateSerializer() {
+        return new SimpleVersionedSerializer<>() {
+            @Override
+            public int getVersion() {
+                return 1;
+            }
+
+            @Override
+            public byte[] serialize(Long length) {
+                return ByteBuffer.allocate(Long.BYTES).putLong(length).array();
+            }
+
+            @Override
+            public Long deserialize(int version, byte[] serialized) {
+                return ByteBuffer.wrap(serialized).getLong();
+            }
+        };
+    }
+
+    /** Writes to the file and tells its length at each checkpoint (to stdout: nothing to tell). */
+    private static final class FileWriter<T> implements StatefulSinkWriter<T, Long> {
+        private final FileChannel channel;
+        private final OutputStream out;
+        private final Encoder<T> encode;
+
+        FileWriter(String path, long length, Encoder<T> encode) throws IOException {
+            this.channel = STDOUT.equals(path) ? null : channel(path, length);
+            this.out = channel == null ? stdout() : new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+            this.encode = encode;
+        }
+
+        @Override
+        public void write(T element, Context context) throws IOException {
+            encode.write(element, out);
+        }
+
+        @Override
+        public void flush(boolean endOfInput) throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public List<Long> snapshotState(long checkpointId) throws IOException {
+            out.flush();
+            return channel == null ? List.of() : List.of(channel.size());
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
     }
 
     /** A writer of each element's bytes to {@code out}: flushed on checkpoints and at the end, closed with it. */

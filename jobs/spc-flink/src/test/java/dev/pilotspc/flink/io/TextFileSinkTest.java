@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalLong;
 import org.apache.flink.api.common.TaskInfoImpl;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,22 +28,52 @@ class TextFileSinkTest {
                 });
     }
 
-    private static void write(Path file, String line, WriterInitContext context) throws Exception {
-        try (SinkWriter<String> writer = TextFileSink.<String>text(file.toString(), s -> s).createWriter(context)) {
-            writer.write(line, null);
-            writer.flush(true);
+    @Test
+    void startsTheFileAfreshAlsoOnARestartBeforeAnyCheckpoint(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("results.lp");
+        Files.writeString(file, "an earlier run\n");
+        TextFileSink<String> sink = TextFileSink.text(file.toString(), s -> s);
+        try (SinkWriter<String> writer = sink.createWriter(context(OptionalLong.empty(), 0))) {
+            writer.write("a", null);
         }
+        try (SinkWriter<String> writer = sink.createWriter(context(OptionalLong.empty(), 1))) {
+            writer.write("a again", null); // the sources start over too
+        }
+        assertEquals("a again\n", Files.readString(file));
     }
 
     @Test
-    void startsTheFileAfreshAlsoOnARestartBeforeAnyCheckpointButAppendsAfterARestore(@TempDir Path dir) throws Exception {
+    void aRestoreCutsTheFileBackToItsCheckpointAndWritesOnFromThere(@TempDir Path dir) throws Exception {
+        // results after the checkpoint come again after the restore: written once, not twice
         Path file = dir.resolve("results.lp");
-        Files.writeString(file, "an earlier run\n");
+        TextFileSink<String> sink = TextFileSink.text(file.toString(), s -> s);
+        List<Long> state;
+        try (StatefulSinkWriter<String, Long> writer = sink.createWriter(context(OptionalLong.empty(), 0))) {
+            writer.write("a", null);
+            writer.flush(false);
+            state = writer.snapshotState(7);
+            writer.write("b", null);
+            writer.flush(false);
+        }
+        assertEquals(List.of(2L), state);
+        assertEquals("a\nb\n", Files.readString(file), "b reached the file before the failure");
+        SimpleVersionedSerializer<Long> serializer = sink.getWriterStateSerializer();
+        long restored = serializer.deserialize(serializer.getVersion(), serializer.serialize(state.get(0)));
+        try (SinkWriter<String> writer = sink.restoreWriter(context(OptionalLong.of(7), 1), List.of(restored))) {
+            writer.write("b", null);
+            writer.write("c", null);
+        }
+        assertEquals("a\nb\nc\n", Files.readString(file));
+    }
 
-        write(file, "a", context(OptionalLong.empty(), 0));
-        write(file, "a again", context(OptionalLong.empty(), 1)); // the sources start over too
-        write(file, "b", context(OptionalLong.of(7), 2));
-
-        assertEquals("a again\nb\n", Files.readString(file));
+    @Test
+    void aRestoreWithoutALengthAppends(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("results.lp");
+        Files.writeString(file, "a\n");
+        try (SinkWriter<String> writer = TextFileSink.<String>text(file.toString(), s -> s)
+                .restoreWriter(context(OptionalLong.of(3), 1), List.of())) {
+            writer.write("b", null);
+        }
+        assertEquals("a\nb\n", Files.readString(file));
     }
 }
