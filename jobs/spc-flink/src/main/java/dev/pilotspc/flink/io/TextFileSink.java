@@ -96,7 +96,7 @@ public class TextFileSink<T> implements Sink<T>, SupportsWriterState<T, Long> {
      */
     @Override
     public StatefulSinkWriter<T, Long> createWriter(WriterInitContext context) throws IOException {
-        return new FileWriter<>(path, 0, encode);
+        return writer(path, 0);
     }
 
     /**
@@ -107,7 +107,13 @@ public class TextFileSink<T> implements Sink<T>, SupportsWriterState<T, Long> {
     @Override
     public StatefulSinkWriter<T, Long> restoreWriter(WriterInitContext context, Collection<Long> lengths) throws IOException {
         long length = lengths.stream().mapToLong(Long::longValue).max().orElse(Long.MAX_VALUE);
-        return new FileWriter<>(path, length, encode);
+        return writer(path, length);
+    }
+
+    private FileWriter<T> writer(String path, long length) throws IOException {
+        FileChannel channel = STDOUT.equals(path) ? null : channel(path, length);
+        return new FileWriter<>(channel, channel == null ? stdout() : new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16),
+                encode);
     }
 
     @Override
@@ -130,15 +136,19 @@ public class TextFileSink<T> implements Sink<T>, SupportsWriterState<T, Long> {
         };
     }
 
-    /** Writes to the file and tells its length at each checkpoint (to stdout: nothing to tell). */
+    /**
+     * Writes each element's bytes to {@code out}, flushed on checkpoints and at the end, closed with
+     * it; tells the length of {@code channel} (under {@code out}) at each checkpoint, or nothing
+     * without one.
+     */
     private static final class FileWriter<T> implements StatefulSinkWriter<T, Long> {
         private final FileChannel channel;
         private final OutputStream out;
         private final Encoder<T> encode;
 
-        FileWriter(String path, long length, Encoder<T> encode) throws IOException {
-            this.channel = STDOUT.equals(path) ? null : channel(path, length);
-            this.out = channel == null ? stdout() : new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+        FileWriter(FileChannel channel, OutputStream out, Encoder<T> encode) {
+            this.channel = channel;
+            this.out = out;
             this.encode = encode;
         }
 
@@ -166,21 +176,6 @@ public class TextFileSink<T> implements Sink<T>, SupportsWriterState<T, Long> {
 
     /** A writer of each element's bytes to {@code out}: flushed on checkpoints and at the end, closed with it. */
     public static <T> SinkWriter<T> writer(OutputStream out, Encoder<T> encode) {
-        return new SinkWriter<>() {
-            @Override
-            public void write(T element, Context ctx) throws IOException {
-                encode.write(element, out);
-            }
-
-            @Override
-            public void flush(boolean endOfInput) throws IOException {
-                out.flush();
-            }
-
-            @Override
-            public void close() throws IOException {
-                out.close();
-            }
-        };
+        return new FileWriter<>(null, out, encode);
     }
 }
