@@ -720,7 +720,7 @@ public class FeatureMonitor {
                 if (baseHits[j] == 0) {
                     oocCount++; // a point flagged on arrival is already counted
                 }
-                lastRule = Rule.ids(hits);
+                lastRule = Rule.ids(hits | baseHits[j]); // every rule of the point: the review's and those on arrival (Q1)
                 Tags tags = new Tags(config.feature, batch, baseLines[j], baseStations[j]);
                 emitViolations(baseTs[j], tags, baseParts[j], baseX[j], firstN + j, size, hits, out);
             }

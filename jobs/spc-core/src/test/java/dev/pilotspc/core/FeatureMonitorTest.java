@@ -141,6 +141,22 @@ class FeatureMonitorTest {
         assertEquals(oocPoints, status.get(status.size() - 1).oocCount());
     }
 
+    @Test
+    void lastRuleOfABaselinePointHasTheRulesOfItsArrivalAndOfTheReview() {
+        // a helper's cross-check: point 9 gets Q1 when it arrives, N1 and D1 when the baseline is
+        // reviewed; it stays the latest out-of-control point, and last_rule names all three
+        FeatureConfig config = imr("f");
+        config.baseline = 13;
+        config.rules = Rule.N1.bit();
+        config.baselineExcludeOoc = false;
+        config.drift = false;
+        List<SpcResult> out = run(new FeatureMonitor(config), 999.68, 1000.22, 999.3, 999.98, 1000.36, 1000.24, 1000.15,
+                999.63, 1004.16, 1000.91, 999.66, 999.7, 999.56);
+        assertEquals("Q1", ofType(out, PointResult.class).get(8).rules());
+        List<StatusResult> status = ofType(out, StatusResult.class);
+        assertEquals(Rule.ids(Rule.N1.bit() | Rule.D1.bit() | Rule.Q1.bit()), status.get(status.size() - 1).lastRule());
+    }
+
     // Points exactly on a line in decimal arithmetic land a few ulps either side of it in binary;
     // boundaries are strict (CONTRACT §3, Montgomery §9.1.2 "exceeds H"), so none of these fires.
 

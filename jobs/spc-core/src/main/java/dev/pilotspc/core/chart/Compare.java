@@ -23,6 +23,16 @@ public final class Compare {
         return d > TOLERANCE * Math.max(Math.abs(a), Math.abs(b)) || d == Double.POSITIVE_INFINITY;
     }
 
+    /**
+     * As {@link #above(double, double)} for statistics computed from data of magnitude up to
+     * {@code scale} (e.g. a CUSUM sum of deviations from the centre line): a reading's decimal value
+     * is off by up to half a unit in the last place of the reading, far more than of the sum.
+     */
+    public static boolean above(double a, double b, double scale) {
+        double d = a - b;
+        return d > TOLERANCE * Math.max(Math.abs(scale), Math.max(Math.abs(a), Math.abs(b))) || d == Double.POSITIVE_INFINITY;
+    }
+
     /** Whether {@code a} is below {@code b} by more than rounding error (false when either is NaN). */
     public static boolean below(double a, double b) {
         return above(b, a);

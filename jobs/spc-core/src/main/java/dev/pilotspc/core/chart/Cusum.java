@@ -58,6 +58,9 @@ public class Cusum {
         hi = Math.max(0, deviation - allowance + hi);
         lo = Math.max(0, -deviation - allowance + lo);
         double decision = h * sigmaX;
-        return Compare.above(hi, decision) || Compare.above(lo, decision);
+        // rounding error of the readings' magnitude: 10.015 as a double is 5.7e-16 above 10.015, so
+        // a sum reaching H exactly in decimal would pass it by that much
+        double scale = Math.max(Math.abs(x), Math.abs(centre));
+        return Compare.above(hi, decision, scale) || Compare.above(lo, decision, scale);
     }
 }

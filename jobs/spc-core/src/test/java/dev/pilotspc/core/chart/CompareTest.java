@@ -59,4 +59,22 @@ class CompareTest {
         assertTrue(cusum.hi > 4 * 0.2, "a plain comparison would signal: C+ " + cusum.hi);
         assertTrue(cusum.update(10.4, 10, 0.2), "C+ " + cusum.hi);
     }
+
+    @Test
+    void aCusumReachingTheDecisionIntervalInDecimalDoesNotSignal() {
+        // a helper's cross-check (exact decimal reference): mu0 10, sigma 0.01, k 0.5, h 1 and the
+        // reading 10.015 give C+ = 0.015 - 0.005 = 0.01 = H exactly, not beyond it (Montgomery §9.1:
+        // a signal when C+ > H); the double 10.015 is 5.7e-16 above 10.015, which a tolerance relative
+        // to the sum (0.01) would not absorb
+        Cusum cusum = new Cusum(0.5, 1, 0);
+        cusum.reset(0.01);
+        assertFalse(cusum.update(10.015, 10, 0.01), "C+ " + cusum.hi);
+        assertTrue(cusum.hi > 0.01, "a plain comparison would signal: C+ " + cusum.hi);
+        Cusum far = new Cusum(0.5, 2, 0);
+        far.reset(1e-4);
+        assertFalse(far.update(1_000_000.00025, 1_000_000, 1e-4), "at 1e6: C+ " + far.hi);
+        Cusum beyond = new Cusum(0.5, 1, 0);
+        beyond.reset(0.01);
+        assertTrue(beyond.update(10.0150001, 10, 0.01), "1e-7 beyond H signals");
+    }
 }
