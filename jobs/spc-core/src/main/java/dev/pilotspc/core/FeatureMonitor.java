@@ -27,6 +27,8 @@ import dev.pilotspc.core.result.SpcResult;
 import dev.pilotspc.core.result.StatusResult;
 import dev.pilotspc.core.result.Tags;
 import dev.pilotspc.core.result.ViolationResult;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -645,8 +647,7 @@ public class FeatureMonitor {
      * (Montgomery, Introduction to SQC, 7th ed., §6.2 and §6.3). Null when sigma can't be estimated.
      */
     private double[] baselineLimits(boolean[] excluded) {
-        double[] weighted = new double[baseCount]; // n_j·x̄_j, summed with compensation like the subgroup means
-        int terms = 0;
+        BigDecimal weighted = BigDecimal.ZERO; // Σ n_j·x̄_j, exact: the centre line is correctly rounded
         long count = 0;
         double sigmaTotal = 0;
         int sigmaCount = 0;
@@ -654,7 +655,7 @@ public class FeatureMonitor {
             if (excluded[j]) {
                 continue;
             }
-            weighted[terms++] = baseX[j] * baseSize[j];
+            weighted = weighted.add(new BigDecimal(baseX[j]).multiply(BigDecimal.valueOf(baseSize[j])));
             count += baseSize[j];
             if (config.chart == ChartType.IMR) {
                 if (j > 0 && !excluded[j - 1]) {
@@ -673,7 +674,7 @@ public class FeatureMonitor {
         if (config.chart == ChartType.IMR) {
             estimate /= Dispersion.centreFactor(ChartType.IMR, 1);
         }
-        return new double[] {Dispersion.sum(weighted, terms) / count, estimate};
+        return new double[] {weighted.divide(BigDecimal.valueOf(count), MathContext.DECIMAL128).doubleValue(), estimate};
     }
 
     private void establish(double centre, double sigmaEstimate, int m, int excluded, String source, long ts, Tags tags,

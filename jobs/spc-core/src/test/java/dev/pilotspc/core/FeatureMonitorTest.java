@@ -142,6 +142,17 @@ class FeatureMonitorTest {
     }
 
     @Test
+    void theBaselinesCentreLineIsTheCorrectlyRoundedMean() {
+        // exact mean 1000000.000228; a compensated sum divided by 5 gives the double above it
+        // (1000000.0002280001), and at σ ~ 1e-3 a CUSUM carries that ulp in every sum
+        FeatureConfig config = imr("f");
+        config.baseline = 5;
+        List<SpcResult> out = run(new FeatureMonitor(config), 1000000.00009, 1000000.00125, 999999.99907, 1000000.00099,
+                999999.99974);
+        assertEquals(1000000.000228, ofType(out, LimitsResult.class).get(0).cl());
+    }
+
+    @Test
     void lastRuleOfABaselinePointHasTheRulesOfItsArrivalAndOfTheReview() {
         // a helper's cross-check: point 9 gets Q1 when it arrives, N1 and D1 when the baseline is
         // reviewed; it stays the latest out-of-control point, and last_rule names all three
