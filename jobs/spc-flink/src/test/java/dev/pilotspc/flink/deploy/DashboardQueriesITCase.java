@@ -62,15 +62,24 @@ class DashboardQueriesITCase {
     }
 
     /**
-     * Each alert rule's query (Grafana's own $$ escape undone, $timeFilter over the batches), reduced
-     * to the last value per series and compared with the rule's threshold: the rules that fire, by
-     * rule uid, batch and feature.
+     * The provisioned alert rules as Grafana (9.1 and later) loads them: a rule's query model
+     * ({@code data[].model}) and its annotations are taken as written, without the environment
+     * variable expansion (and its {@code $$} escape) that the other fields get — so a {@code $$} there
+     * reaches InfluxDB or the notification template unchanged.
+     */
+    private static JsonNode provisionedRules() throws Exception {
+        return new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(
+                Files.readString(DASHBOARDS.resolve("../provisioning/alerting/rules.yaml"))).get("groups").get(0).get("rules");
+    }
+
+    /**
+     * Each alert rule's query as Grafana's InfluxQL backend runs it ($timeFilter over the batches),
+     * reduced to the last value per series and compared with the rule's threshold: the rules that
+     * fire, by rule uid, batch and feature.
      */
     private static java.util.Set<String> firing() throws Exception {
-        JsonNode rules = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(
-                Files.readString(DASHBOARDS.resolve("../provisioning/alerting/rules.yaml")).replace("$$", "$"));
         java.util.Set<String> fired = new java.util.TreeSet<>();
-        for (JsonNode rule : rules.get("groups").get(0).get("rules")) {
+        for (JsonNode rule : provisionedRules()) {
             JsonNode data = rule.get("data");
             assertEquals("spc-influxdb", data.get(0).get("datasourceUid").asText());
             JsonNode condition = data.get(2).get("model").get("conditions").get(0).get("evaluator");
@@ -96,6 +105,37 @@ class DashboardQueriesITCase {
         assertTrue(fired.contains("spc-drift PB-TW-01 housing.bore_diameter"), fired.toString());
         assertTrue(fired.contains("spc-capability-low PB-TW-01 housing.bore_diameter"), fired.toString());
         assertTrue(fired.stream().noneMatch(f -> f.contains("PB-STABLE-01")), "the stable batch raises nothing: " + fired);
+    }
+
+    /**
+     * Grafana refuses a provisioned rule whose annotations carry {@code __dashboardUid__} without
+     * {@code __panelId__} ("both annotations ... must be specified"), and a failed alerting provisioning
+     * stops Grafana at start; an annotation template with {@code $$labels} does not parse. A rule's link
+     * to a panel ({@code dashboardUid} + {@code panelId}) must name a provisioned dashboard and panel.
+     */
+    @Test
+    void alertRulesAreValidAsGrafanaProvisionsThem() throws Exception {
+        java.util.Map<String, JsonNode> dashboards = new java.util.HashMap<>();
+        for (Path file : dashboards()) {
+            JsonNode dashboard = JSON.readTree(file.toFile());
+            dashboards.put(dashboard.get("uid").asText(), dashboard);
+        }
+        for (JsonNode rule : provisionedRules()) {
+            String uid = rule.get("uid").asText();
+            JsonNode annotations = rule.path("annotations");
+            assertEquals(annotations.has("__dashboardUid__"), annotations.has("__panelId__"),
+                    uid + ": __dashboardUid__ and __panelId__ go together (else Grafana does not start)");
+            annotations.properties().forEach(a -> assertFalse(a.getValue().asText().contains("$$"),
+                    uid + " annotation " + a.getKey() + " is not expanded by provisioning: $$ stays and breaks the template"));
+            assertFalse(rule.path("data").toString().contains("$$"), uid + ": the query model is not expanded: $$ reaches InfluxDB");
+            if (rule.has("dashboardUid")) {
+                JsonNode dashboard = dashboards.get(rule.get("dashboardUid").asText());
+                assertTrue(dashboard != null, uid + ": no dashboard " + rule.get("dashboardUid"));
+                List<Integer> panels = new ArrayList<>();
+                dashboard.path("panels").forEach(p -> panels.add(p.get("id").asInt()));
+                assertTrue(panels.contains(rule.path("panelId").asInt(-1)), uid + ": panelId not in " + panels);
+            }
+        }
     }
 
     @AfterAll
