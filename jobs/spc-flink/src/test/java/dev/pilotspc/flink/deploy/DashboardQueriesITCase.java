@@ -201,6 +201,38 @@ class DashboardQueriesITCase {
         assertTrue(queries >= 7, "queries run: " + queries);
     }
 
+    /**
+     * A stat panel shows numeric fields only unless its {@code reduceOptions.fields} names others
+     * (Grafana's field display: "No data" otherwise): a stat whose query returns text (the batch
+     * verdict) must name that field.
+     */
+    @Test
+    void statPanelsShowTheirTextValues() throws Exception {
+        int texts = 0;
+        for (Path file : dashboards()) {
+            for (JsonNode panel : JSON.readTree(file.toFile()).path("panels")) {
+                if (!panel.path("type").asText().equals("stat")) {
+                    continue;
+                }
+                String fields = panel.path("options").path("reduceOptions").path("fields").asText("");
+                for (JsonNode target : panel.path("targets")) {
+                    JsonNode series = run(target.get("query").asText()).path("series").get(0);
+                    JsonNode row = series.get("values").get(0);
+                    for (int i = 1; i < row.size(); i++) {
+                        if (row.get(i).isTextual()) {
+                            String column = series.get("columns").get(i).asText();
+                            texts++;
+                            assertTrue(fields.length() > 2 && Pattern.compile(fields.substring(1, fields.length() - 1))
+                                    .matcher(column).find(), panel.get("title") + ": text field " + column
+                                    + " is not shown by a stat unless reduceOptions.fields names it (is '" + fields + "')");
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(texts > 0, "the batch verdict is text");
+    }
+
     @Test
     void outOfControlPointsShowWhereTheDriftWasInjected() throws Exception {
         JsonNode chart = JSON.readTree(DASHBOARDS.resolve("feature-control-chart.json").toFile());
