@@ -143,17 +143,21 @@ class DashboardQueriesITCase {
         influx.close();
     }
 
-    /** Grafana's substitution: variables in a regex match are regex-escaped; $timeFilter is the range. */
+    /**
+     * Grafana's substitution: {@code ${var:regex}} is the value regex-escaped (the plain {@code $var}
+     * would not be escaped for a value that starts like a number, e.g. batch {@code 2025/118});
+     * $timeFilter is the range.
+     */
     private static String substitute(String query) {
         long from = Simulator.DEFAULT_T0 - 3_600_000L;
         long to = Simulator.DEFAULT_T0 + 86_400_000L;
         return query.replace("$timeFilter", "time >= " + from + "ms and time <= " + to + "ms")
-                .replace("/^$batch$/", "/^" + regexEscape(BATCH) + "$/")
-                .replace("/^$feature$/", "/^" + regexEscape(FEATURE) + "$/")
+                .replace("${batch:regex}", regexEscape(BATCH))
+                .replace("${feature:regex}", regexEscape(FEATURE))
                 .replace("$__interval", "1s");
     }
 
-    /** As Grafana escapes a variable's value inside a regex. */
+    /** As Grafana's {@code regex} format escapes a variable's value. */
     private static String regexEscape(String value) {
         return value.replaceAll("([\\\\^$.|?*+()\\[\\]{}/])", "\\\\$1");
     }
@@ -256,6 +260,51 @@ class DashboardQueriesITCase {
                 assertTrue(run(annotation.get("target").get("query").asText()).path("series").size() > 0);
             }
         }
+    }
+
+    /**
+     * The overview judges the whole batch: its violation count equals the batch's {@code spc_violation}
+     * lines in the replayed results, also when the dashboard's time range shows only its last hour.
+     */
+    @Test
+    void overviewCountsTheWholeBatchWhateverTheTimeRange() throws Exception {
+        long violations = Files.readAllLines(dir.resolve("tool-wear.lp")).stream()
+                .filter(l -> l.startsWith("spc_violation,") && l.contains("batch=" + BATCH + ",")).count();
+        JsonNode overview = JSON.readTree(DASHBOARDS.resolve("batch-overview.json").toFile());
+        String query = null;
+        for (JsonNode panel : overview.get("panels")) {
+            if (panel.get("title").asText().equals("Violations")) {
+                query = panel.get("targets").get(0).get("query").asText();
+            }
+        }
+        long lastHour = Simulator.DEFAULT_T0 + 86_400_000L;
+        String narrowed = substitute(query.replace("$timeFilter", "time >= " + (lastHour - 3_600_000L) + "ms"));
+        JsonNode count = influx.query("spc", narrowed).path("results").path(0).path("series").get(0).get("values").get(0).get(1);
+        assertTrue(violations > 100, "the tool-wear batch has violations: " + violations);
+        assertEquals(violations, count.asLong(), narrowed);
+    }
+
+    /**
+     * Variables reach a query only regex-escaped ({@code ${batch:regex}}: Grafana leaves a plain
+     * {@code $batch} unescaped when the value starts like a number) and a link only URL-encoded
+     * ({@code ${batch:queryparam}}, {@code :percentencode}), so ids such as {@code 2025/118} or
+     * {@code PB 07/A&B} select their own batch.
+     */
+    @Test
+    void variablesAreEscapedInQueriesAndLinks() throws Exception {
+        Pattern bare = Pattern.compile("\\$(batch|feature)\\b|\\$\\{(batch|feature)}|\\$\\{__data\\.fields\\.\\w+}");
+        int links = 0;
+        for (Path file : dashboards()) {
+            String text = Files.readString(file);
+            Matcher m = bare.matcher(text);
+            assertFalse(m.find(), () -> file.getFileName() + ": unescaped variable " + m.group());
+            for (JsonNode url : JSON.readTree(text).findValues("url")) {
+                assertTrue(!url.asText().contains("var-batch") && url.asText().contains("${batch:queryparam}"),
+                        file.getFileName() + ": " + url);
+                links++;
+            }
+        }
+        assertTrue(links >= 2, "the overview links to the feature chart");
     }
 
     @Test
