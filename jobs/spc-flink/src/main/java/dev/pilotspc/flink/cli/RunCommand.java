@@ -9,10 +9,16 @@ import dev.pilotspc.flink.records.DefinitionUpdate;
 import dev.pilotspc.flink.records.MeasurementRecord;
 import dev.pilotspc.flink.workflow.EventTime;
 import dev.pilotspc.flink.workflow.SpcWorkflow;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -43,7 +49,10 @@ public final class RunCommand {
                         null, "5s")
                 .option("state-ttl", "drop the chart of a (feature, batch) idle this long; 0 = keep", null, "30d")
                 .option("checkpoint-interval", "checkpoint interval; 0 = off", null, "10s")
-                .option("checkpoint-dir", "checkpoint storage, e.g. file:///var/lib/spc/checkpoints", "SPC_CHECKPOINT_DIR", null)
+                .option("checkpoint-dir", "checkpoint storage, e.g. file:///var/lib/spc/checkpoints; checkpoints are kept when "
+                        + "the job stops, for --restore", "SPC_CHECKPOINT_DIR", null)
+                .option("restore", "the local runner resumes the charts from this checkpoint or savepoint directory, or from "
+                        + "'latest': the newest complete checkpoint under --checkpoint-dir (on a cluster: flink run -s)")
                 .option("tolerable-checkpoint-failures",
                         "checkpoints in a row that may fail (e.g. while InfluxDB is down and its sink waits) before the job restarts",
                         null, "30")
@@ -73,21 +82,101 @@ public final class RunCommand {
             System.out.println(o.usage());
             return 0;
         }
-        Configuration conf = new Configuration();
-        if (o.has("checkpoint-dir")) {
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, o.get("checkpoint-dir"));
-        }
         if (!o.has("output") && !o.has("influx-url")) {
             throw new Options.UsageException("give a results destination: --influx-url URL and/or --output FILE");
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        StreamExecutionEnvironment env = environment(o);
         define(env, o);
         String logFile = System.getProperty("spc.log.file");
+        if (o.has("restore")) {
+            System.err.println("spc run: resuming from " + env.getConfiguration().get(StateRecoveryOptions.SAVEPOINT_PATH));
+        }
         System.err.println("spc run: job '" + o.get("job-name") + "' reads " + o.get("topic-measurements") + " at "
                 + o.get("bootstrap-servers") + (o.flagSet("bounded") ? " to its current end"
                 : env instanceof LocalStreamEnvironment ? " until stopped (Ctrl-C)" : " until cancelled or stopped on the cluster") + (logFile != null ? "; log: " + logFile : ""));
         env.execute(o.get("job-name"));
         return 0;
+    }
+
+    /**
+     * The execution environment of {@code run}: checkpoint storage whose checkpoints outlive the job
+     * (a stopped or crashed local runner leaves its latest one), and the checkpoint or savepoint that
+     * {@code --restore} names to resume from.
+     */
+    public static StreamExecutionEnvironment environment(Options o) {
+        Configuration conf = new Configuration();
+        if (o.has("checkpoint-dir")) {
+            Path local = localPath(o.get("checkpoint-dir"));
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, local == null ? o.get("checkpoint-dir") : local.toUri().toString());
+            conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        }
+        if (o.has("restore")) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restorePath(o));
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        if (o.has("restore") && !(env instanceof LocalStreamEnvironment)) {
+            throw new Options.UsageException("--restore is for the local runner; on a cluster give the path to flink run -s");
+        }
+        return env;
+    }
+
+    /** A local file system path given as a plain path or a {@code file:} URI (absolute); null for other schemes. */
+    private static Path localPath(String pathOrUri) {
+        if (pathOrUri.startsWith("file:")) {
+            return Path.of(java.net.URI.create(pathOrUri).getPath());
+        }
+        return pathOrUri.contains("://") ? null : Path.of(pathOrUri).toAbsolutePath();
+    }
+
+    /** {@code --restore}: a checkpoint or savepoint directory, or the newest complete checkpoint under --checkpoint-dir. */
+    static String restorePath(Options o) {
+        String restore = o.get("restore");
+        if (!restore.equals("latest")) {
+            Path dir = localPath(restore);
+            if (dir == null) {
+                return restore; // remote storage: Flink reports a missing one
+            }
+            if (!Files.isRegularFile(dir.resolve("_metadata")) && !Files.isRegularFile(dir)) {
+                throw new Options.UsageException("--restore " + restore + ": not a checkpoint or savepoint (no _metadata in it)");
+            }
+            return dir.toUri().toString();
+        }
+        if (!o.has("checkpoint-dir")) {
+            throw new Options.UsageException("--restore latest needs --checkpoint-dir");
+        }
+        String dirOption = o.get("checkpoint-dir");
+        Path root = localPath(dirOption);
+        if (root == null) {
+            throw new Options.UsageException("--restore latest looks in a local --checkpoint-dir only; give the checkpoint's path");
+        }
+        Path latest = null;
+        FileTime latestTime = null;
+        // <checkpoint-dir>/<job id>/chk-<n>/_metadata: written last, so a checkpoint with it is complete
+        try (DirectoryStream<Path> jobs = Files.newDirectoryStream(root)) {
+            for (Path job : jobs) {
+                if (!Files.isDirectory(job)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> checkpoints = Files.newDirectoryStream(job, "chk-*")) {
+                    for (Path checkpoint : checkpoints) {
+                        Path metadata = checkpoint.resolve("_metadata");
+                        if (Files.isRegularFile(metadata)) {
+                            FileTime time = Files.getLastModifiedTime(metadata);
+                            if (latestTime == null || time.compareTo(latestTime) > 0) {
+                                latest = checkpoint;
+                                latestTime = time;
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new Options.UsageException("--restore latest: cannot read --checkpoint-dir " + dirOption + ": " + e.getMessage());
+        }
+        if (latest == null) {
+            throw new Options.UsageException("--restore latest: no complete checkpoint under " + dirOption);
+        }
+        return latest.toUri().toString();
     }
 
     /**

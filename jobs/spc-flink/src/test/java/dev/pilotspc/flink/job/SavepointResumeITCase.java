@@ -44,13 +44,28 @@ class SavepointResumeITCase {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(3).build());
 
-    private static final long T0 = 1_764_000_000_000L;
-    private static final int PER_FEATURE = 60;
+    static final long T0 = 1_764_000_000_000L;
+    static final int PER_FEATURE = 60;
+    static final String FEATURES = """
+            - feature: bore
+              lsl: 9.9
+              usl: 10.1
+              baseline: 20
+              ewma: {lambda: 0.2, sigmas: 2.962}
+              cusum: {k: 0.5, h: 5, head_start: 0.5}
+            - feature: length
+              chart: xbar_s
+              subgroup_size: 3
+              baseline: 5
+              lsl: 9.9
+              usl: 10.1
+            """;
 
     @TempDir
     Path dir;
 
-    private List<Map.Entry<String, String>> half(int from) {
+    /** Half of a two-feature batch (parts {@code from} .. {@code from + 29}); the bore drifts from part 36. */
+    static List<Map.Entry<String, String>> half(int from) {
         Random random = new Random(from);
         List<Map.Entry<String, String>> records = new ArrayList<>();
         for (int i = from; i < from + PER_FEATURE / 2; i++) {
@@ -83,11 +98,11 @@ class SavepointResumeITCase {
         return graph;
     }
 
-    private static long points(Path file) throws Exception {
+    static long points(Path file) throws Exception {
         return Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> l.startsWith("spc_point,")).count() : 0;
     }
 
-    private static void awaitPoints(Path file, long expected) throws Exception {
+    static void awaitPoints(Path file, long expected) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (points(file) < expected) {
             assertTrue(System.nanoTime() < deadline, "only " + points(file) + " of " + expected + " points in " + file);
@@ -108,20 +123,7 @@ class SavepointResumeITCase {
     void resumingFromASavepointContinuesTheChartsExactly(int resumedParallelism) throws Exception {
         String topic = "spc.resume-" + resumedParallelism;
         KAFKA.createTopic(topic, 2, false);
-        Path features = Files.writeString(dir.resolve("features.yaml"), """
-                - feature: bore
-                  lsl: 9.9
-                  usl: 10.1
-                  baseline: 20
-                  ewma: {lambda: 0.2, sigmas: 2.962}
-                  cusum: {k: 0.5, h: 5, head_start: 0.5}
-                - feature: length
-                  chart: xbar_s
-                  subgroup_size: 3
-                  baseline: 5
-                  lsl: 9.9
-                  usl: 10.1
-                """);
+        Path features = Files.writeString(dir.resolve("features.yaml"), FEATURES);
         KAFKA.produce(topic, half(0));
 
         // first half, then stop with a savepoint (the newest measurement still waits for the watermark)
