@@ -41,10 +41,10 @@ public final class FeatureDefinitions {
     /** The {@code feature} tag of the batch verdict's readiness series (CONTRACT §4), no feature's id. */
     public static final String BATCH_VERDICT_FEATURE = "*";
 
-    /** Upper bound on baseline points or subgroups, so phase I memory per chart stays bounded. */
-    public static final double DEFAULT_EWMA_SIGMAS = 3;
-    public static final double DEFAULT_CUSUM_K = 0.5;
-    public static final double DEFAULT_CUSUM_H = 5;
+    /** Defaults of an {@code ewma} or {@code cusum} block's settings that may be left out. */
+    private static final double DEFAULT_EWMA_SIGMAS = 3;
+    private static final double DEFAULT_CUSUM_K = 0.5;
+    private static final double DEFAULT_CUSUM_H = 5;
 
     private static final String COMMAND = "spc check-features";
     private static final String USAGE = "usage: " + COMMAND + " FILE\n"
