@@ -45,7 +45,7 @@ public class FeatureMonitor {
     private static final String LIMITS_HISTORY = "history";
 
     /** "WE1: 1 point beyond 3 sigma" and so on, by rule ordinal: the start of each violation message. */
-    private static final String[] MESSAGE_PREFIX = java.util.Arrays.stream(Rule.values())
+    private static final String[] MESSAGE_PREFIX = Arrays.stream(Rule.values())
             .map(r -> r.name() + ": " + r.description()).toArray(String[]::new);
 
     private static final int LIMIT_MEMO_BITS = 4;
@@ -382,12 +382,16 @@ public class FeatureMonitor {
         double estimate = !known ? Double.NaN : overall ? capability.ppk() : capability.cpk();
         double bound = !known ? Double.NaN : overall ? capability.ppkLcl() : capability.cpkLcl();
         boolean hasBound = !Double.isNaN(bound);
-        boolean capable = known && (policy.pointEstimate || !hasBound ? estimate : bound) >= policy.minIndex;
+        double judged = policy.pointEstimate || !hasBound ? estimate : bound;
+        boolean capable = known && judged >= policy.minIndex;
         String verdict = !enough ? ReadinessResult.INSUFFICIENT_DATA
                 : stable && capable ? ReadinessResult.READY : ReadinessResult.NOT_READY;
+        // Without enough data the text quotes counts that move on every point, and near the threshold
+        // it shows more decimals (see comparedDecimals): nothing to reuse.
+        boolean reusable = enough
+                && (!known || hundredths(judged) != hundredths(policy.minIndex) || judged == policy.minIndex);
         String reasons;
-        if (!enough) {
-            // the text quotes counts that move on every point: nothing to reuse
+        if (!reusable) {
             reasons = reasons(policy, oocRecent, driftRecent, known, overall, estimate, bound, capable, verdict);
         } else {
             // With enough data the text is a function of these inputs alone; the estimate and bound
@@ -404,13 +408,8 @@ public class FeatureMonitor {
             if (reasonsCache == null) {
                 reasonsCache = new ReasonsCache();
             }
-            double judged = policy.pointEstimate || !hasBound ? estimate : bound;
-            // near the threshold the text shows more decimals (see comparedDecimals): not cached
-            boolean plainText = !known || hundredths(judged) != hundredths(policy.minIndex) || judged == policy.minIndex;
-            reasons = plainText ? reasonsCache.get(flags, oocPoints, oocText, driftText, estimateKey, boundKey, minIndexBits) : null;
-            if (reasons == null && !plainText) {
-                reasons = reasons(policy, oocRecent, driftRecent, known, overall, estimate, bound, capable, verdict);
-            } else if (reasons == null) {
+            reasons = reasonsCache.get(flags, oocPoints, oocText, driftText, estimateKey, boundKey, minIndexBits);
+            if (reasons == null) {
                 reasons = reasonsCache.put(flags, oocPoints, oocText, driftText, estimateKey, boundKey, minIndexBits,
                         reasons(policy, oocRecent, driftRecent, known, overall, estimate, bound, capable, verdict));
             }
@@ -898,7 +897,7 @@ public class FeatureMonitor {
         double scale = Math.pow(10, 5 - exponent);
         double rounded = Math.round(v * scale) / scale;
         if (exponent < -3 || exponent > 6) {
-            return java.math.BigDecimal.valueOf(rounded).stripTrailingZeros().toPlainString();
+            return BigDecimal.valueOf(rounded).stripTrailingZeros().toPlainString();
         }
         String text = Double.toString(rounded);
         return text.endsWith(".0") ? text.substring(0, text.length() - 2) : text;
