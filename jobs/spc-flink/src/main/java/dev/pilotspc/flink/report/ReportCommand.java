@@ -44,9 +44,7 @@ public final class ReportCommand {
         List<FeatureConfig> definitions = List.of();
         if (o.has("features")) {
             Path file = ReplayCommand.readable(o.get("features"), "features");
-            if (!output.equals("-") && Files.exists(Path.of(output)) && Files.isSameFile(file, Path.of(output))) {
-                throw new Options.UsageException("--output " + output + " is the features file: name another file");
-            }
+            refuseAsOutput(output, file, "the features file");
             definitions = ReplayCommand.featureDefinitions(file);
         }
         String asked = o.get("batch");
@@ -70,9 +68,7 @@ public final class ReportCommand {
                 if (!Files.isRegularFile(file)) {
                     throw new Options.UsageException("--input: cannot read file " + file);
                 }
-                if (!output.equals("-") && Files.exists(Path.of(output)) && Files.isSameFile(file, Path.of(output))) {
-                    throw new Options.UsageException("--output " + output + " is the results file itself: name another file");
-                }
+                refuseAsOutput(output, file, "the results file itself");
                 Path outputDirectory = Path.of(output).toAbsolutePath().getParent();
                 if (!output.equals("-") && !Files.isDirectory(outputDirectory)) {
                     throw new Options.UsageException("--output " + output + ": cannot write it (no such directory)");
@@ -121,6 +117,13 @@ public final class ReportCommand {
         }
         out.println("report of batch " + batch + " written to " + Path.of(output).toAbsolutePath());
         return 0;
+    }
+
+    /** Refuses an --output that names {@code file}: the report would overwrite what it is made from. */
+    private static void refuseAsOutput(String output, Path file, String what) throws IOException {
+        if (!output.equals("-") && Files.exists(Path.of(output)) && Files.isSameFile(file, Path.of(output))) {
+            throw new Options.UsageException("--output " + output + " is " + what + ": name another file");
+        }
     }
 
     /** Batch names for a one-line message: quoted, control characters shown as escapes. */
