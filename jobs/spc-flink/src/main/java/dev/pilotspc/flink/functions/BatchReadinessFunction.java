@@ -1,5 +1,6 @@
 package dev.pilotspc.flink.functions;
 
+import dev.pilotspc.core.config.FeatureDefinitions;
 import dev.pilotspc.core.readiness.ReadinessPolicy;
 import dev.pilotspc.core.result.ReadinessResult;
 import dev.pilotspc.core.result.Tags;
@@ -37,7 +38,7 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
 
     private static final long serialVersionUID = 1L;
 
-    public static final String BATCH_FEATURE = dev.pilotspc.core.config.FeatureDefinitions.BATCH_VERDICT_FEATURE;
+    public static final String BATCH_FEATURE = FeatureDefinitions.BATCH_VERDICT_FEATURE;
     public static final OutputTag<Alert> ALERTS = new OutputTag<>("batch-alerts", Types.POJO(Alert.class));
 
     private final long maxWaitMillis;

@@ -21,6 +21,7 @@ import dev.pilotspc.flink.records.FeatureVerdict;
 import dev.pilotspc.flink.records.MeasurementRecord;
 import dev.pilotspc.flink.records.ResultBatch;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,6 +39,8 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Charts each (feature, batch) key in event-time order: measurements wait in the key's state until
@@ -48,7 +51,7 @@ import org.apache.flink.util.OutputTag;
 public class MonitorFunction extends KeyedBroadcastProcessFunction<String, MeasurementRecord, DefinitionUpdate, ResultBatch> {
 
     private static final long serialVersionUID = 1L;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MonitorFunction.class);
+    private static final Logger LOG = LoggerFactory.getLogger(MonitorFunction.class);
 
     public static final MapStateDescriptor<String, DefinitionEntry> DEFINITIONS =
             new MapStateDescriptor<>("feature-definitions", Types.STRING, Types.POJO(DefinitionEntry.class));
@@ -263,7 +266,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                 LOG.warn("Event time lags: measurements of {} waited --max-wait ({} ms) while the watermark moved but "
                         + "stayed behind them (at {}); they are charted without it (metric "
                         + "spc.measurements_charted_by_max_wait). Is a source's clock behind?",
-                        ctx.getCurrentKey().replace('\u001f', '/'), maxWaitMillis, java.time.Instant.ofEpochMilli(watermark));
+                        ctx.getCurrentKey().replace('\u001f', '/'), maxWaitMillis, Instant.ofEpochMilli(watermark));
             }
         }
     }
@@ -354,17 +357,16 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                 // the batch verdict's stable and capable are those of its features now (while this
                 // feature has insufficient data the batch's are false whatever its own are)
                 boolean flagsMatter = !ReadinessResult.INSUFFICIENT_DATA.equals(v.verdict());
-                long now = chartingTime;
                 if (verdictChanged || !Boolean.valueOf(config.critical).equals(state.lastCritical)
                         || flagsMatter && (v.stable() != state.lastStable || v.capable() != state.lastCapable)
-                        || heartbeatMillis > 0 && now - state.lastVerdictSentAt >= heartbeatMillis) {
+                        || heartbeatMillis > 0 && chartingTime - state.lastVerdictSentAt >= heartbeatMillis) {
                     ctx.output(VERDICTS, new FeatureVerdict(v.tsNanos(), r.batch, r.feature, v.verdict(), config.critical,
                             v.stable(), v.capable()));
                     state.lastVerdict = v.verdict();
                     state.lastStable = v.stable();
                     state.lastCapable = v.capable();
                     state.lastCritical = config.critical;
-                    state.lastVerdictSentAt = now;
+                    state.lastVerdictSentAt = chartingTime;
                 }
             } else if (result instanceof DriftResult d) {
                 ctx.output(ALERTS, new Alert(d.tsNanos(), ctx.getCurrentKey(), r.feature, AlertJson.drift(d, config.lsl, config.usl)));
