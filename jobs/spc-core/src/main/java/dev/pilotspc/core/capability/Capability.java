@@ -202,7 +202,7 @@ public class Capability {
 
     /** Probability a normal(0, σ) value lies more than {@code margin} beyond the mean. */
     private static double tail(double margin, double sigma) {
-        if (sigma > 0 && Double.isFinite(sigma)) {
+        if (usable(sigma)) {
             return upperTail(margin / sigma);
         }
         return margin < 0 ? 1 : 0;
