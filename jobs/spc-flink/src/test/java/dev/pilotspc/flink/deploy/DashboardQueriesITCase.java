@@ -285,6 +285,28 @@ class DashboardQueriesITCase {
     }
 
     /**
+     * The overview's "Last result" shows the time of the batch's latest charted measurement (the
+     * stat shows its Time field): the newest {@code spc_status} line of the batch in the replayed results.
+     */
+    @Test
+    void overviewShowsWhenTheBatchWasLastCharted() throws Exception {
+        long newest = Files.readAllLines(dir.resolve("tool-wear.lp")).stream()
+                .filter(l -> l.startsWith("spc_status,") && l.contains("batch=" + BATCH + ","))
+                .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).max().orElseThrow();
+        JsonNode overview = JSON.readTree(DASHBOARDS.resolve("batch-overview.json").toFile());
+        JsonNode last = null;
+        for (JsonNode panel : overview.get("panels")) {
+            if (panel.get("title").asText().equals("Last result")) {
+                last = panel;
+            }
+        }
+        assertEquals("/^Time$/", last.get("options").get("reduceOptions").get("fields").asText());
+        assertEquals("dateTimeFromNow", last.get("fieldConfig").get("defaults").get("unit").asText());
+        long time = run(last.get("targets").get(0).get("query").asText()).path("series").get(0).get("values").get(0).get(0).asLong();
+        assertEquals(newest, time, "epoch ns of the batch's latest result");
+    }
+
+    /**
      * Variables reach a query only regex-escaped ({@code ${batch:regex}}: Grafana leaves a plain
      * {@code $batch} unescaped when the value starts like a number) and a link only URL-encoded
      * ({@code ${batch:queryparam}}, {@code :percentencode}), so ids such as {@code 2025/118} or
