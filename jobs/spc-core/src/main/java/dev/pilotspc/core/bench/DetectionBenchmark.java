@@ -132,7 +132,7 @@ public final class DetectionBenchmark {
 
     private static Row shewhart(String rules, int mask, double shift, int runs, long seed, Double published,
             String source) {
-        return measure("shewhart", rules, Double.NaN, Double.NaN, Double.NaN, Double.NaN, shift, runs, seed, () -> {
+        return measure("shewhart", rules, Double.NaN, 3, Double.NaN, Double.NaN, shift, runs, seed, () -> {
             PointHistory h = new PointHistory();
             return x -> {
                 h.push(x);

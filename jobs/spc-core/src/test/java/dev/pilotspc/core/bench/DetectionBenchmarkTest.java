@@ -39,6 +39,8 @@ class DetectionBenchmarkTest {
             assertTrue(Math.abs(arl - (double) p[1]) < 4 * se + 0.01 * (double) p[1],
                     p[0] + ": " + arl + " ± " + se + " vs " + p[1]);
         }
+        assertEquals(3.0, rows.get("shewhart/4/1.0").get("sigmas").asDouble(), "Shewhart limits at 3 sigma");
+        assertTrue(rows.get("shewhart/1/1.0").get("lambda").isNull(), "no lambda for a Shewhart chart");
         // exact (time-varying) EWMA limits: a little below the asymptotic ARL0 ≈ 500 of Lucas & Saccucci
         double ewma0 = rows.get("ewma/1/0.0").get("arl").asDouble();
         assertTrue(ewma0 > 440 && ewma0 < 520, "EWMA ARL0 " + ewma0);
