@@ -1,11 +1,18 @@
 package dev.pilotspc.flink.cli;
 
 import dev.pilotspc.core.readiness.ReadinessPolicy;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * Command-line options {@code --name value} or {@code --name=value}, each declared with its help
@@ -53,9 +60,15 @@ public final class Options {
         return this;
     }
 
-    /** Accepts any {@code --prefix.key=value}, e.g. Kafka client properties. */
+    /**
+     * Accepts any {@code --prefix.key=value}, e.g. Kafka client properties, and {@code --prefix-properties
+     * FILE} (or {@code SPC_PREFIX_PROPERTIES}): a Java properties file with more of them, for secrets that
+     * should not stand on a command line (visible to {@code ps}, logged by cluster entry points).
+     */
     public Options prefix(String prefix, String help) {
         specs.put(prefix + ".", new Spec(prefix + ".<key>", help, null, false, null));
+        option(prefix + "-properties", "a properties file of " + prefix + ".<key> settings (secrets, e.g. sasl.jaas.config); "
+                + "--" + prefix + ".<key> wins", "SPC_" + prefix.toUpperCase(Locale.ROOT) + "_PROPERTIES", null);
         prefixed.put(prefix, new LinkedHashMap<>());
         return this;
     }
@@ -317,7 +330,21 @@ public final class Options {
         }
     }
 
+    /** The {@code --prefix.key} settings: those of the {@code --prefix-properties} file, then the command line's. */
     public Map<String, String> prefixed(String prefix) {
-        return prefixed.get(prefix);
+        Map<String, String> merged = new LinkedHashMap<>();
+        String file = get(prefix + "-properties");
+        if (file != null) {
+            Properties properties = new Properties();
+            try (Reader in = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+                properties.load(in);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new UsageException("--" + prefix + "-properties " + file + ": cannot read it ("
+                        + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()) + ")");
+            }
+            properties.stringPropertyNames().stream().sorted().forEach(k -> merged.put(k, properties.getProperty(k)));
+        }
+        merged.putAll(prefixed.get(prefix));
+        return merged;
     }
 }

@@ -27,6 +27,7 @@ public final class SimulateCommand {
         return Scenario.options(new Options("simulate", "The gauge simulator: a scenario's records to Kafka or to a JSON-lines file."),
                         "parts per second (default: the scenario's); 0 = as fast as possible")
                 .option("bootstrap-servers", "Kafka bootstrap servers", "KAFKA_BOOTSTRAP_SERVERS", null)
+                .prefix("kafka", "any Kafka producer property, e.g. --kafka.security.protocol=SSL")
                 .option("topic", "measurements topic", null, "spc.measurements")
                 .option("features-topic", "where the scenario's feature definitions are published", null, "spc.features")
                 .option("output", "write the records as JSON lines to this file instead of Kafka")
@@ -64,8 +65,9 @@ public final class SimulateCommand {
             throw new Options.UsageException("give --bootstrap-servers (or --output FILE)");
         }
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.get("bootstrap-servers"));
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.putAll(o.prefixed("kafka"));
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.get("bootstrap-servers"));
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             for (Scenario.Feature f : scenario.features) {
                 producer.send(new ProducerRecord<>(o.get("features-topic"), f.id(), f.definitionJson()));

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Launcher options: values a job must not start with are one-line usage errors. */
 class OptionsTest {
@@ -16,6 +20,28 @@ class OptionsTest {
 
     private static String error(Runnable r) {
         return assertThrows(Options.UsageException.class, r::run).getMessage();
+    }
+
+    @Test
+    void readsKafkaSecretsFromAPropertiesFileTheCommandLineOverrides(@TempDir Path tmp) throws Exception {
+        Path file = Files.writeString(tmp.resolve("kafka.properties"), """
+                # the service's Kafka login
+                security.protocol=SASL_SSL
+                sasl.mechanism=PLAIN
+                sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required \\
+                    username="spc" password="s3cret";
+                """);
+        Map<String, String> kafka = run("--kafka-properties", file.toString(), "--kafka.sasl.mechanism=SCRAM-SHA-512")
+                .prefixed("kafka");
+        assertEquals("SASL_SSL", kafka.get("security.protocol"));
+        assertEquals("SCRAM-SHA-512", kafka.get("sasl.mechanism"), "the command line wins");
+        assertEquals("org.apache.kafka.common.security.plain.PlainLoginModule required username=\"spc\" password=\"s3cret\";",
+                kafka.get("sasl.jaas.config"), "a continued line");
+        assertEquals("--kafka-properties " + tmp.resolve("nope") + ": cannot read it (no such file)",
+                error(() -> run("--kafka-properties", tmp.resolve("nope").toString()).prefixed("kafka")));
+        assertEquals("SASL_SSL", new Options("simulate", "").prefix("kafka", "")
+                .parse(new String[] {"--kafka-properties", file.toString()}).prefixed("kafka").get("security.protocol"));
+        assertTrue(RunCommand.options().usage().contains("[env SPC_KAFKA_PROPERTIES]"));
     }
 
     @Test
