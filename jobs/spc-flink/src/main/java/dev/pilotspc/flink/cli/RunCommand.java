@@ -38,6 +38,8 @@ public final class RunCommand {
                 .option("topic-alerts", "alerts topic", null, "spc.alerts")
                 .option("topic-dlq", "dead-letter topic", null, "spc.measurements.dlq")
                 .prefix("kafka", "any Kafka client property, e.g. --kafka.security.protocol=SSL")
+                .prefix("flink", "a Flink configuration key for this job, e.g. --flink.restart-strategy.type=fixed-delay "
+                        + "(the local runner takes any key; a cluster the job-level ones)")
                 .option("features", "feature definitions file (YAML or JSON); the topic overrides it", "SPC_FEATURES", null)
                 .option("output", "write every result as line protocol to this file (- = stdout)")
                 .option("out-of-orderness", "how far measurements may arrive out of event-time order", null, "2s")
@@ -100,8 +102,8 @@ public final class RunCommand {
 
     /**
      * The execution environment of {@code run}: checkpoint storage whose checkpoints outlive the job
-     * (a stopped or crashed local runner leaves its latest one), and the checkpoint or savepoint that
-     * {@code --restore} names to resume from.
+     * (a stopped or crashed local runner leaves its latest one), the checkpoint or savepoint that
+     * {@code --restore} names to resume from, and the {@code --flink.*} configuration (which wins).
      */
     public static StreamExecutionEnvironment environment(Options o) {
         Configuration conf = new Configuration();
@@ -113,6 +115,7 @@ public final class RunCommand {
         if (o.has("restore")) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restorePath(o));
         }
+        conf.addAll(Configuration.fromMap(o.prefixed("flink")));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         if (o.has("restore") && !(env instanceof LocalStreamEnvironment)) {
             throw new Options.UsageException("--restore is for the local runner; on a cluster give the path to flink run -s");

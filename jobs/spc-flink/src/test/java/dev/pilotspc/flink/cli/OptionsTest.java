@@ -45,6 +45,20 @@ class OptionsTest {
     }
 
     @Test
+    void passesFlinkConfigurationToTheJobAndLetsItWin(@TempDir Path tmp) {
+        var env = RunCommand.environment(run("--output", "-", "--checkpoint-dir", tmp.toString(),
+                "--flink.restart-strategy.type=fixed-delay", "--flink.restart-strategy.fixed-delay.attempts", "7",
+                "--flink.execution.checkpointing.externalized-checkpoint-retention=DELETE_ON_CANCELLATION"));
+        var conf = env.getConfiguration();
+        assertEquals("fixed-delay", conf.get(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY));
+        assertEquals(7, conf.get(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS));
+        assertEquals(org.apache.flink.configuration.ExternalizedCheckpointRetention.DELETE_ON_CANCELLATION,
+                conf.get(org.apache.flink.configuration.CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION));
+        assertEquals(tmp.toUri().toString(), conf.get(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY),
+                "a plain path is a local directory");
+    }
+
+    @Test
     void readsDurationsWithUnitsAndRejectsNegativeOnesAndOnesThatRoundToNothing() {
         assertEquals(Duration.ofMillis(1500), run("--max-wait", "1.5s").getDuration("max-wait"));
         assertEquals(Duration.ofDays(7), run("--max-wait", "7d").getDuration("max-wait"));
