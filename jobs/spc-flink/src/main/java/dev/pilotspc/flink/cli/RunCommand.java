@@ -120,7 +120,35 @@ public final class RunCommand {
         if (o.has("restore") && !(env instanceof LocalStreamEnvironment)) {
             throw new Options.UsageException("--restore is for the local runner; on a cluster give the path to flink run -s");
         }
+        if (env instanceof LocalStreamEnvironment && env.getConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY) == null) {
+            // The JobManager's memory takes at most 5 MB of state per task (some 2000 charts): beyond
+            // that every checkpoint fails and the job restarts from the last one that fit, again and
+            // again, sending its alerts each time. A temporary directory has no such limit and, like
+            // memory, ends with the run (no --restore from it).
+            Configuration temporary = new Configuration();
+            temporary.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, temporaryCheckpointDir().toUri().toString());
+            env.configure(temporary);
+        }
         return env;
+    }
+
+    /** A fresh directory under java.io.tmpdir for a local run's checkpoints, removed with its contents when the JVM exits. */
+    private static Path temporaryCheckpointDir() {
+        try {
+            Path dir = Files.createTempDirectory("spc-checkpoints-");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir), "spc-remove-checkpoints"));
+            return dir;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot create a temporary checkpoint directory: " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // best effort: the launcher's temp directory goes anyway
+        }
     }
 
     /** A local file system path given as a plain path or a {@code file:} URI (absolute); null for other schemes. */
@@ -200,8 +228,9 @@ public final class RunCommand {
             env.enableCheckpointing(checkpointInterval.toMillis());
             env.getCheckpointConfig().setTolerableCheckpointFailureNumber(o.getInt("tolerable-checkpoint-failures", 0));
             if (env.getConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY) == null) {
-                LOG.warn("No --checkpoint-dir (nor state.checkpoints.dir): checkpoints stay in the JobManager's memory "
-                        + "(5 MB per state, lost with the JobManager); give durable storage in production");
+                LOG.warn("No --checkpoint-dir (nor execution.checkpointing.dir): checkpoints stay in the JobManager's memory, "
+                        + "lost with the JobManager and limited to 5 MB of state per task (some 2000 charts): beyond that every "
+                        + "checkpoint fails and the job restarts from the last one that fit, again and again; give durable storage");
             }
         }
         if (o.has("parallelism")) {
