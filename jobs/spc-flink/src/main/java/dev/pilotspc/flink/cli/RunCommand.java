@@ -10,11 +10,14 @@ import dev.pilotspc.flink.records.MeasurementRecord;
 import dev.pilotspc.flink.workflow.EventTime;
 import dev.pilotspc.flink.workflow.SpcWorkflow;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -139,14 +142,14 @@ public final class RunCommand {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir), "spc-remove-checkpoints"));
             return dir;
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot create a temporary checkpoint directory: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create a temporary checkpoint directory: " + e.getMessage(), e);
         }
     }
 
     private static void deleteTree(Path dir) {
-        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | java.io.UncheckedIOException e) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
             // best effort: the launcher's temp directory goes anyway
         }
     }
