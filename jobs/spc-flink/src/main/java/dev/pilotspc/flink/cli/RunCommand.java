@@ -53,7 +53,8 @@ public final class RunCommand {
                         + "or lags; 0 = as long as it takes",
                         null, "5s")
                 .option("state-ttl", "drop the chart of a (feature, batch) idle this long; 0 = keep", null, "30d")
-                .option("checkpoint-interval", "checkpoint interval; 0 = off", null, "10s")
+                .option("checkpoint-interval", "checkpoint interval; 0 = off (no Kafka offsets are committed then: a restart "
+                        + "reads the topics from their start and sends the alerts again)", null, "10s")
                 .option("checkpoint-dir", "checkpoint storage, e.g. file:///var/lib/spc/checkpoints; checkpoints are kept when "
                         + "the job stops, for --restore", "SPC_CHECKPOINT_DIR", null)
                 .option("restore", "the local runner resumes the charts from this checkpoint or savepoint directory, or from "
@@ -227,6 +228,10 @@ public final class RunCommand {
         }
         InfluxOptions influx = influxOptions(o);
         Duration checkpointInterval = o.getDuration("checkpoint-interval");
+        if (checkpointInterval.isZero() && !o.flagSet("bounded")) {
+            LOG.warn("--checkpoint-interval 0: no checkpoints, so no Kafka offsets are committed; a restart reads "
+                    + "{} from its start again, charts it afresh and sends its alerts again", o.get("topic-measurements"));
+        }
         if (!checkpointInterval.isZero()) {
             env.enableCheckpointing(checkpointInterval.toMillis());
             env.getCheckpointConfig().setTolerableCheckpointFailureNumber(o.getInt("tolerable-checkpoint-failures", 0));
