@@ -11,6 +11,7 @@ import dev.pilotspc.flink.workflow.EventTime;
 import dev.pilotspc.flink.workflow.SpcWorkflow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,7 +159,7 @@ public final class RunCommand {
     /** A local file system path given as a plain path or a {@code file:} URI (absolute); null for other schemes. */
     private static Path localPath(String pathOrUri) {
         if (pathOrUri.startsWith("file:")) {
-            return Path.of(java.net.URI.create(pathOrUri).getPath());
+            return Path.of(URI.create(pathOrUri).getPath());
         }
         return pathOrUri.contains("://") ? null : Path.of(pathOrUri).toAbsolutePath();
     }
