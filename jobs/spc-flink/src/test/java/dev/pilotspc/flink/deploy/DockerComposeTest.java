@@ -117,6 +117,14 @@ class DockerComposeTest {
     }
 
     @Test
+    void dashboardsAreTypeCheckedAgainstTheStacksGrafanaVersion() throws Exception {
+        String image = resolved().get("services").get("grafana").get("image").asText();
+        JsonNode check = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ROOT.resolve("grafana/check/package.json").toFile());
+        assertEquals(image.substring(image.indexOf(':') + 1), check.get("devDependencies").get("@grafana/schema").asText(),
+                "grafana/check pins the @grafana/schema of the Grafana the stack runs (" + image + ")");
+    }
+
+    @Test
     void aRestartedJobManagerFindsTheJobAndItsLatestCheckpoint() throws Exception {
         // without high availability a new jobmanager starts the job afresh: new baselines mid-batch,
         // and the measurements waiting in the lost state are never charted
