@@ -34,7 +34,8 @@ Commands:
                   definitions
 
 Run ./spc <command> --help for the options of a command.
-Environment: SPC_JAVA_OPTS (default -Xmx1g) for the JVM, SPC_REBUILD=1 to force a rebuild.
+Environment: SPC_JAVA_OPTS (default -Xmx1g) for the JVM, SPC_REBUILD=1 to force a rebuild,
+SPC_LOG_DIR (default logs/ in the repository) for the log files.
 USAGE
 }
 

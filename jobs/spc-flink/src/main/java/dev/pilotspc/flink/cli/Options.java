@@ -67,8 +67,8 @@ public final class Options {
      */
     public Options prefix(String prefix, String help) {
         specs.put(prefix + ".", new Spec(prefix + ".<key>", help, null, false, null));
-        option(prefix + "-properties", "a properties file of the same settings, keys without '" + prefix + ".' (for secrets, "
-                + "e.g. sasl.jaas.config); --" + prefix + ".<key> wins", "SPC_" + prefix.toUpperCase(Locale.ROOT) + "_PROPERTIES", null);
+        option(prefix + "-properties", "a properties file of the same settings, keys without '" + prefix + ".' (e.g. secrets "
+                + "kept off the command line); --" + prefix + ".<key> wins", "SPC_" + prefix.toUpperCase(Locale.ROOT) + "_PROPERTIES", null);
         prefixed.put(prefix, new LinkedHashMap<>());
         return this;
     }

@@ -115,11 +115,12 @@ public final class ReplayCommand {
             String rejected = "dead letters on stdout";
             if (!deadLetters.equals(TextFileSink.STDOUT)) {
                 try (java.util.stream.Stream<String> lines = Files.lines(Path.of(deadLetters), StandardCharsets.UTF_8)) {
-                    rejected = String.format(java.util.Locale.ROOT, "%,d dead letters in %s", lines.count(), deadLetters);
+                    long count = lines.count();
+                    rejected = String.format(java.util.Locale.ROOT, "%,d dead letter%s in %s", count, count == 1 ? "" : "s", deadLetters);
                 }
             }
-            System.err.printf(java.util.Locale.ROOT, "spc replay: %,d records of %s read, results in %s; %s%n",
-                    input.size(), inputFile, String.join(" and ", java.util.stream.Stream.of(
+            System.err.printf(java.util.Locale.ROOT, "spc replay: %,d record%s of %s read, results in %s; %s%n",
+                    input.size(), input.size() == 1 ? "" : "s", inputFile, String.join(" and ", java.util.stream.Stream.of(
                             output == null ? null : output.equals(TextFileSink.STDOUT) ? "stdout" : output,
                             influx == null ? null : influx.redactedUrl()).filter(java.util.Objects::nonNull).toList()),
                     rejected);

@@ -65,7 +65,10 @@ public final class DemoCommand {
         Files.writeString(resultsDir.resolve(scenario.name + ".features.json"), SimulateCommand.definitions(scenario));
         boolean plain = o.flagSet("plain") || System.console() == null;
 
-        List<Simulator.Record> records = Simulator.generate(scenario, Simulator.DEFAULT_T0);
+        // into InfluxDB the batch is stamped from now, where Grafana's dashboards and alert rules look;
+        // the results file alone keeps the fixed start, so runs repeat
+        long t0 = o.has("influx-url") ? System.currentTimeMillis() / 1000 * 1000 : Simulator.DEFAULT_T0;
+        List<Simulator.Record> records = Simulator.generate(scenario, t0);
         out.println("pilot-spc demo: scenario '" + scenario.name + "' (" + scenario.description + "), "
                 + scenario.parts + " parts of " + scenario.features.size() + " features at " + scenario.rate + " parts/s");
         // the launcher names the log file (SPC_LOG_DIR); logs/spc.log is the log configuration's own default

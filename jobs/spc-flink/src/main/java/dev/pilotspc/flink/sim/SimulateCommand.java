@@ -34,7 +34,8 @@ public final class SimulateCommand {
                 .option("features-output", "with --output: where the scenario's feature definitions go "
                         + "(default: the output path + .features.json)")
                 .option("truth", "write the ground truth (faults and where they start) as JSON to this file")
-                .option("t0", "event time of part 1, epoch milliseconds", null, Long.toString(Simulator.DEFAULT_T0));
+                .option("t0", "event time of part 1, epoch milliseconds (default: now when sending to Kafka, so live "
+                        + "dashboards and alerts see it; " + Simulator.DEFAULT_T0 + " for --output, so files repeat)");
     }
 
     public static int run(String[] args, PrintStream out) throws Exception {
@@ -45,7 +46,8 @@ public final class SimulateCommand {
         }
         Scenario scenario = Scenario.from(o, true);
         boolean paced = !o.has("rate") || Double.parseDouble(o.get("rate")) > 0;
-        List<Simulator.Record> records = Simulator.generate(scenario, o.getLong("t0"));
+        long t0 = o.has("t0") ? o.getLong("t0") : o.has("output") ? Simulator.DEFAULT_T0 : System.currentTimeMillis() / 1000 * 1000;
+        List<Simulator.Record> records = Simulator.generate(scenario, t0);
         if (o.has("truth")) {
             Files.writeString(Path.of(o.get("truth")), truth(scenario));
         }
