@@ -124,6 +124,15 @@ class RunRulesTest {
     }
 
     @Test
+    void sixPointTrendCountsTheSixthPointBack() {
+        // Nelson (1984) test 3: six points in a row steadily increasing, i.e. five rises; here only
+        // the newest five points rise (four rises), the sixth back is above its successor: no trend
+        assertFalse(fires(Rule.N3, 1, -1.5, -1, 0, 0.5, 0.6));
+        assertFalse(fires(Rule.N3, -1, 1.5, 1, 0, -0.5, -0.6));
+        assertTrue(fires(Rule.N3, -1.6, -1.5, -1, 0, 0.5, 0.6));
+    }
+
+    @Test
     void reportsOnlyTheRulesInTheMask() {
         int hits = hitsAtLast(Rule.westernElectric(), 3.5);
         assertEquals(Rule.WE1.bit(), hits);
