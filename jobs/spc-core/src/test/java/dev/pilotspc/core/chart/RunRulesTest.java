@@ -133,6 +133,18 @@ class RunRulesTest {
     }
 
     @Test
+    void fourteenAlternatingCountsTheFourteenthPointBack() {
+        // Nelson (1984) test 4: fourteen points in a row alternating up and down (13 steps); here the
+        // oldest step is flat, so only the newest 13 points alternate: no signal
+        double[] alt = new double[14];
+        for (int i = 0; i < 14; i++) {
+            alt[i] = i % 2 == 0 ? 0.5 : -0.5;
+        }
+        alt[0] = alt[1];
+        assertFalse(fires(Rule.N4, alt));
+    }
+
+    @Test
     void reportsOnlyTheRulesInTheMask() {
         int hits = hitsAtLast(Rule.westernElectric(), 3.5);
         assertEquals(Rule.WE1.bit(), hits);
