@@ -145,6 +145,20 @@ class RunRulesTest {
     }
 
     @Test
+    void fifteenWithinOneSigmaCountsTheFifteenthPointBack() {
+        // Nelson (1984) test 7: fifteen points in a row within 1σ of the centre line; the oldest of
+        // these fifteen is at 1.5σ, so only fourteen are within: no signal
+        double[] calm = new double[15];
+        for (int i = 0; i < 15; i++) {
+            calm[i] = i % 2 == 0 ? 0.5 : -0.9;
+        }
+        calm[0] = 1.5;
+        assertFalse(fires(Rule.N7, calm));
+        calm[0] = -1.5;
+        assertFalse(fires(Rule.N7, calm));
+    }
+
+    @Test
     void reportsOnlyTheRulesInTheMask() {
         int hits = hitsAtLast(Rule.westernElectric(), 3.5);
         assertEquals(Rule.WE1.bit(), hits);
