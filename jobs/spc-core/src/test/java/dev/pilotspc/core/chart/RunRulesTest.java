@@ -159,6 +159,14 @@ class RunRulesTest {
     }
 
     @Test
+    void eightBeyondOneSigmaCountsTheEighthPointBack() {
+        // Nelson (1984) test 8: eight points in a row beyond 1σ on either side; the oldest of these
+        // eight is at 0.5σ, so only seven are beyond: no signal
+        assertFalse(fires(Rule.N8, 0.5, -1.5, 1.2, -1.1, 2, -2, 1.1, -1.3));
+        assertTrue(fires(Rule.N8, 0.5, -1.5, 1.2, -1.1, 2, -2, 1.1, -1.3, 1.4), "the ninth point completes eight");
+    }
+
+    @Test
     void reportsOnlyTheRulesInTheMask() {
         int hits = hitsAtLast(Rule.westernElectric(), 3.5);
         assertEquals(Rule.WE1.bit(), hits);
