@@ -42,6 +42,28 @@ class PageHinkleyTest {
     }
 
     @Test
+    void aSumReachingLambdaExactlyDoesNotAlarm() {
+        // README "Drift": g⁺ > λσ alarms (strictly). Hand calculation, δ 0.5, λ 1.5, σ 1, all exact in
+        // binary: x = 0 (x̄ 0, g⁺ 0); x = 4 (x̄ 2, g⁺ = 0 + 4 − 2 − 0.5 = 1.5 = λσ): no alarm;
+        // x = 4 again (x̄ 8/3, g⁺ = 1.5 + 4/3 − 0.5 = 2.33 > 1.5): alarm up
+        PageHinkley up = new PageHinkley(0.5, 1.5);
+        assertNull(up.update(0, 1));
+        assertNull(up.update(4, 1));
+        assertEquals(1.5, up.gUp, 0);
+        PageHinkleyAlarm alarm = up.update(4, 1);
+        assertNotNull(alarm);
+        assertEquals(DriftResult.UP, alarm.direction());
+        // the same downwards: g⁻ = 1.5 on the second point, then 2.33
+        PageHinkley down = new PageHinkley(0.5, 1.5);
+        assertNull(down.update(0, 1));
+        assertNull(down.update(-4, 1));
+        assertEquals(1.5, down.gDown, 0);
+        alarm = down.update(-4, 1);
+        assertNotNull(alarm);
+        assertEquals(DriftResult.DOWN, alarm.direction());
+    }
+
+    @Test
     void resetsAfterAnAlarmAndDetectsTheStepBack() {
         PageHinkley ph = new PageHinkley(0.5, 10);
         PageHinkleyAlarm[] alarm = new PageHinkleyAlarm[1];
