@@ -153,6 +153,46 @@ class ReadinessTest {
                 "the drift alarm is a reason: " + last.reasons());
     }
 
+    /** The last capability result after the same {@code parts} N(10, sd) values as {@link #verdict}. */
+    private static dev.pilotspc.core.result.CapabilityResult lastCapability(FeatureConfig c, int parts, double sd) {
+        FeatureMonitor monitor = new FeatureMonitor(c, new ReadinessPolicy());
+        Random random = new Random(9);
+        List<SpcResult> out = new ArrayList<>();
+        dev.pilotspc.core.result.CapabilityResult last = null;
+        for (int i = 0; i < parts; i++) {
+            out.clear();
+            monitor.update(new Measurement(1_000_000_000L * (i + 1), "f", "B", 10 + sd * random.nextGaussian(),
+                    "P" + (i + 1), null, null, null, null, null), out);
+            for (SpcResult r : out) {
+                if (r instanceof dev.pilotspc.core.result.CapabilityResult cap) {
+                    last = cap;
+                }
+            }
+        }
+        return last;
+    }
+
+    @Test
+    void anIndexExactlyAtTheMinimumIsCapable() {
+        // README "Readiness": capable when the judged index is *at least* --ready-min-index, so an
+        // index equal to the minimum (to the last bit) passes and the next double above it does not
+        dev.pilotspc.core.result.CapabilityResult cap = lastCapability(feature(9, 11), 35, 0.1);
+        double ppk = cap.ppk();
+        double bound = cap.ppkLcl();
+        ReadinessResult atEstimate = verdict(feature(9, 11), new ReadinessPolicy(30, ppk, true, 0), 35, 0.1, 999, 0);
+        assertTrue(atEstimate.capable(), atEstimate.reasons());
+        assertEquals(ReadinessResult.READY, atEstimate.verdict(), atEstimate.reasons());
+        ReadinessResult aboveEstimate = verdict(feature(9, 11), new ReadinessPolicy(30, Math.nextUp(ppk), true, 0),
+                35, 0.1, 999, 0);
+        assertFalse(aboveEstimate.capable(), aboveEstimate.reasons());
+        ReadinessResult atBound = verdict(feature(9, 11), new ReadinessPolicy(30, bound, false, 0), 35, 0.1, 999, 0);
+        assertTrue(atBound.capable(), atBound.reasons());
+        assertEquals(ReadinessResult.READY, atBound.verdict(), atBound.reasons());
+        ReadinessResult aboveBound = verdict(feature(9, 11), new ReadinessPolicy(30, Math.nextUp(bound), false, 0),
+                35, 0.1, 999, 0);
+        assertFalse(aboveBound.capable(), aboveBound.reasons());
+    }
+
     @Test
     void statesItsCriteriaInWords() {
         // CONTRACT §4 defaults: 30 parts, Ppk's lower 95 % bound >= 1.33, the whole monitor phase
