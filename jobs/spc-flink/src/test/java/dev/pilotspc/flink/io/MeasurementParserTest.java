@@ -172,6 +172,19 @@ class MeasurementParserTest {
     }
 
     @Test
+    void aFeatureOfOnlyWhitespaceIsMissing() {
+        // a blank feature names no chart: rejected as missing_field, not charted as a feature "  "
+        // (whose dead letter would come later as unknown_feature, or which a definition could match)
+        MeasurementRecord json = parser.parseJson("{\"ts\":1764000000123,\"feature\":\"  \",\"value\":1}");
+        assertEquals(DeadLetter.MISSING_FIELD, json.rejectReason);
+        assertEquals("feature is missing", json.rejectDetail);
+        MeasurementRecord tab = parser.parseJson("{\"ts\":1764000000123,\"feature\":\" \\t \",\"value\":1}");
+        assertEquals(DeadLetter.MISSING_FIELD, tab.rejectReason);
+        MeasurementRecord csv = parser.parseCsv("1,\"   \",1764000000123", Csv.split("value,feature,ts"));
+        assertEquals(DeadLetter.MISSING_FIELD, csv.rejectReason);
+    }
+
+    @Test
     void parsesCsvRowsByHeaderName() {
         String[] header = Csv.split("value,feature,ts,part,note");
         MeasurementRecord r = parser.parseCsv("25.01,\"bore, left\",2026-11-24T08:00:00Z,SN1,\"said \"\"ok\"\"\"", header);
