@@ -143,6 +143,19 @@ class LineProtocolTest {
     }
 
     @Test
+    void escapesABackslashInAnOtherwisePlainStringField() {
+        // InfluxDB line protocol: in string field values '"' and '\\' must be escaped with '\\'; a
+        // part serial ending in a backslash written raw would escape the closing quote and break the
+        // line. Each text here has a backslash and nothing else to escape.
+        double absent = Double.NaN;
+        PointResult p = new PointResult(5, new Tags("f", "b", null, null), "imr", 1.5, 1, "baseline", absent, absent,
+                absent, absent, absent, absent, absent, absent, false, "", "SN\\", "G\\2", "anna", absent, absent, absent,
+                absent, absent, absent, absent, absent, absent, absent);
+        assertEquals("spc_point,batch=b,chart=imr,feature=f gauge=\"G\\\\2\",n=1i,ooc=false,operator=\"anna\","
+                + "part=\"SN\\\\\",phase=\"baseline\",rules=\"\",x=1.5 5", LineProtocol.toLine(p));
+    }
+
+    @Test
     void keepsTheGaugeAndOperatorOfAPointAsFields() {
         double absent = Double.NaN;
         PointResult p = new PointResult(5, new Tags("f", "b", "L1", "S1"), "imr", 1.5, 1, "baseline", absent, absent,
