@@ -1,0 +1,137 @@
+package dev.pilotspc.flink.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pilotspc.flink.cli.ReplayCommand;
+import dev.pilotspc.flink.cli.RunCommand;
+import dev.pilotspc.flink.testing.KafkaBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The live job charts what a replay of the same records charts: measurements delivered out of
+ * event-time order (within --out-of-orderness), spread over two partitions and read by two
+ * subtasks, some delivered twice, give the same results line for line as the replay, which sorts
+ * the file first. Only the batch verdict lines ({@code feature=*})
+ * are left out: they are stamped when a verdict reaches the batch operator, which live depends on
+ * the interleaving of the charts.
+ */
+class LiveEqualsReplayITCase {
+
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
+
+    private static final long T0 = 1_764_000_000_000L;
+
+    @TempDir
+    Path dir;
+
+    private record Delivery(long deliverAt, String feature, String json) {
+    }
+
+    /** Four charts' kinds over two batches; a step on one feature, a drift on another. */
+    private static List<Delivery> batch(Random random) {
+        List<Delivery> deliveries = new ArrayList<>();
+        String[] features = {"bore", "length", "wall", "flat"};
+        for (int f = 0; f < features.length; f++) {
+            for (String batch : List.of("B1", "B2")) {
+                for (int i = 0; i < 72; i++) {
+                    double mean = 10 + (features[f].equals("bore") && i >= 45 ? 0.02 : 0)
+                            + (features[f].equals("flat") ? 0.0008 * Math.max(0, i - 30) : 0);
+                    long ts = T0 + i * 1000L + f * 37 + (batch.equals("B2") ? 500 : 0);
+                    String json = String.format(Locale.ROOT,
+                            "{\"ts\":%d,\"feature\":\"%s\",\"batch\":\"%s\",\"part\":\"P%03d\",\"station\":\"s%d\",\"value\":%.5f}",
+                            ts, features[f], batch, i, i % 2, mean + 0.01 * random.nextGaussian());
+                    // delivered up to 1.5 s out of event-time order (the job allows 2 s)
+                    long deliverAt = ts + random.nextInt(1500);
+                    deliveries.add(new Delivery(deliverAt, features[f], json));
+                    if (random.nextInt(20) == 0) {
+                        deliveries.add(new Delivery(deliverAt + random.nextInt(400), features[f], json)); // delivered twice
+                    }
+                }
+            }
+        }
+        deliveries.sort(Comparator.comparingLong(Delivery::deliverAt));
+        return deliveries;
+    }
+
+    private static List<String> charted(Path file) throws Exception {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        List<String> lines = new ArrayList<>(Files.readAllLines(file).stream()
+                .filter(l -> !l.contains(",feature=* ")).toList());
+        lines.sort(null);
+        return lines;
+    }
+
+    @Test
+    @Timeout(240)
+    void theLiveJobChartsWhatAReplayOfTheSameRecordsCharts() throws Exception {
+        KAFKA.createJobTopics(2);
+        Path features = Files.writeString(dir.resolve("features.yaml"), """
+                - feature: bore
+                  lsl: 9.9
+                  usl: 10.1
+                  baseline: 20
+                  ewma: {lambda: 0.2, sigmas: 2.962}
+                  cusum: {k: 0.5, h: 5, head_start: 0.5}
+                - feature: length
+                  chart: xbar_r
+                  subgroup_size: 4
+                  baseline: 5
+                  lsl: 9.9
+                  usl: 10.1
+                  rules: nelson
+                - feature: wall
+                  chart: xbar_s
+                  subgroup_size: 3
+                  baseline: 6
+                  lsl: 9.95
+                - feature: flat
+                  baseline: 20
+                  usl: 10.1
+                  drift: {enabled: true, window: 15, alpha: 0.01}
+                """);
+        List<Delivery> deliveries = batch(new Random(11));
+        List<Map.Entry<String, String>> records = new ArrayList<>();
+        StringBuilder file = new StringBuilder();
+        for (Delivery d : deliveries) {
+            records.add(Map.entry(d.feature(), d.json()));
+            file.append(d.json()).append('\n');
+        }
+        KAFKA.produce("spc.measurements", records);
+        Path live = dir.resolve("live.lp");
+        assertEquals(0, RunCommand.run(new String[] {"--bootstrap-servers", KAFKA.bootstrapServers(), "--features",
+            features.toString(), "--group-id", "live", "--output", live.toString(), "--bounded", "--parallelism", "2",
+            "--checkpoint-interval", "0", "--out-of-orderness", "2s", "--idleness", "1s", "--max-wait", "0", "--state-ttl", "0"}));
+        Path input = Files.writeString(dir.resolve("delivered.jsonl"), file);
+        Path replay = dir.resolve("replay.lp");
+        assertEquals(0, ReplayCommand.run(new String[] {"--features", features.toString(), "--input", input.toString(),
+            "--output", replay.toString()}));
+
+        List<String> expected = charted(replay);
+        List<String> actual = charted(live);
+        assertTrue(expected.stream().filter(l -> l.startsWith("spc_point,")).count() > 350, "a real amount: " + expected.size());
+        assertTrue(deliveries.size() > 576, "some records delivered twice: " + deliveries.size());
+        assertTrue(expected.stream().anyMatch(l -> l.startsWith("spc_violation,")), "violations compared too");
+        assertTrue(expected.stream().anyMatch(l -> l.startsWith("spc_drift,")), "drift alarms compared too");
+        List<String> missing = new ArrayList<>(expected);
+        actual.forEach(missing::remove);
+        List<String> extra = new ArrayList<>(actual);
+        expected.forEach(extra::remove);
+        assertEquals(List.of(), missing.subList(0, Math.min(5, missing.size())), missing.size() + " replay results the live job lacks");
+        assertEquals(List.of(), extra.subList(0, Math.min(5, extra.size())), extra.size() + " live results the replay lacks");
+    }
+}
