@@ -3,17 +3,23 @@ package dev.pilotspc.flink.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pilotspc.flink.cli.Options;
 import dev.pilotspc.flink.cli.ReplayCommand;
 import dev.pilotspc.flink.cli.RunCommand;
+import dev.pilotspc.flink.io.KafkaIo;
 import dev.pilotspc.flink.testing.KafkaBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The live job charts what a replay of the same records charts: measurements delivered out of
- * event-time order (within --out-of-orderness), spread over two partitions and read by two
- * subtasks, some delivered twice, give the same results line for line as the replay, which sorts
- * the file first. Only the batch verdict lines ({@code feature=*})
+ * event-time order (within --out-of-orderness) in bursts while the watermark moves on, spread over
+ * two partitions and read by two subtasks, some delivered twice, give the same results line for
+ * line as the replay, which sorts the file first. Only the batch verdict lines ({@code feature=*})
  * are left out: they are stamped when a verdict reaches the batch operator, which live depends on
  * the interleaving of the charts.
  */
@@ -71,7 +77,7 @@ class LiveEqualsReplayITCase {
             return List.of();
         }
         List<String> lines = new ArrayList<>(Files.readAllLines(file).stream()
-                .filter(l -> !l.contains(",feature=* ")).toList());
+                .filter(l -> !l.contains(",feature=* ") && !l.contains("batch=FLUSH")).toList());
         lines.sort(null);
         return lines;
     }
@@ -111,17 +117,54 @@ class LiveEqualsReplayITCase {
             records.add(Map.entry(d.feature(), d.json()));
             file.append(d.json()).append('\n');
         }
-        KAFKA.produce("spc.measurements", records);
+        // the job runs while the records arrive in bursts, so its watermark passes some before others come:
+        // a record is at most 1.5 s behind any delivered before it, so none is late at 2 s out-of-orderness
         Path live = dir.resolve("live.lp");
-        assertEquals(0, RunCommand.run(new String[] {"--bootstrap-servers", KAFKA.bootstrapServers(), "--features",
-            features.toString(), "--group-id", "live", "--output", live.toString(), "--bounded", "--parallelism", "2",
-            "--checkpoint-interval", "0", "--out-of-orderness", "2s", "--idleness", "1s", "--max-wait", "0", "--state-ttl", "0"}));
+        String[] args = {"--bootstrap-servers", KAFKA.bootstrapServers(), "--features", features.toString(), "--group-id",
+            "live", "--output", live.toString(), "--parallelism", "2", "--checkpoint-interval", "500ms",
+            "--out-of-orderness", "2s", "--idleness", "1s", "--max-wait", "0", "--state-ttl", "0"};
+        Options options = RunCommand.options().parse(args);
+        StreamExecutionEnvironment env = RunCommand.environment(options);
+        RunCommand.define(env, options);
+        JobClient job = env.executeAsync("live");
+        int bursts = 8;
+        for (int b = 0; b < bursts; b++) {
+            KAFKA.produce("spc.measurements", records.subList(b * records.size() / bursts, (b + 1) * records.size() / bursts));
+            if (b == 0) {
+                // the job reads: its first results are written (files are flushed at checkpoints)
+                long started = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (charted(live).isEmpty()) {
+                    assertTrue(System.nanoTime() < started, "the job charts nothing");
+                    Thread.sleep(100);
+                }
+            }
+            Thread.sleep(600);
+        }
+        // a measurement an hour later per feature (batch FLUSH, not compared) moves every partition's watermark past the rest
+        List<Map.Entry<String, String>> flush = new ArrayList<>();
+        for (String feature : List.of("bore", "length", "wall", "flat")) {
+            flush.add(Map.entry(feature, "{\"ts\":" + (T0 + 3_600_000L) + ",\"feature\":\"" + feature
+                    + "\",\"batch\":\"FLUSH\",\"value\":10}"));
+        }
+        KAFKA.produce("spc.measurements", flush);
         Path input = Files.writeString(dir.resolve("delivered.jsonl"), file);
         Path replay = dir.resolve("replay.lp");
         assertEquals(0, ReplayCommand.run(new String[] {"--features", features.toString(), "--input", input.toString(),
             "--output", replay.toString()}));
 
         List<String> expected = charted(replay);
+        long points = expected.stream().filter(l -> l.startsWith("spc_point,")).count();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        while (charted(live).stream().filter(l -> l.startsWith("spc_point,")).count() < points) {
+            if (System.nanoTime() > deadline) {
+                List<String> reasons = KAFKA.consume("spc.measurements.dlq", 100, Duration.ofSeconds(3)).stream()
+                        .map(r -> KafkaBroker.header(r, KafkaIo.REASON_HEADER)).distinct().toList();
+                throw new AssertionError("live points: " + charted(live).stream().filter(l -> l.startsWith("spc_point,")).count()
+                        + " of " + points + "; dead-letter reasons " + reasons);
+            }
+            Thread.sleep(200);
+        }
+        job.cancel().get(60, TimeUnit.SECONDS);
         List<String> actual = charted(live);
         assertTrue(expected.stream().filter(l -> l.startsWith("spc_point,")).count() > 350, "a real amount: " + expected.size());
         assertTrue(deliveries.size() > 576, "some records delivered twice: " + deliveries.size());
