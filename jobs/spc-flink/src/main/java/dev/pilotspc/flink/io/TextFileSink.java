@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.List;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
@@ -96,7 +97,7 @@ public class TextFileSink<T> implements Sink<T>, SupportsWriterState<T, Long> {
      */
     @Override
     public StatefulSinkWriter<T, Long> createWriter(WriterInitContext context) throws IOException {
-        return writer(path, 0);
+        return writer(path, 0, context.getProcessingTimeService());
     }
 
     /**
@@ -107,13 +108,15 @@ public class TextFileSink<T> implements Sink<T>, SupportsWriterState<T, Long> {
     @Override
     public StatefulSinkWriter<T, Long> restoreWriter(WriterInitContext context, Collection<Long> lengths) throws IOException {
         long length = lengths.stream().mapToLong(Long::longValue).max().orElse(Long.MAX_VALUE);
-        return writer(path, length);
+        return writer(path, length, context.getProcessingTimeService());
     }
 
-    private FileWriter<T> writer(String path, long length) throws IOException {
+    private FileWriter<T> writer(String path, long length, ProcessingTimeService time) throws IOException {
         FileChannel channel = STDOUT.equals(path) ? null : channel(path, length);
-        return new FileWriter<>(channel, channel == null ? stdout() : new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16),
-                encode);
+        FileWriter<T> writer = new FileWriter<>(channel,
+                channel == null ? stdout() : new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), encode);
+        writer.flushEverySecond(time);
+        return writer;
     }
 
     @Override
@@ -137,14 +140,17 @@ public class TextFileSink<T> implements Sink<T>, SupportsWriterState<T, Long> {
     }
 
     /**
-     * Writes each element's bytes to {@code out}, flushed on checkpoints and at the end, closed with
-     * it; tells the length of {@code channel} (under {@code out}) at each checkpoint, or nothing
-     * without one.
+     * Writes each element's bytes to {@code out}, flushed on checkpoints, at the end and (in a job)
+     * within a second of being written, closed with it; tells the length of {@code channel} (under
+     * {@code out}) at each checkpoint, or nothing without one.
      */
     private static final class FileWriter<T> implements StatefulSinkWriter<T, Long> {
         private final FileChannel channel;
         private final OutputStream out;
         private final Encoder<T> encode;
+        /** Written since the last flush. */
+        private boolean pending;
+        private boolean closed;
 
         FileWriter(FileChannel channel, OutputStream out, Encoder<T> encode) {
             this.channel = channel;
@@ -155,11 +161,30 @@ public class TextFileSink<T> implements Sink<T>, SupportsWriterState<T, Long> {
         @Override
         public void write(T element, Context context) throws IOException {
             encode.write(element, out);
+            pending = true;
+        }
+
+        /**
+         * A live run's results reach the file (or a terminal) within a second, not only at the next
+         * checkpoint or when 64 KB have gathered; the timer runs in the task's thread, as writes do.
+         */
+        void flushEverySecond(ProcessingTimeService time) {
+            time.registerTimer(time.getCurrentProcessingTime() + 1000, now -> {
+                if (closed) {
+                    return;
+                }
+                if (pending) {
+                    out.flush();
+                    pending = false;
+                }
+                flushEverySecond(time);
+            });
         }
 
         @Override
         public void flush(boolean endOfInput) throws IOException {
             out.flush();
+            pending = false;
         }
 
         @Override
@@ -170,6 +195,7 @@ public class TextFileSink<T> implements Sink<T>, SupportsWriterState<T, Long> {
 
         @Override
         public void close() throws IOException {
+            closed = true;
             out.close();
         }
     }

@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.TaskInfoImpl;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -18,14 +23,63 @@ import org.junit.jupiter.api.io.TempDir;
 /** The results file: started afresh by a job, kept by its restarts and restores. */
 class TextFileSinkTest {
 
-    /** The parts of the writer's context the sink reads: the restored checkpoint and the attempt. */
+    /** A processing-time service whose clock the test moves; timers fire when it passes them. */
+    private static final class ManualTime implements ProcessingTimeService {
+        long now;
+        final TreeMap<Long, List<ProcessingTimeCallback>> timers = new TreeMap<>();
+
+        @Override
+        public long getCurrentProcessingTime() {
+            return now;
+        }
+
+        @Override
+        public ScheduledFuture<?> registerTimer(long time, ProcessingTimeCallback callback) {
+            timers.computeIfAbsent(time, t -> new ArrayList<>()).add(callback);
+            return null;
+        }
+
+        void advance(long millis) throws Exception {
+            now += millis;
+            while (!timers.isEmpty() && timers.firstKey() <= now) {
+                for (ProcessingTimeCallback callback : timers.pollFirstEntry().getValue()) {
+                    callback.onProcessingTime(now);
+                }
+            }
+        }
+    }
+
     private static WriterInitContext context(OptionalLong restoredCheckpoint, int attempt) {
+        return context(restoredCheckpoint, attempt, new ManualTime());
+    }
+
+    /** The parts of the writer's context the sink reads: the restored checkpoint, the attempt, processing time. */
+    private static WriterInitContext context(OptionalLong restoredCheckpoint, int attempt, ProcessingTimeService time) {
         return (WriterInitContext) Proxy.newProxyInstance(TextFileSinkTest.class.getClassLoader(),
                 new Class<?>[] {WriterInitContext.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "getRestoredCheckpointId" -> restoredCheckpoint;
                     case "getTaskInfo" -> new TaskInfoImpl("results-file", 1, 0, 1, attempt);
+                    case "getProcessingTimeService" -> time;
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
+    }
+
+    @Test
+    void resultsReachTheFileWithinASecondBetweenCheckpoints(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("results.lp");
+        ManualTime time = new ManualTime();
+        try (SinkWriter<String> writer = TextFileSink.<String>text(file.toString(), s -> s)
+                .createWriter(context(OptionalLong.empty(), 0, time))) {
+            writer.write("a", null);
+            time.advance(999);
+            assertEquals("", Files.readString(file), "buffered");
+            time.advance(1);
+            assertEquals("a\n", Files.readString(file), "flushed within a second, no checkpoint needed");
+            writer.write("b", null);
+            time.advance(1000);
+            assertEquals("a\nb\n", Files.readString(file), "and every second after");
+        }
+        time.advance(1000); // a timer after close does nothing
     }
 
     @Test

@@ -131,7 +131,7 @@ class LiveEqualsReplayITCase {
         for (int b = 0; b < bursts; b++) {
             KAFKA.produce("spc.measurements", records.subList(b * records.size() / bursts, (b + 1) * records.size() / bursts));
             if (b == 0) {
-                // the job reads: its first results are written (files are flushed at checkpoints)
+                // the job reads: its first results are written
                 long started = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (charted(live).isEmpty()) {
                     assertTrue(System.nanoTime() < started, "the job charts nothing");
