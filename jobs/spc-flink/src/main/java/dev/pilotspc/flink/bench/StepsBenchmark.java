@@ -35,8 +35,7 @@ public final class StepsBenchmark {
 
     public static int run(String[] args) throws Exception {
         Options o = options().parse(args);
-        if (o.helpRequested()) {
-            System.out.println(o.usage());
+        if (o.printedHelp(System.out)) {
             return 0;
         }
         int records = o.getInt("records");

@@ -2,6 +2,7 @@ package dev.pilotspc.flink.cli;
 
 import dev.pilotspc.core.readiness.ReadinessPolicy;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -200,7 +201,11 @@ public final class Options {
         return args[i];
     }
 
-    public boolean helpRequested() {
+    /** Whether --help was given, its usage then printed to {@code out} (the command returns 0). */
+    public boolean printedHelp(PrintStream out) {
+        if (help) {
+            out.println(usage());
+        }
         return help;
     }
 

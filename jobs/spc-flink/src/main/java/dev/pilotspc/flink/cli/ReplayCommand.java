@@ -54,8 +54,7 @@ public final class ReplayCommand {
 
     public static int run(String[] args) throws Exception {
         Options o = options().parse(args);
-        if (o.helpRequested()) {
-            System.out.println(o.usage());
+        if (o.printedHelp(System.out)) {
             return 0;
         }
         Path featuresFile = readable(o.required("features"), "features");

@@ -85,8 +85,7 @@ public final class RunCommand {
 
     public static int run(String[] args) throws Exception {
         Options o = options().parse(args);
-        if (o.helpRequested()) {
-            System.out.println(o.usage());
+        if (o.printedHelp(System.out)) {
             return 0;
         }
         if (!o.has("output") && !o.has("influx-url")) {

@@ -32,8 +32,7 @@ public final class ReportCommand {
 
     public static int run(String[] args, PrintStream out) throws IOException {
         Options o = options().parse(args);
-        if (o.helpRequested()) {
-            out.println(o.usage());
+        if (o.printedHelp(out)) {
             return 0;
         }
         if (o.has("input") && o.given("influx-url")) {

@@ -40,8 +40,7 @@ public final class SimulateCommand {
 
     public static int run(String[] args, PrintStream out) throws Exception {
         Options o = options().parse(args);
-        if (o.helpRequested()) {
-            out.println(o.usage());
+        if (o.printedHelp(out)) {
             return 0;
         }
         Scenario scenario = Scenario.from(o, true);
