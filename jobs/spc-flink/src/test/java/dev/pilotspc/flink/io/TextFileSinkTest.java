@@ -2,17 +2,14 @@ package dev.pilotspc.flink.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.pilotspc.flink.testing.ManualTimers;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.TreeMap;
-import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.TaskInfoImpl;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
-import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -23,34 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The results file: started afresh by a job, kept by its restarts and restores. */
 class TextFileSinkTest {
 
-    /** A processing-time service whose clock the test moves; timers fire when it passes them. */
-    private static final class ManualTime implements ProcessingTimeService {
-        long now;
-        final TreeMap<Long, List<ProcessingTimeCallback>> timers = new TreeMap<>();
-
-        @Override
-        public long getCurrentProcessingTime() {
-            return now;
-        }
-
-        @Override
-        public ScheduledFuture<?> registerTimer(long time, ProcessingTimeCallback callback) {
-            timers.computeIfAbsent(time, t -> new ArrayList<>()).add(callback);
-            return null;
-        }
-
-        void advance(long millis) throws Exception {
-            now += millis;
-            while (!timers.isEmpty() && timers.firstKey() <= now) {
-                for (ProcessingTimeCallback callback : timers.pollFirstEntry().getValue()) {
-                    callback.onProcessingTime(now);
-                }
-            }
-        }
-    }
-
     private static WriterInitContext context(OptionalLong restoredCheckpoint, int attempt) {
-        return context(restoredCheckpoint, attempt, new ManualTime());
+        return context(restoredCheckpoint, attempt, new ManualTimers());
     }
 
     /** The parts of the writer's context the sink reads: the restored checkpoint, the attempt, processing time. */
@@ -67,7 +38,7 @@ class TextFileSinkTest {
     @Test
     void resultsReachTheFileWithinASecondBetweenCheckpoints(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("results.lp");
-        ManualTime time = new ManualTime();
+        ManualTimers time = new ManualTimers();
         try (SinkWriter<String> writer = TextFileSink.<String>text(file.toString(), s -> s)
                 .createWriter(context(OptionalLong.empty(), 0, time))) {
             writer.write("a", null);

@@ -4,15 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pilotspc.flink.io.influx.LineTransport.WriteFailure;
+import dev.pilotspc.flink.testing.ManualTimers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ScheduledFuture;
-import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
@@ -177,32 +175,5 @@ class InfluxLineWriterTest {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Processing time under the test's control; callbacks run on advance(), like Flink's mailbox would. */
-    private static final class ManualTimers implements ProcessingTimeService {
-        long now = 1_000_000;
-        private final TreeMap<Long, List<ProcessingTimeCallback>> due = new TreeMap<>();
-
-        @Override
-        public long getCurrentProcessingTime() {
-            return now;
-        }
-
-        @Override
-        public ScheduledFuture<?> registerTimer(long timestamp, ProcessingTimeCallback callback) {
-            due.computeIfAbsent(timestamp, t -> new ArrayList<>()).add(callback);
-            return null;
-        }
-
-        void advance(long millis) throws Exception {
-            now += millis;
-            while (!due.isEmpty() && due.firstKey() <= now) {
-                var entry = due.pollFirstEntry();
-                for (ProcessingTimeCallback callback : entry.getValue()) {
-                    callback.onProcessingTime(entry.getKey());
-                }
-            }
-        }
     }
 }
