@@ -97,6 +97,10 @@ public final class RunCommand {
         if (o.has("restore")) {
             System.err.println("spc run: resuming from " + env.getConfiguration().get(StateRecoveryOptions.SAVEPOINT_PATH));
         }
+        if (o.has("checkpoint-dir") && env instanceof LocalStreamEnvironment && !o.flagSet("bounded")) {
+            System.err.println("spc run: checkpoints in " + env.getConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)
+                    + "; after a stop, the same command with --restore latest resumes the charts");
+        }
         System.err.println("spc run: job '" + o.get("job-name") + "' reads " + o.get("topic-measurements") + " at "
                 + o.get("bootstrap-servers") + (o.flagSet("bounded") ? " to its current end"
                 : env instanceof LocalStreamEnvironment ? " until stopped (Ctrl-C)" : " until cancelled or stopped on the cluster") + (logFile != null ? "; log: " + logFile : ""));
