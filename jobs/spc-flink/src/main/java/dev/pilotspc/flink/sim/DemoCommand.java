@@ -66,7 +66,7 @@ public final class DemoCommand {
 
         // into InfluxDB the batch is stamped from now, where Grafana's dashboards and alert rules look;
         // the results file alone keeps the fixed start, so runs repeat
-        long t0 = o.has("influx-url") ? System.currentTimeMillis() / 1000 * 1000 : Simulator.DEFAULT_T0;
+        long t0 = o.has("influx-url") ? Simulator.liveT0() : Simulator.DEFAULT_T0;
         List<Simulator.Record> records = Simulator.generate(scenario, t0);
         out.println("pilot-spc demo: scenario '" + scenario.name + "' (" + scenario.description + "), "
                 + scenario.parts + " parts of " + scenario.features.size() + " features at " + scenario.rate + " parts/s");

@@ -45,7 +45,7 @@ public final class SimulateCommand {
         }
         Scenario scenario = Scenario.from(o, true);
         boolean paced = !o.has("rate") || Double.parseDouble(o.get("rate")) > 0;
-        long t0 = o.has("t0") ? o.getLong("t0") : o.has("output") ? Simulator.DEFAULT_T0 : System.currentTimeMillis() / 1000 * 1000;
+        long t0 = o.has("t0") ? o.getLong("t0") : o.has("output") ? Simulator.DEFAULT_T0 : Simulator.liveT0();
         List<Simulator.Record> records = Simulator.generate(scenario, t0);
         if (o.has("truth")) {
             Files.writeString(Path.of(o.get("truth")), truth(scenario));

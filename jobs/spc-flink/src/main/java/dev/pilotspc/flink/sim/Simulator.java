@@ -18,6 +18,11 @@ public final class Simulator {
     /** Event time of part 1; parts are one second apart in event time. */
     public static final long DEFAULT_T0 = 1_764_000_000_000L;
 
+    /** Event time of part 1 for a live batch: now, to the second (where dashboards and alert rules look). */
+    public static long liveT0() {
+        return System.currentTimeMillis() / 1000 * 1000;
+    }
+
     /** How long after the last part the late records are sent. */
     public static final long LATE_AFTER_MS = 5000;
 
