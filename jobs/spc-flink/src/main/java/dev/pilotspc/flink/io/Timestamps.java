@@ -97,7 +97,7 @@ public final class Timestamps {
             try {
                 instant = OffsetDateTime.parse(s).toInstant();
             } catch (DateTimeException notIsoOffset) {
-                instant = OffsetDateTime.parse(normalized(s), LENIENT_ISO).toInstant();
+                instant = lenient(s);
             }
         }
         try {
@@ -108,6 +108,22 @@ public final class Timestamps {
             // beyond nanoseconds in a long (2262-04-11T23:47:16.854775807Z)
         }
         throw new DateTimeException("instant out of range: " + s);
+    }
+
+    /** The lenient spellings; what fails is named in the writer's terms (Java's text shows the normalised form). */
+    private static Instant lenient(String s) {
+        String normalized = normalized(s);
+        try {
+            return OffsetDateTime.parse(normalized, LENIENT_ISO).toInstant();
+        } catch (DateTimeException e) {
+            try {
+                LocalDateTime.parse(normalized);
+            } catch (DateTimeException notLocal) {
+                throw new DateTimeException("'" + s + "' is neither epoch milliseconds nor an ISO-8601 instant"
+                        + " (e.g. 2026-11-24T08:00:01.250Z)");
+            }
+            throw new DateTimeException("'" + s + "' has no zone offset: add Z (UTC) or +hh:mm, the instant would be a guess");
+        }
     }
 
     /** ASCII digits only: other scripts' digits are no epoch milliseconds here (and no number for Java's parsers). */

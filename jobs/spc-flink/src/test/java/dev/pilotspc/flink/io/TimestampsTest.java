@@ -33,6 +33,16 @@ class TimestampsTest {
     }
 
     @Test
+    void namesWhatIsWrongWithATimestampInTheWritersTerms() {
+        DateTimeException local = assertThrows(DateTimeException.class, () -> Timestamps.parse("2026-11-24 08:00:04"));
+        assertEquals("'2026-11-24 08:00:04' has no zone offset: add Z (UTC) or +hh:mm, the instant would be a guess",
+                local.getMessage());
+        DateTimeException garbage = assertThrows(DateTimeException.class, () -> Timestamps.parse("24.11.2026 08:00"));
+        assertEquals("'24.11.2026 08:00' is neither epoch milliseconds nor an ISO-8601 instant (e.g. 2026-11-24T08:00:01.250Z)",
+                garbage.getMessage());
+    }
+
+    @Test
     void isoTextIsInstantsText() {
         Random random = new Random(11);
         long[] fixed = {0, 1, 999_999_999, 1_000_000, 1_000, -1, Long.MIN_VALUE, Long.MAX_VALUE};
