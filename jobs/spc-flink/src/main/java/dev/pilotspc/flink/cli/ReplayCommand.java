@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
@@ -96,7 +97,7 @@ public final class ReplayCommand {
             DataStream<DefinitionUpdate> noUpdates = env.fromData(Types.POJO(DefinitionUpdate.class), new DefinitionUpdate())
                     .filter(update -> false).name("no-definition-updates");
             SpcWorkflow.Outputs outputs = SpcWorkflow.define(measurements, noUpdates, definitionsText,
-                    featuresFile.toString(), Duration.ZERO, Duration.ZERO, o.readinessPolicy());
+                    featuresFile.toString(), Map.of(), Duration.ZERO, Duration.ZERO, o.readinessPolicy());
             if (output != null) {
                 outputs.allResults().sinkTo(SortedFileSink.results(output)).name("results-file").uid("results-file");
             }

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -26,6 +27,7 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * {@code ./spc run} and the cluster job's main: Kafka measurements and definitions in; results to
@@ -45,6 +47,9 @@ public final class RunCommand {
                 .prefix("flink", "a Flink configuration key for this job, e.g. --flink.restart-strategy.type=fixed-delay "
                         + "(the local runner takes any key; a cluster the job-level ones)")
                 .option("features", "feature definitions file (YAML or JSON); the topic overrides it", "SPC_FEATURES", null)
+                .option("features-topic-timeout", "how long building the job may take to read the definitions topic to its "
+                        + "end, so measurements waiting at a fresh start are charted with them however late the job's own "
+                        + "read of the topic comes; 0 = skip", null, "30s")
                 .option("output", "write every result as line protocol to this file (- = stdout)")
                 .option("out-of-orderness", "how far measurements may arrive out of event-time order", null, "2s")
                 .option("idleness", "a partition silent this long stops holding the event-time clock", null, "30s")
@@ -285,7 +290,7 @@ public final class RunCommand {
                 EventTime.definitions(bounded), "feature-definitions").uid("definitions-source");
 
         SpcWorkflow.Outputs outputs = SpcWorkflow.define(measurements, definitions, definitionsText,
-                definitionsSource, stateTtl(o), o.getDuration("max-wait"), o.readinessPolicy());
+                definitionsSource, publishedDefinitions(kafka, o), stateTtl(o), o.getDuration("max-wait"), o.readinessPolicy());
         if (influx != null) {
             outputs.sinkLines(() -> new InfluxLineSink(influx), "influxdb", "influx-sink");
         }
@@ -297,6 +302,29 @@ public final class RunCommand {
         outputs.deadLetters().sinkTo(KafkaIo.deadLetters(kafka, o.get("topic-dlq"), maxRecordBytes))
                 .name("dead-letters").uid("dead-letters-sink");
         return outputs;
+    }
+
+    /**
+     * The definitions topic as it is now ({@link KafkaIo#publishedDefinitions}); when it can't be read
+     * in time the job still starts (a deployment that starts it with Kafka may come before the
+     * broker), with a warning of what that risks.
+     */
+    private static Map<String, String> publishedDefinitions(KafkaIo.Connection kafka, Options o) {
+        Duration timeout = o.getDuration("features-topic-timeout");
+        if (timeout.isZero()) {
+            return Map.of();
+        }
+        String topic = o.get("topic-features");
+        try {
+            Map<String, String> published = KafkaIo.publishedDefinitions(kafka, topic, timeout);
+            LOG.info("{} definitions on {} at the start", published.size(), topic);
+            return published;
+        } catch (KafkaException e) {
+            LOG.warn("Could not read {} when building the job ({}): definitions come only as the job reads the topic, "
+                    + "so measurements already waiting may become dead letters (unknown_feature) if that read is slow",
+                    topic, e.getMessage());
+            return Map.of();
+        }
     }
 
     /**

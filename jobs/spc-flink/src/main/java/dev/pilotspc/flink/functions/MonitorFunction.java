@@ -61,6 +61,8 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
 
     private final String definitionsText;
     private final String definitionsSource;
+    /** The definitions topic as read when the job was built (feature to text, null = removed). */
+    private final HashMap<String, String> publishedDefinitions;
     private final Duration stateTtl;
     /**
      * How long after its last message a chart resends an unchanged verdict (half the state TTL;
@@ -71,7 +73,8 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
     private final long maxWaitMillis;
     private final ReadinessPolicy readiness;
 
-    private transient Map<String, FeatureConfig> fileDefinitions;
+    /** The file's definitions, overridden by those published when the job was built; the topic's records override both. */
+    private transient Map<String, FeatureConfig> startDefinitions;
     private transient ValueStateDescriptor<KeyState> stateDescriptor;
     private transient ValueState<KeyState> keyState;
     private transient List<SpcResult> results;
@@ -105,9 +108,20 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
     /** As above, with the readiness verdict's policy (job options). */
     public MonitorFunction(String definitionsText, String definitionsSource, Duration stateTtl, Duration maxWait,
             ReadinessPolicy readiness) {
+        this(definitionsText, definitionsSource, Map.of(), stateTtl, maxWait, readiness);
+    }
+
+    /**
+     * As above, with the definitions found on the topic when the job was built (feature to
+     * definition text, null for a tombstone), which override the file's until the topic's own records
+     * arrive.
+     */
+    public MonitorFunction(String definitionsText, String definitionsSource, Map<String, String> publishedDefinitions,
+            Duration stateTtl, Duration maxWait, ReadinessPolicy readiness) {
         this.readiness = readiness;
         this.definitionsText = definitionsText;
         this.definitionsSource = definitionsSource;
+        this.publishedDefinitions = new HashMap<>(publishedDefinitions);
         this.stateTtl = stateTtl;
         this.heartbeatMillis = stateTtl.isZero() ? 0 : Math.max(1, stateTtl.toMillis() / 2);
         this.maxWaitMillis = maxWait.toMillis();
@@ -115,10 +129,19 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        fileDefinitions = new HashMap<>();
+        startDefinitions = new HashMap<>();
         if (definitionsText != null) {
             for (FeatureConfig c : FeatureDefinitions.parse(definitionsText, definitionsSource)) {
-                fileDefinitions.put(c.feature, c);
+                startDefinitions.put(c.feature, c);
+            }
+        }
+        for (Map.Entry<String, String> published : publishedDefinitions.entrySet()) {
+            if (published.getValue() == null) {
+                startDefinitions.remove(published.getKey());
+            } else {
+                // checked when read (KafkaIo.publishedDefinitions)
+                startDefinitions.put(published.getKey(), FeatureDefinitions.parseOne(published.getValue(),
+                        "spc.features[" + published.getKey() + "]"));
             }
         }
         stateDescriptor = new ValueStateDescriptor<>("chart", Types.POJO(KeyState.class));
@@ -460,7 +483,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         if (entry != null) {
             return entry.removed ? null : entry.config;
         }
-        return fileDefinitions.get(feature);
+        return startDefinitions.get(feature);
     }
 
     private void deadLetter(ReadOnlyContext ctx, MeasurementRecord r, String reason, String detail) {

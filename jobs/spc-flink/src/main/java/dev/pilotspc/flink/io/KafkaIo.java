@@ -1,11 +1,16 @@
 package dev.pilotspc.flink.io;
 
+import dev.pilotspc.core.config.DefinitionException;
+import dev.pilotspc.core.config.FeatureDefinitions;
 import dev.pilotspc.flink.records.Alert;
 import dev.pilotspc.flink.records.DeadLetter;
 import dev.pilotspc.flink.records.DefinitionUpdate;
 import dev.pilotspc.flink.records.MeasurementRecord;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -17,11 +22,17 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Kafka sources and sinks of the job: measurements and feature definitions in, alerts and dead
@@ -94,6 +105,66 @@ public final class KafkaIo {
             builder.setBounded(OffsetsInitializer.latest());
         }
         return builder.build();
+    }
+
+    /**
+     * The definitions on the compacted topic now (the latest value per feature, null for a
+     * tombstone), read to its end with a plain consumer when the job is built: a job started afresh
+     * on a backlog then charts it with them, however late its definitions source answers (live,
+     * that source does not hold the watermark back). Records the job would reject (not UTF-8, not a
+     * valid definition of their key's feature) are skipped here, as they change nothing there.
+     * Throws when the topic's end is not reached in time.
+     */
+    public static Map<String, String> publishedDefinitions(Connection kafka, String topic, Duration timeout) {
+        Properties p = kafka.asProperties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned partitions, nothing committed
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, String> definitions = new LinkedHashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
+            if (partitions == null || partitions.isEmpty()) {
+                return definitions; // no topic yet: nothing published
+            }
+            List<TopicPartition> assigned = partitions.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(assigned);
+            consumer.seekToBeginning(assigned);
+            Map<TopicPartition, Long> end = consumer.endOffsets(assigned, remaining(deadline));
+            for (TopicPartition partition : assigned) {
+                while (consumer.position(partition, remaining(deadline)) < end.get(partition)) {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(remaining(deadline))) {
+                        String feature = text(record.key());
+                        String value = text(record.value());
+                        if (usable(record, feature, value)) {
+                            definitions.put(feature, value);
+                        }
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new TimeoutException("the end of " + topic + " not reached in "
+                                + timeout.toSeconds() + " s");
+                    }
+                }
+            }
+        }
+        return definitions;
+    }
+
+    /** As the job takes a definition record: a tombstone, or a valid definition of its key's feature (others change nothing). */
+    private static boolean usable(ConsumerRecord<byte[], byte[]> record, String feature, String value) {
+        if (feature == null || notUtf8(record.key(), feature) != null || notUtf8(record.value(), value) != null) {
+            return false;
+        }
+        try {
+            return value == null || feature.equals(FeatureDefinitions.parseOne(value, "spc.features[" + feature + "]").feature);
+        } catch (DefinitionException e) {
+            return false;
+        }
+    }
+
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 
     public static KafkaSink<Alert> alerts(Connection kafka, String topic) {

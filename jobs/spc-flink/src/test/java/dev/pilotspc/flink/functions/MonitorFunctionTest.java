@@ -12,6 +12,7 @@ import dev.pilotspc.flink.records.MeasurementRecord;
 import dev.pilotspc.flink.records.ResultBatch;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -217,6 +218,27 @@ class MonitorFunctionTest {
         harness.processBroadcastWatermark(Long.MAX_VALUE);
         harness.processWatermark(2000);
         assertEquals(DeadLetter.UNKNOWN_FEATURE, deadLetters().get(0).reason);
+    }
+
+    @Test
+    void chartsWithTheDefinitionsPublishedWhenTheJobWasBuiltUntilTheTopicSpeaks() throws Exception {
+        Map<String, String> published = new HashMap<>();
+        published.put("g", "{\"feature\": \"g\", \"usl\": 5}"); // only on the topic
+        published.put("f", null); // the file's feature, removed on the topic
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new MonitorFunction(FEATURES, "test.yaml", published, Duration.ZERO, MAX_WAIT,
+                        new dev.pilotspc.core.readiness.ReadinessPolicy()),
+                MeasurementRecord::chartKey, Types.STRING, MonitorFunction.DEFINITIONS);
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        harness.processWatermark(100_000);
+        send(m("g", 1000, 4, "G1"));
+        assertEquals("5", field(points().get(0), "usl"), "charted before the topic's own record arrived");
+        send(m("f", 2000, 10.0, "F1"));
+        assertEquals(DeadLetter.UNKNOWN_FEATURE, deadLetters().get(0).reason, "the tombstone outweighs the file");
+
+        harness.processBroadcastElement(new DefinitionUpdate("g", "{\"feature\": \"g\", \"usl\": 6}"), 0);
+        send(m("g", 3000, 4, "G2"));
+        assertEquals("6", field(points().get(1), "usl"), "the topic's records override what was read at the start");
     }
 
     @Test

@@ -3,14 +3,17 @@ package dev.pilotspc.flink.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pilotspc.flink.records.DeadLetter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.junit.jupiter.api.Test;
 
 class KafkaIoTest {
@@ -74,5 +77,13 @@ class KafkaIoTest {
 
     private static String header(ProducerRecord<byte[], byte[]> r, String name) {
         return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void readingTheDefinitionsOfAnUnreachableBrokerEndsAtItsTimeout() {
+        long start = System.nanoTime();
+        assertThrows(KafkaException.class, () -> KafkaIo.publishedDefinitions(
+                new KafkaIo.Connection("127.0.0.1:1", Map.of()), "spc.features", Duration.ofSeconds(1)));
+        assertTrue(System.nanoTime() - start < 30_000_000_000L, "bounded by the timeout, not Kafka's 60 s default");
     }
 }
