@@ -2,6 +2,7 @@ package dev.pilotspc.core.chart;
 
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.distribution.TDistribution;
+import org.apache.commons.math3.special.Beta;
 import org.apache.commons.math3.special.Erf;
 
 /**
@@ -86,11 +87,19 @@ public class QStatistic {
 
     /**
      * Φ⁻¹(G_ν(t)), evaluated in the tail t lies in (G_ν(−|t|) is accurate where 1 − G_ν(|t|)
-     * cancels), so |Q| stays exact far out; beyond tail probabilities of 1e-300 it is capped (|Q| ≈ 37).
+     * cancels), so |Q| stays exact far out; beyond tail probabilities of 1e-300 it is capped (|Q| ≈ 37);
+     * for |t| < 1 from the central mass, so a small Q keeps its digits too.
      */
     static double toNormal(double t, double df) {
         if (t == 0) {
             return 0;
+        }
+        if (Math.abs(t) < 1) {
+            // near the centre from the central mass G(|t|) − G(−|t|) = I_{t²/(ν+t²)}(1/2, ν/2) and
+            // Φ⁻¹ via erf⁻¹: 1 − G(|t|) from I_{ν/(ν+t²)} (a double near 1) keeps no digits of a small t
+            double central = Beta.regularizedBeta(t * t / (df + t * t), 0.5, 0.5 * df);
+            double q = Math.sqrt(2) * Erf.erfInv(central);
+            return t > 0 ? q : -q;
         }
         double tail = new TDistribution(null, df).cumulativeProbability(-Math.abs(t));
         double q = upperNormalQuantile(Math.max(tail, MIN_TAIL));

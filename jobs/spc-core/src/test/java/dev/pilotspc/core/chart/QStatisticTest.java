@@ -89,6 +89,25 @@ class QStatisticTest {
     }
 
     @Test
+    void qKeepsItsDigitsNearZero() {
+        // A reading close to the running mean (common with gauge data: many readings one resolution
+        // step from the mean) gives a small t; 1 − G(t) taken from I_{ν/(ν+t²)}(ν/2, 1/2) loses the digits
+        // of ν/(ν+t²) (a double near 1), 5e-9 relative at t ≈ 1e-3 with ν = 376, 1e-7 here. Exact values of
+        // Quesenberry's (1991) Q_11 from 50-digit arithmetic (mpmath, t CDF from I_{t²/(ν+t²)}(1/2, ν/2)).
+        double[] history = {10.01, 9.98, 10.02, 9.99, 10.00, 10.03, 9.97, 10.01, 9.99, 10.00};
+        double[][] readingAndQ = {{10.000001, 5.0795473902972016e-5}, {10.00001, 0.00050795473561805014},
+            {9.9999, -0.0050795435837735567}, {10.001, 0.050791663867041419}, {10.005, 0.25350296929719956},
+            {10.018, 0.89319945499929793}, {9.982, -0.89319945499929793}, {10.0195, 0.96388731452661516}};
+        for (double[] c : readingAndQ) {
+            QStatistic q = new QStatistic();
+            for (double x : history) {
+                q.updateIndividual(x);
+            }
+            assertEquals(c[1], q.updateIndividual(c[0]), 1e-12 * Math.abs(c[1]), "x = " + c[0]);
+        }
+    }
+
+    @Test
     void upperNormalQuantileIsExactFromTheCentreToFarTails() {
         // 1 − Φ(z) = p, 50-digit reference values (mpmath)
         double[][] pAndZ = {{0.5, 0}, {0.3, 0.52440051270804078}, {1e-5, 4.2648907939228246}, {1e-12, 7.0344838253011319},
