@@ -119,6 +119,7 @@ public final class KafkaIo {
         Properties p = kafka.asProperties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false"); // a missing topic is no definitions, not a new topic
         p.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned partitions, nothing committed
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, String> definitions = new LinkedHashMap<>();

@@ -86,6 +86,12 @@ class DefinitionsAtStartITCase {
                 "dead letters: the invalid definition (from the job's own read) and the removed feature's measurement");
     }
 
+    @Test
+    void aDefinitionsTopicThatDoesNotExistHoldsNoDefinitions() {
+        assertEquals(Map.of(), KafkaIo.publishedDefinitions(new KafkaIo.Connection(KAFKA.bootstrapServers(), Map.of()),
+                "no.such.topic", Duration.ofSeconds(20)));
+    }
+
     private static long points(Path results) throws Exception {
         return Files.exists(results) ? Files.readAllLines(results).stream().filter(l -> l.startsWith("spc_point,")).count() : 0;
     }
