@@ -147,4 +147,44 @@ class DockerComposeTest {
         assertEquals("on-failure", services.get("jobmanager").get("restart").asText());
         assertEquals("unless-stopped", services.get("taskmanager").get("restart").asText());
     }
+
+    /**
+     * The job's own metrics reach Grafana: Flink's Prometheus reporter (loaded as a plugin: the flink
+     * image ships it under plugins/metrics-prometheus) on the jobmanager and the taskmanagers, the
+     * stack's Prometheus scraping that port on both, and Grafana's Prometheus datasource pointing at it with the scrape interval as its minimum interval.
+     */
+    @Test
+    void prometheusScrapesFlinksReporterAndGrafanaReadsIt() throws Exception {
+        JsonNode services = resolved().get("services");
+        String port = null;
+        for (String flink : List.of("jobmanager", "taskmanager")) {
+            JsonNode properties = YAML.readTree(services.get(flink).get("environment").get("FLINK_PROPERTIES").asText());
+            assertEquals("org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+                    properties.path("metrics.reporter.prom.factory.class").asText(), flink + ": Flink 2 loads reporters by factory");
+            port = properties.path("metrics.reporter.prom.port").asText();
+            assertEquals("9249", port, flink + ": one fixed port, scraped per container");
+        }
+        JsonNode prometheus = services.get("prometheus");
+        assertTrue(prometheus.get("image").asText().startsWith("prom/prometheus:v"), "a pinned official image");
+        String mount = ROOT.resolve("docker/prometheus.yml") + ":/etc/prometheus/prometheus.yml";
+        assertTrue(prometheus.get("volumes").toString().contains(mount), prometheus.get("volumes").toString());
+        assertTrue(prometheus.get("command").toString().contains("--config.file=/etc/prometheus/prometheus.yml"));
+        assertTrue(prometheus.get("ports").toString().contains("9090"));
+
+        JsonNode scrape = YAML.readTree(ROOT.resolve("docker/prometheus.yml").toFile());
+        JsonNode flinkJob = scrape.get("scrape_configs").get(0);
+        assertEquals("jobmanager:" + port, flinkJob.get("static_configs").get(0).get("targets").get(0).asText());
+        JsonNode taskManagers = flinkJob.get("dns_sd_configs").get(0);
+        assertEquals("taskmanager", taskManagers.get("names").get(0).asText(), "every taskmanager replica");
+        assertEquals(port, taskManagers.get("port").asText());
+
+        JsonNode datasource = YAML.readTree(ROOT.resolve("grafana/provisioning/datasources/prometheus.yaml").toFile())
+                .get("datasources").get(0);
+        assertEquals("prometheus", datasource.get("type").asText());
+        assertEquals("spc-prometheus", datasource.get("uid").asText(), "fixed: dashboards and alert rules name it");
+        assertEquals("http://prometheus:9090", datasource.get("url").asText());
+        assertEquals(scrape.get("global").get("scrape_interval").asText(), datasource.get("jsonData").get("timeInterval").asText(),
+                "Grafana derives $__rate_interval from the scrape interval");
+        assertTrue(services.get("grafana").get("depends_on").has("prometheus"));
+    }
 }
