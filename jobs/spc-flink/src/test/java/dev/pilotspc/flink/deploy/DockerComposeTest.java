@@ -151,7 +151,8 @@ class DockerComposeTest {
     /**
      * The job's own metrics reach Grafana: Flink's Prometheus reporter (loaded as a plugin: the flink
      * image ships it under plugins/metrics-prometheus) on the jobmanager and the taskmanagers, the
-     * stack's Prometheus scraping that port on both, and Grafana's Prometheus datasource pointing at it with the scrape interval as its minimum interval.
+     * stack's Prometheus scraping that port on both, and Grafana's Prometheus datasource (uid of the
+     * pipeline-health dashboard) pointing at it with the scrape interval as its minimum interval.
      */
     @Test
     void prometheusScrapesFlinksReporterAndGrafanaReadsIt() throws Exception {
@@ -186,5 +187,10 @@ class DockerComposeTest {
         assertEquals(scrape.get("global").get("scrape_interval").asText(), datasource.get("jsonData").get("timeInterval").asText(),
                 "Grafana derives $__rate_interval from the scrape interval");
         assertTrue(services.get("grafana").get("depends_on").has("prometheus"));
+        JsonNode dashboard = new ObjectMapper().readTree(ROOT.resolve("grafana/dashboards/pipeline-health.json").toFile());
+        assertEquals(datasource.get("uid").asText(), dashboard.get("panels").get(0).get("datasource").get("uid").asText());
+        JsonNode rules = YAML.readTree(ROOT.resolve("grafana/provisioning/alerting/health-rules.yaml").toFile());
+        rules.get("groups").get(0).get("rules").forEach(r -> assertEquals(datasource.get("uid").asText(),
+                r.get("data").get(0).get("datasourceUid").asText(), r.get("uid").asText()));
     }
 }
