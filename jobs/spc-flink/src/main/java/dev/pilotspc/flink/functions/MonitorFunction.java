@@ -166,6 +166,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         MetricGroup spc = getRuntimeContext().getMetricGroup().addGroup("spc");
         deadLetterMetrics = spc.addGroup("dead_letters");
         deadLetterCounters = new HashMap<>();
+        DeadLetter.CHART_REASONS.forEach(reason -> deadLetterCounters.put(reason, deadLetterMetrics.counter(reason)));
         charted = spc.counter("measurements_charted");
         chartedByMaxWait = spc.counter("measurements_charted_by_max_wait");
     }

@@ -22,6 +22,8 @@ public class RouteRejected extends ProcessFunction<MeasurementRecord, Measuremen
     public void open(OpenContext openContext) {
         metrics = getRuntimeContext().getMetricGroup().addGroup("spc").addGroup("dead_letters");
         counters = new HashMap<>();
+        // every counter exists from the start, at 0: a metrics system sees the first dead letter as a rise
+        DeadLetter.PARSE_REASONS.forEach(reason -> counters.put(reason, metrics.counter(reason)));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.pilotspc.flink.records;
 
+import java.util.List;
+
 /** A record the job could not chart, with the reason; {@code record} is the original text, unchanged. */
 public class DeadLetter {
 
@@ -14,6 +16,12 @@ public class DeadLetter {
     public static final String LATE = "late";
     public static final String DUPLICATE = "duplicate";
     public static final String INVALID_DEFINITION = "invalid_definition";
+
+    /** The reasons of records that fail parsing (counted where they are routed aside). */
+    public static final List<String> PARSE_REASONS = List.of(INVALID_JSON, INVALID_CSV, MISSING_FIELD, INVALID_FIELD,
+            NON_FINITE_VALUE, INVALID_TIMESTAMP, OVERSIZED);
+    /** The reasons the charts give (counted by the monitor). */
+    public static final List<String> CHART_REASONS = List.of(UNKNOWN_FEATURE, LATE, DUPLICATE, INVALID_DEFINITION);
 
     public String reason;
     public String detail;
