@@ -141,6 +141,15 @@ public class QStatistic {
         if (size < 2) {
             return 0;
         }
+        // readings all alike have no spread: their mean as a double can be an ulp off the reading
+        // (six times 25.4 sum to 152.39999999999998), which would leave an S of 3e-15 instead of 0
+        boolean alike = true;
+        for (int j = 1; j < size && alike; j++) {
+            alike = values[j] == values[0];
+        }
+        if (alike) {
+            return 0;
+        }
         double m = Dispersion.mean(values, size);
         double ss = 0;
         for (int j = 0; j < size; j++) {

@@ -33,6 +33,18 @@ class QStatisticTest {
         assertEquals(N01.inverseCumulativeProbability(p), q.updateSubgroup(subgroup(11, 1), 5), 1e-9);
     }
 
+    @Test
+    void readingsAllAlikeHaveNoSpread() {
+        // 6 × 25.4 as doubles sums to 152.39999999999998: a mean one ulp off 25.4 gave S = 3.5e-15
+        double[] alike = {25.4, 25.4, 25.4, 25.4, 25.4, 25.4};
+        assertEquals(0.0, QStatistic.variance(alike, 6));
+        assertEquals(0.0, Dispersion.ofSubgroup(dev.pilotspc.core.config.ChartType.XBAR_S, alike, 6));
+        // no pooled within-subgroup variance yet: Q is undefined, not 0
+        QStatistic q = new QStatistic();
+        assertTrue(Double.isNaN(q.updateSubgroup(alike, 6)));
+        assertTrue(Double.isNaN(q.updateSubgroup(alike, 6)));
+    }
+
     /** Five values with this mean and sample variance: mean + c·(−2, −1, 0, 1, 2), 10c²/4 = variance. */
     private static double[] subgroup(double mean, double variance) {
         double c = Math.sqrt(variance * 4 / 10);
