@@ -853,7 +853,7 @@ public class FeatureMonitor {
         // from the first measurement when limits are known from history, else once the baseline set them
         boolean knownLimits = !limitsReady && config.hasKnownLimits();
         double sigmaInUse = limitsReady ? sigma : knownLimits ? config.knownSigma : Double.NaN;
-        if (sigmaInUse > 0) {
+        if (sigmaInUse >= 0) {
             PageHinkleyAlarm shift = pageHinkley.update(x, sigmaInUse);
             if (shift != null) {
                 String unit = unitSuffix();

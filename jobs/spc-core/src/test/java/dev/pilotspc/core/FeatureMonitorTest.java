@@ -533,6 +533,12 @@ class FeatureMonitorTest {
                 readiness.get(5).reasons());
         assertEquals(List.of("WE1", "D1"), ofType(out, ViolationResult.class).stream().map(ViolationResult::rule).toList(),
                 "10.1 is beyond limits of zero width");
+        // Page-Hinkley with σ = 0 (δσ = λσ = 0): the first reading off the mean is a mean shift
+        List<DriftResult> drift = ofType(out, DriftResult.class);
+        assertEquals(1, drift.size(), drift.toString());
+        assertEquals(DriftResult.PAGE_HINKLEY, drift.get(0).detector());
+        assertEquals(DriftResult.UP, drift.get(0).direction());
+        assertEquals(0.1, drift.get(0).shift(), 1e-12);
     }
 
     @Test

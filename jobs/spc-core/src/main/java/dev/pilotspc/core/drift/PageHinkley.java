@@ -46,10 +46,13 @@ public class PageHinkley {
 
     /**
      * Adds a point with the sigma in use (data units); returns an alarm and resets, so the next
-     * change is measured against the new level. Points without a usable sigma are skipped.
+     * change is measured against the new level. Points without a usable sigma (NaN, negative,
+     * infinite) are skipped. σ = 0 (a baseline without variation) is used as the formulas give it:
+     * δσ = λσ = 0, so the first point off the running mean alarms; between alarms every point equals
+     * the first, so the running mean and the sums stay exactly 0 until then (no rounding to alarm on).
      */
     public PageHinkleyAlarm update(double x, double sigma) {
-        if (!Double.isFinite(x) || !(sigma > 0) || !Double.isFinite(sigma)) {
+        if (!Double.isFinite(x) || !(sigma >= 0) || !Double.isFinite(sigma)) {
             return null;
         }
         if (n == 0) {

@@ -124,9 +124,29 @@ class PageHinkleyTest {
     void skipsPointsWithoutAUsableSigma() {
         PageHinkley ph = new PageHinkley(0.5, 10);
         assertNull(ph.update(100, Double.NaN));
-        assertNull(ph.update(100, 0));
+        assertNull(ph.update(100, -1));
+        assertNull(ph.update(100, Double.POSITIVE_INFINITY));
         assertNull(ph.update(Double.NaN, 1));
         assertEquals(0, ph.n);
+    }
+
+    @Test
+    void aSigmaOfZeroAlarmsOnTheFirstPointOffTheRunningMean() {
+        // README: a baseline without variation gives σ = 0; the formulas then give δσ = λσ = 0, so
+        // g⁺ = x − x̄ > 0 on the first point above the running mean alarms (as CUSUM's H = 0 signals)
+        PageHinkley ph = new PageHinkley(0.5, 10);
+        PageHinkleyAlarm[] alarm = new PageHinkleyAlarm[1];
+        assertEquals(-1, feedUntilAlarm(ph, 10.0, 20, 0, alarm), "readings all alike do not alarm");
+        assertEquals(0.0, ph.gUp, 0);
+        assertEquals(0.0, ph.gDown, 0);
+        assertEquals(1, feedUntilAlarm(ph, 10.001, 5, 0, alarm));
+        assertEquals(DriftResult.UP, alarm[0].direction());
+        assertEquals(10.001 - 10.0, alarm[0].shift(), 0); // 21·(x̄ − 10)/1: exact
+        assertEquals(0, ph.n, "starts over after the alarm");
+        assertEquals(-1, feedUntilAlarm(ph, 10.001, 5, 0, alarm));
+        assertEquals(1, feedUntilAlarm(ph, 10.0, 5, 0, alarm));
+        assertEquals(DriftResult.DOWN, alarm[0].direction());
+        assertTrue(Double.isFinite(alarm[0].shift()) && alarm[0].shift() < 0, "shift " + alarm[0].shift());
     }
 
     @Test
