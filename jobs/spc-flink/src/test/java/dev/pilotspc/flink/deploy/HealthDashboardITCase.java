@@ -280,7 +280,8 @@ class HealthDashboardITCase {
         rules().forEach(r -> byUid.put(r.get("uid").asText(), r));
         JsonNode deadLetters = byUid.get("spc-dead-letters");
         JsonNode unhealthy = byUid.get("spc-job-unhealthy");
-        for (JsonNode rule : List.of(deadLetters, unhealthy)) {
+        JsonNode missing = byUid.get("spc-job-missing");
+        for (JsonNode rule : List.of(deadLetters, unhealthy, missing)) {
             assertEquals("spc-prometheus", rule.get("data").get(0).get("datasourceUid").asText());
             assertEquals("gt", rule.get("data").get(2).get("model").get("conditions").get(0).get("evaluator").get("type").asText());
         }
@@ -308,6 +309,8 @@ class HealthDashboardITCase {
         assertEquals(0.0, Double.parseDouble(health.get(0).get("value").get(1).asText()),
                 "no restart and no failed checkpoint: " + health + "; " + prometheus.query(
                         "{__name__=~\"flink_jobmanager_job_(numRestarts|numberOfFailedCheckpoints)\"}"));
+        JsonNode running = prometheus.query(missing.get("data").get(0).get("model").get("expr").asText());
+        assertEquals(0, running.size(), "the running job is not missing: " + running);
     }
 
     /** As DashboardQueriesITCase checks the InfluxDB rules: valid as Grafana provisions them, linked to a panel. */
@@ -356,6 +359,9 @@ class HealthDashboardITCase {
                     + evaluator.get("params").get(0).asText();
             rules.append("  - alert: ").append(rule.get("uid").asText()).append("\n    expr: ")
                     .append(JSON.writeValueAsString(expr)).append('\n');
+            if (rule.has("for")) {
+                rules.append("    for: ").append(rule.get("for").asText()).append('\n');
+            }
         }
         Files.writeString(tmp.resolve("rules.yml"), rules);
         String job = "{job_id=\"j1\", job_name=\"pilot_spc\"}";
@@ -402,6 +408,25 @@ class HealthDashboardITCase {
                       - {eval_time: 4m, alertname: spc-dead-letters, exp_alerts: [{exp_labels: {reason: invalid_json}},
                           {exp_labels: {reason: unknown_feature}}]}
                       - {eval_time: 12m, alertname: spc-dead-letters, exp_alerts: []}
+                  # a start on a backlog: its dead letters all come before the first scrape, so the counter
+                  # is never seen at 0
+                  - interval: 1m
+                    input_series:
+                      - {series: '%2$sunknown_feature{operator_name="spc_monitor", subtask_index="0"}', values: '_ 2000x12'}
+                      - {series: '%2$slate{operator_name="spc_monitor", subtask_index="0"}', values: '_ 0x12'}
+                    alert_rule_test:
+                      - {eval_time: 2m, alertname: spc-dead-letters, exp_alerts: [{exp_labels: {reason: unknown_feature}}]}
+                      - {eval_time: 9m, alertname: spc-dead-letters, exp_alerts: []}
+                  # the job stops restarting and is gone (or the jobmanager, or its scrape): its metrics vanish
+                  - interval: 1m
+                    input_series:
+                      - {series: 'flink_jobmanager_job_numRestarts%1$s', values: '0 0 1 2 3 stale'}
+                      - {series: 'flink_jobmanager_job_numberOfFailedCheckpoints%1$s', values: '0 0 0 0 0 stale'}
+                      - {series: 'flink_jobmanager_job_numberOfCompletedCheckpoints%1$s', values: '0 6 12 12 12 stale'}
+                    alert_rule_test:
+                      - {eval_time: 4m, alertname: spc-job-missing, exp_alerts: []}
+                      - {eval_time: 8m, alertname: spc-job-missing, exp_alerts: []}
+                      - {eval_time: 30m, alertname: spc-job-missing, exp_alerts: [{}]}
                 """.formatted(job, dead));
         Process p = new ProcessBuilder("promtool", "test", "rules", "test.yml").directory(tmp.toFile())
                 .redirectErrorStream(true).start();
