@@ -11,6 +11,7 @@ import dev.pilotspc.flink.io.influx.InfluxLineSink;
 import dev.pilotspc.flink.io.influx.InfluxOptions;
 import dev.pilotspc.flink.records.DefinitionUpdate;
 import dev.pilotspc.flink.records.MeasurementRecord;
+import dev.pilotspc.flink.records.PublishedDefinitions;
 import dev.pilotspc.flink.workflow.EventTime;
 import dev.pilotspc.flink.workflow.SpcWorkflow;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
@@ -97,7 +97,7 @@ public final class ReplayCommand {
             DataStream<DefinitionUpdate> noUpdates = env.fromData(Types.POJO(DefinitionUpdate.class), new DefinitionUpdate())
                     .filter(update -> false).name("no-definition-updates");
             SpcWorkflow.Outputs outputs = SpcWorkflow.define(measurements, noUpdates, definitionsText,
-                    featuresFile.toString(), Map.of(), Duration.ZERO, Duration.ZERO, o.readinessPolicy());
+                    featuresFile.toString(), PublishedDefinitions.NONE, Duration.ZERO, Duration.ZERO, o.readinessPolicy());
             if (output != null) {
                 outputs.allResults().sinkTo(SortedFileSink.results(output)).name("results-file").uid("results-file");
             }

@@ -7,6 +7,7 @@ import dev.pilotspc.flink.io.influx.InfluxLineSink;
 import dev.pilotspc.flink.io.influx.InfluxOptions;
 import dev.pilotspc.flink.records.DefinitionUpdate;
 import dev.pilotspc.flink.records.MeasurementRecord;
+import dev.pilotspc.flink.records.PublishedDefinitions;
 import dev.pilotspc.flink.workflow.EventTime;
 import dev.pilotspc.flink.workflow.SpcWorkflow;
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -309,21 +309,21 @@ public final class RunCommand {
      * in time the job still starts (a deployment that starts it with Kafka may come before the
      * broker), with a warning of what that risks.
      */
-    private static Map<String, String> publishedDefinitions(KafkaIo.Connection kafka, Options o) {
+    private static PublishedDefinitions publishedDefinitions(KafkaIo.Connection kafka, Options o) {
         Duration timeout = o.getDuration("features-topic-timeout");
         if (timeout.isZero()) {
-            return Map.of();
+            return PublishedDefinitions.NONE;
         }
         String topic = o.get("topic-features");
         try {
-            Map<String, String> published = KafkaIo.publishedDefinitions(kafka, topic, timeout);
-            LOG.info("{} definitions on {} at the start", published.size(), topic);
+            PublishedDefinitions published = KafkaIo.publishedDefinitions(kafka, topic, timeout);
+            LOG.info("{} definitions on {} at the start", published.definitions().size(), topic);
             return published;
         } catch (KafkaException e) {
             LOG.warn("Could not read {} when building the job ({}): definitions come only as the job reads the topic, "
                     + "so measurements already waiting may become dead letters (unknown_feature) if that read is slow",
                     topic, e.getMessage());
-            return Map.of();
+            return PublishedDefinitions.NONE;
         }
     }
 

@@ -19,6 +19,7 @@ import dev.pilotspc.flink.records.DeadLetter;
 import dev.pilotspc.flink.records.DefinitionUpdate;
 import dev.pilotspc.flink.records.FeatureVerdict;
 import dev.pilotspc.flink.records.MeasurementRecord;
+import dev.pilotspc.flink.records.PublishedDefinitions;
 import dev.pilotspc.flink.records.ResultBatch;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,8 +62,8 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
 
     private final String definitionsText;
     private final String definitionsSource;
-    /** The definitions topic as read when the job was built (feature to text, null = removed). */
-    private final HashMap<String, String> publishedDefinitions;
+    /** The definitions topic as read when the job was built. */
+    private final PublishedDefinitions published;
     private final Duration stateTtl;
     /**
      * How long after its last message a chart resends an unchanged verdict (half the state TTL;
@@ -108,20 +109,19 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
     /** As above, with the readiness verdict's policy (job options). */
     public MonitorFunction(String definitionsText, String definitionsSource, Duration stateTtl, Duration maxWait,
             ReadinessPolicy readiness) {
-        this(definitionsText, definitionsSource, Map.of(), stateTtl, maxWait, readiness);
+        this(definitionsText, definitionsSource, PublishedDefinitions.NONE, stateTtl, maxWait, readiness);
     }
 
     /**
-     * As above, with the definitions found on the topic when the job was built (feature to
-     * definition text, null for a tombstone), which override the file's until the topic's own records
-     * arrive.
+     * As above, with the definitions found on the topic when the job was built, which override the
+     * file's; of the topic's own records, those that read met already change nothing.
      */
-    public MonitorFunction(String definitionsText, String definitionsSource, Map<String, String> publishedDefinitions,
+    public MonitorFunction(String definitionsText, String definitionsSource, PublishedDefinitions published,
             Duration stateTtl, Duration maxWait, ReadinessPolicy readiness) {
         this.readiness = readiness;
         this.definitionsText = definitionsText;
         this.definitionsSource = definitionsSource;
-        this.publishedDefinitions = new HashMap<>(publishedDefinitions);
+        this.published = published;
         this.stateTtl = stateTtl;
         this.heartbeatMillis = stateTtl.isZero() ? 0 : Math.max(1, stateTtl.toMillis() / 2);
         this.maxWaitMillis = maxWait.toMillis();
@@ -135,13 +135,13 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                 startDefinitions.put(c.feature, c);
             }
         }
-        for (Map.Entry<String, String> published : publishedDefinitions.entrySet()) {
-            if (published.getValue() == null) {
-                startDefinitions.remove(published.getKey());
+        for (Map.Entry<String, String> definition : published.definitions().entrySet()) {
+            if (definition.getValue() == null) {
+                startDefinitions.remove(definition.getKey());
             } else {
                 // checked when read (KafkaIo.publishedDefinitions)
-                startDefinitions.put(published.getKey(), FeatureDefinitions.parseOne(published.getValue(),
-                        "spc.features[" + published.getKey() + "]"));
+                startDefinitions.put(definition.getKey(), FeatureDefinitions.parseOne(definition.getValue(),
+                        "spc.features[" + definition.getKey() + "]"));
             }
         }
         stateDescriptor = new ValueStateDescriptor<>("chart", Types.POJO(KeyState.class));
@@ -417,9 +417,13 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
             return;
         }
         // what this run's charts were told last (a file's definition may differ from what restored charts reported)
-        DefinitionEntry published = ctx.getBroadcastState(DEFINITIONS).get(update.feature);
-        Boolean publishedCritical = published == null || published.removed ? null : published.config.critical;
+        DefinitionEntry stored = ctx.getBroadcastState(DEFINITIONS).get(update.feature);
+        Boolean publishedCritical = stored == null || stored.removed ? null : stored.config.critical;
         if (update.isTombstone()) {
+            if (published.covers(update)) {
+                fallBackToStartDefinition(ctx, update.feature);
+                return;
+            }
             ctx.getBroadcastState(DEFINITIONS).put(update.feature, new DefinitionEntry(null, true));
             reportCritical(ctx, update.feature, false); // a removed feature no longer holds its batches
             return;
@@ -430,6 +434,10 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                 throw new DefinitionException("record key '" + update.feature + "' differs from feature '"
                         + config.feature + "'");
             }
+            if (published.covers(update)) {
+                fallBackToStartDefinition(ctx, update.feature);
+                return;
+            }
             ctx.getBroadcastState(DEFINITIONS).put(update.feature, new DefinitionEntry(config, false));
             if (!Boolean.valueOf(config.critical).equals(publishedCritical)) {
                 reportCritical(ctx, update.feature, config.critical);
@@ -437,6 +445,22 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         } catch (DefinitionException e) {
             rejectDefinition(ctx, update, e.getMessage());
         }
+    }
+
+    /**
+     * A record the build-time read met already (the job's own read starts at the topic's beginning,
+     * where a feature may still have older versions): the start definition holds it or a later
+     * one. What this run stored for the feature is older too (a restore from before the build), so
+     * it goes and the start definition applies.
+     */
+    private void fallBackToStartDefinition(Context ctx, String feature) throws Exception {
+        DefinitionEntry stored = ctx.getBroadcastState(DEFINITIONS).get(feature);
+        if (stored == null) {
+            return;
+        }
+        ctx.getBroadcastState(DEFINITIONS).remove(feature);
+        FeatureConfig start = startDefinitions.get(feature);
+        reportCritical(ctx, feature, start != null && start.critical);
     }
 
     /**

@@ -6,9 +6,11 @@ import dev.pilotspc.flink.records.Alert;
 import dev.pilotspc.flink.records.DeadLetter;
 import dev.pilotspc.flink.records.DefinitionUpdate;
 import dev.pilotspc.flink.records.MeasurementRecord;
+import dev.pilotspc.flink.records.PublishedDefinitions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,13 +111,13 @@ public final class KafkaIo {
 
     /**
      * The definitions on the compacted topic now (the latest value per feature, null for a
-     * tombstone), read to its end with a plain consumer when the job is built: a job started afresh
+     * tombstone, and where the read ended), read to its end with a plain consumer when the job is built: a job started afresh
      * on a backlog then charts it with them, however late its definitions source answers (live,
      * that source does not hold the watermark back). Records the job would reject (not UTF-8, not a
      * valid definition of their key's feature) are skipped here, as they change nothing there.
      * Throws when the topic's end is not reached in time.
      */
-    public static Map<String, String> publishedDefinitions(Connection kafka, String topic, Duration timeout) {
+    public static PublishedDefinitions publishedDefinitions(Connection kafka, String topic, Duration timeout) {
         Properties p = kafka.asProperties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -127,12 +129,14 @@ public final class KafkaIo {
                 new ByteArrayDeserializer())) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
             if (partitions == null || partitions.isEmpty()) {
-                return definitions; // no topic yet: nothing published
+                return PublishedDefinitions.NONE; // no topic yet: nothing published
             }
             List<TopicPartition> assigned = partitions.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
             consumer.assign(assigned);
             consumer.seekToBeginning(assigned);
             Map<TopicPartition, Long> end = consumer.endOffsets(assigned, remaining(deadline));
+            Map<Integer, Long> endOffsets = new HashMap<>();
+            end.forEach((partition, offset) -> endOffsets.put(partition.partition(), offset));
             for (TopicPartition partition : assigned) {
                 while (consumer.position(partition, remaining(deadline)) < end.get(partition)) {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(remaining(deadline))) {
@@ -148,8 +152,8 @@ public final class KafkaIo {
                     }
                 }
             }
+            return new PublishedDefinitions(definitions, endOffsets);
         }
-        return definitions;
     }
 
     /** As the job takes a definition record: a tombstone, or a valid definition of its key's feature (others change nothing). */
@@ -283,6 +287,8 @@ public final class KafkaIo {
             DefinitionUpdate update = new DefinitionUpdate(text(record.key()), text(record.value()));
             update.featureBytes = notUtf8(record.key(), update.feature);
             update.textBytes = notUtf8(record.value(), update.text);
+            update.partition = record.partition();
+            update.offset = record.offset();
             out.collect(update);
         }
 

@@ -8,6 +8,9 @@ public class DefinitionUpdate {
     /** The record's key and value bytes where they are not UTF-8 (the texts show U+FFFD), else null. */
     public byte[] featureBytes;
     public byte[] textBytes;
+    /** Where the record lies on the topic (-1 where it came from elsewhere). */
+    public int partition = -1;
+    public long offset = -1;
 
     public DefinitionUpdate() {
     }

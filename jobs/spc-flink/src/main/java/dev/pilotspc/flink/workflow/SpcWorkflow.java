@@ -8,9 +8,9 @@ import dev.pilotspc.flink.records.Alert;
 import dev.pilotspc.flink.records.DeadLetter;
 import dev.pilotspc.flink.records.DefinitionUpdate;
 import dev.pilotspc.flink.records.MeasurementRecord;
+import dev.pilotspc.flink.records.PublishedDefinitions;
 import dev.pilotspc.flink.records.ResultBatch;
 import java.time.Duration;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -93,15 +93,14 @@ public final class SpcWorkflow {
      * @param definitions feature definitions published while running (compacted topic), may be empty
      * @param definitionsText the features file's contents, or null
      * @param definitionsSource the features file's name, for messages
-     * @param publishedDefinitions the definitions topic's content when the job was built (feature to
-     *     definition text, null = removed): they override the file's until the topic's records arrive
+     * @param published the definitions topic as read when the job was built: they override the file's
      * @param stateTtl idle time after which a (feature, batch) chart is dropped; zero = never
      * @param maxWait the longest measurements and verdicts wait for the watermark (up to twice this);
      *     zero = as long as it takes
      * @param readiness the readiness verdict's policy
      */
     public static Outputs define(DataStream<MeasurementRecord> measurements, DataStream<DefinitionUpdate> definitions,
-            String definitionsText, String definitionsSource, Map<String, String> publishedDefinitions, Duration stateTtl,
+            String definitionsText, String definitionsSource, PublishedDefinitions published, Duration stateTtl,
             Duration maxWait, ReadinessPolicy readiness) {
         // Every function here emits new objects and keeps only records that crossed a network
         // edge (deserialised copies): chained operators can pass records on without copying them.
@@ -118,7 +117,7 @@ public final class SpcWorkflow {
         SingleOutputStreamOperator<ResultBatch> charted = valid
                 .keyBy(MeasurementRecord::chartKey, Types.STRING)
                 .connect(broadcastDefinitions)
-                .process(new MonitorFunction(definitionsText, definitionsSource, publishedDefinitions, stateTtl, maxWait, readiness))
+                .process(new MonitorFunction(definitionsText, definitionsSource, published, stateTtl, maxWait, readiness))
                 .returns(Types.POJO(ResultBatch.class))
                 .uid("spc-monitor").name("spc-monitor");
         SingleOutputStreamOperator<ResultBatch> batchVerdicts = charted.getSideOutput(MonitorFunction.VERDICTS)

@@ -9,6 +9,7 @@ import dev.pilotspc.flink.records.DeadLetter;
 import dev.pilotspc.flink.records.DefinitionUpdate;
 import dev.pilotspc.flink.records.FeatureVerdict;
 import dev.pilotspc.flink.records.MeasurementRecord;
+import dev.pilotspc.flink.records.PublishedDefinitions;
 import dev.pilotspc.flink.records.ResultBatch;
 import java.time.Duration;
 import java.util.Arrays;
@@ -226,8 +227,8 @@ class MonitorFunctionTest {
         published.put("g", "{\"feature\": \"g\", \"usl\": 5}"); // only on the topic
         published.put("f", null); // the file's feature, removed on the topic
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new MonitorFunction(FEATURES, "test.yaml", published, Duration.ZERO, MAX_WAIT,
-                        new dev.pilotspc.core.readiness.ReadinessPolicy()),
+                new MonitorFunction(FEATURES, "test.yaml", new PublishedDefinitions(published, Map.of()), Duration.ZERO,
+                        MAX_WAIT, new dev.pilotspc.core.readiness.ReadinessPolicy()),
                 MeasurementRecord::chartKey, Types.STRING, MonitorFunction.DEFINITIONS);
         harness.processBroadcastWatermark(Long.MAX_VALUE);
         harness.processWatermark(100_000);
@@ -239,6 +240,41 @@ class MonitorFunctionTest {
         harness.processBroadcastElement(new DefinitionUpdate("g", "{\"feature\": \"g\", \"usl\": 6}"), 0);
         send(m("g", 3000, 4, "G2"));
         assertEquals("6", field(points().get(1), "usl"), "the topic's records override what was read at the start");
+    }
+
+    private static DefinitionUpdate at(int partition, long offset, DefinitionUpdate update) {
+        update.partition = partition;
+        update.offset = offset;
+        return update;
+    }
+
+    @Test
+    void theTopicsOlderRecordsReadAgainDoNotOverrideTheStartDefinition() throws Exception {
+        // the topic holds g twice (usl 5 at offset 0, usl 6 at offset 1: a head not compacted yet); the
+        // read when the job was built ended at offset 2 and folded them to usl 6
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new MonitorFunction(FEATURES, "test.yaml",
+                        new PublishedDefinitions(Map.of("g", "{\"feature\": \"g\", \"usl\": 6}"), Map.of(0, 2L)),
+                        Duration.ZERO, MAX_WAIT, new dev.pilotspc.core.readiness.ReadinessPolicy()),
+                MeasurementRecord::chartKey, Types.STRING, MonitorFunction.DEFINITIONS);
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        harness.processWatermark(100_000);
+        send(m("g", 1000, 4, "G1"));
+        assertEquals("6", field(points().get(0), "usl"));
+        // the job's own read starts at the topic's beginning: it meets the older record first
+        harness.processBroadcastElement(at(0, 0, new DefinitionUpdate("g", "{\"feature\": \"g\", \"usl\": 5}")), 0);
+        send(m("g", 2000, 4, "G2"));
+        assertEquals("6", field(points().get(1), "usl"), "a record the build-time read met changes nothing");
+        harness.processBroadcastElement(at(0, 1, new DefinitionUpdate("g", "{\"feature\": \"g\", \"usl\": 6}")), 0);
+        harness.processBroadcastElement(at(0, 2, new DefinitionUpdate("g", "{\"feature\": \"g\", \"usl\": 7}")), 0);
+        send(m("g", 3000, 4, "G3"));
+        assertEquals("7", field(points().get(2), "usl"), "a record published after the build applies");
+        harness.processBroadcastElement(at(0, 1, new DefinitionUpdate("g", "{\"feature\": \"g\", \"usl\": 6}")), 0);
+        send(m("g", 4000, 4, "G4"));
+        assertEquals("6", field(points().get(3), "usl"),
+                "what a restored run stored before the build is older than the start definition: it goes");
+        harness.processBroadcastElement(at(0, 1, new DefinitionUpdate("g", "{\"feature\": \"g\", \"lsl\": 9, \"usl\": 3}")), 0);
+        assertEquals(DeadLetter.INVALID_DEFINITION, deadLetters().get(0).reason, "an invalid record is a dead letter wherever it lies");
     }
 
     @Test

@@ -6,10 +6,10 @@ import dev.pilotspc.core.readiness.ReadinessPolicy;
 import dev.pilotspc.flink.cli.RunCommand;
 import dev.pilotspc.flink.records.DefinitionUpdate;
 import dev.pilotspc.flink.records.MeasurementRecord;
+import dev.pilotspc.flink.records.PublishedDefinitions;
 import dev.pilotspc.flink.records.ResultBatch;
 import dev.pilotspc.flink.workflow.SpcWorkflow;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -69,7 +69,7 @@ class LocalRunnerCheckpointStorageITCase {
         var definitions = env.fromData(Types.POJO(DefinitionUpdate.class), new DefinitionUpdate("none", null))
                 .filter(d -> false).returns(Types.POJO(DefinitionUpdate.class));
         SpcWorkflow.Outputs outputs = SpcWorkflow.define(measurements, definitions,
-                "features:\n  - feature: bore\n    lsl: 9\n    usl: 11\n", "features.yaml", Map.of(), Duration.ofDays(30),
+                "features:\n  - feature: bore\n    lsl: 9\n    usl: 11\n", "features.yaml", PublishedDefinitions.NONE, Duration.ofDays(30),
                 Duration.ofSeconds(5), new ReadinessPolicy());
         outputs.chartResults().map(new Counter()).sinkTo(new DiscardingSink<>()).name("count");
         JobClient job = env.executeAsync("checkpoint-storage");
