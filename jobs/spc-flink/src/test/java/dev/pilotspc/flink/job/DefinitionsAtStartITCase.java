@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pilotspc.flink.cli.Options;
 import dev.pilotspc.flink.cli.RunCommand;
 import dev.pilotspc.flink.io.KafkaIo;
+import dev.pilotspc.flink.records.PublishedDefinitions;
 import dev.pilotspc.flink.testing.KafkaBroker;
 import dev.pilotspc.flink.testing.SlowTopicInterceptor;
 import java.nio.file.Files;
@@ -88,7 +89,7 @@ class DefinitionsAtStartITCase {
 
     @Test
     void aDefinitionsTopicThatDoesNotExistHoldsNoDefinitions() {
-        assertEquals(Map.of(), KafkaIo.publishedDefinitions(new KafkaIo.Connection(KAFKA.bootstrapServers(), Map.of()),
+        assertEquals(PublishedDefinitions.NONE, KafkaIo.publishedDefinitions(new KafkaIo.Connection(KAFKA.bootstrapServers(), Map.of()),
                 "no.such.topic", Duration.ofSeconds(20)));
     }
 
