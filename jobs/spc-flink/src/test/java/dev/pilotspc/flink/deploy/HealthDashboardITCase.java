@@ -258,6 +258,15 @@ class HealthDashboardITCase {
         assertEquals(REASONS, rising, "only the reasons fed rise");
         assertTrue(reasons(matrix).containsAll(DeadLetter.PARSE_REASONS) && reasons(matrix).containsAll(DeadLetter.CHART_REASONS),
                 "one series per reason, named by its reason, from the start: " + reasons(matrix));
+        JsonNode totals = panels().stream().filter(p -> p.get("title").asText().equals("Dead letters since the job started"))
+                .findFirst().orElseThrow();
+        JsonNode counted = prometheus.await(totals.get("targets").get(0).get("expr").asText(), r -> {
+            Map<String, Double> byReason = new HashMap<>();
+            r.forEach(s -> byReason.put(s.path("metric").path("reason").asText(), Double.parseDouble(s.get("value").get(1).asText())));
+            return REASONS.stream().allMatch(reason -> byReason.getOrDefault(reason, 0.0) == 2.0);
+        }, Duration.ofSeconds(90));
+        counted.forEach(s -> assertEquals(REASONS.contains(s.path("metric").path("reason").asText()) ? 2.0 : 0.0,
+                Double.parseDouble(s.get("value").get(1).asText()), "two waves, one dead letter of each reason fed in each: " + s));
         for (String title : List.of("Measurements in and charted", "InfluxDB writes")) {
             JsonNode panel = panels().stream().filter(p -> p.get("title").asText().equals(title)).findFirst().orElseThrow();
             String first = panel.get("targets").get(0).get("expr").asText();
