@@ -421,7 +421,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         Boolean publishedCritical = stored == null || stored.removed ? null : stored.config.critical;
         if (update.isTombstone()) {
             if (published.covers(update)) {
-                fallBackToStartDefinition(ctx, update.feature);
+                storeStartDefinition(ctx, update.feature, stored, publishedCritical);
                 return;
             }
             ctx.getBroadcastState(DEFINITIONS).put(update.feature, new DefinitionEntry(null, true));
@@ -435,7 +435,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                         + config.feature + "'");
             }
             if (published.covers(update)) {
-                fallBackToStartDefinition(ctx, update.feature);
+                storeStartDefinition(ctx, update.feature, stored, publishedCritical);
                 return;
             }
             ctx.getBroadcastState(DEFINITIONS).put(update.feature, new DefinitionEntry(config, false));
@@ -449,18 +449,24 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
 
     /**
      * A record the build-time read met already (the job's own read starts at the topic's beginning,
-     * where a feature may still have older versions): the start definition holds it or a later
-     * one. What this run stored for the feature is older too (a restore from before the build), so
-     * it goes and the start definition applies.
+     * where a feature may still have older versions): the start definition holds it or a later one,
+     * so that is what the broadcast state takes. What this run stored for the feature is older too
+     * (a restore from before the build), and it is replaced. Stored, the start definition outlives
+     * this graph: a restore into one built without the topic read ({@code --features-topic-timeout
+     * 0}, or Kafka slow then), whose source resumes past these records, still has it. The charts
+     * hear a changed critical flag as from any record (restored ones may have reported another).
      */
-    private void fallBackToStartDefinition(Context ctx, String feature) throws Exception {
-        DefinitionEntry stored = ctx.getBroadcastState(DEFINITIONS).get(feature);
-        if (stored == null) {
-            return;
+    private void storeStartDefinition(Context ctx, String feature, DefinitionEntry stored, Boolean storedCritical)
+            throws Exception {
+        FeatureConfig start = published.definitions().get(feature) == null ? null : startDefinitions.get(feature);
+        if (stored != null && (start == null ? stored.removed : !stored.removed && start.equals(stored.config))) {
+            return; // stored already
         }
-        ctx.getBroadcastState(DEFINITIONS).remove(feature);
-        FeatureConfig start = startDefinitions.get(feature);
-        reportCritical(ctx, feature, start != null && start.critical);
+        ctx.getBroadcastState(DEFINITIONS).put(feature, new DefinitionEntry(start, start == null));
+        boolean critical = start != null && start.critical;
+        if (!Boolean.valueOf(critical).equals(storedCritical)) {
+            reportCritical(ctx, feature, critical);
+        }
     }
 
     /**

@@ -19,9 +19,12 @@ public record PublishedDefinitions(HashMap<String, String> definitions, HashMap<
         this(new HashMap<>(definitions), new HashMap<>(endOffsets));
     }
 
-    /** Whether the build-time read already took this record into account (it lies before that read's end). */
+    /**
+     * Whether the build-time read already took this record into account: it lies before that read's
+     * end, and its feature is among the definitions read (a record of a topic recreated since is not).
+     */
     public boolean covers(DefinitionUpdate update) {
         Long end = endOffsets.get(update.partition);
-        return end != null && update.offset >= 0 && update.offset < end;
+        return end != null && update.offset >= 0 && update.offset < end && definitions.containsKey(update.feature);
     }
 }

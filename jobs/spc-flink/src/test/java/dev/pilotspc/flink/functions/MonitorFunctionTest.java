@@ -277,6 +277,57 @@ class MonitorFunctionTest {
         assertEquals(DeadLetter.INVALID_DEFINITION, deadLetters().get(0).reason, "an invalid record is a dead letter wherever it lies");
     }
 
+    /** A new run (restored from {@code snapshot} unless null) built with these published definitions. */
+    private void runWith(PublishedDefinitions published, OperatorSubtaskState snapshot) throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+        harness = new KeyedBroadcastOperatorTestHarness<>(
+                new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
+                        new MonitorFunction(FEATURES, "test.yaml", published, Duration.ZERO, MAX_WAIT,
+                                new dev.pilotspc.core.readiness.ReadinessPolicy()),
+                        List.of(MonitorFunction.DEFINITIONS)),
+                MeasurementRecord::chartKey, Types.STRING, 1, 1, 0);
+        harness.setup();
+        if (snapshot != null) {
+            harness.initializeState(snapshot);
+        }
+        harness.open();
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        harness.processWatermark(100_000);
+    }
+
+    @Test
+    void theStartDefinitionsOutliveARestoreIntoAGraphBuiltWithoutTheTopic() throws Exception {
+        // the first run started with g from the topic (offset 0); its source read that record and passed it
+        runWith(new PublishedDefinitions(Map.of("g", "{\"feature\": \"g\", \"usl\": 5}"), Map.of(0, 1L)), null);
+        harness.processBroadcastElement(at(0, 0, new DefinitionUpdate("g", "{\"feature\": \"g\", \"usl\": 5}")), 0);
+        send(m("g", 1000, 4, "G1"));
+        // restored into a graph built with --features-topic-timeout 0 (or while Kafka was slow):
+        // its source resumes past offset 0 and never meets g again
+        runWith(PublishedDefinitions.NONE, harness.snapshot(1, 1));
+        send(m("g", 2000, 4, "G2"));
+        assertEquals(List.of(), deadLetters(), "charted as by an uninterrupted run");
+        assertEquals("5", field(points().get(0), "usl"));
+    }
+
+    @Test
+    void restoredChartsHearACriticalFlagThatChangedWhileTheJobWasDown() throws Exception {
+        // f charted critical (the file's definition); while the job was down f was published
+        // non-critical; the new graph starts with that, and its source then meets the record
+        runWith(new PublishedDefinitions(Map.of(), Map.of(0, 0L)), null);
+        send(m("f", 1000, 10.0, "P1"));
+        assertTrue(verdicts().get(0).critical);
+        String noncritical = "{\"feature\": \"f\", \"lsl\": 9, \"usl\": 11, \"critical\": false}";
+        runWith(new PublishedDefinitions(Map.of("f", noncritical), Map.of(0, 1L)), harness.snapshot(1, 1));
+        harness.processBroadcastElement(at(0, 0, new DefinitionUpdate("f", noncritical)), 0);
+        List<FeatureVerdict> verdicts = verdicts();
+        assertEquals(1, verdicts.size(), "an uninterrupted run releases f's batches at that record: " + verdicts);
+        assertEquals(false, verdicts.get(0).critical);
+        harness.processBroadcastElement(at(0, 0, new DefinitionUpdate("f", noncritical)), 0);
+        assertEquals(1, verdicts().size(), "told once");
+    }
+
     @Test
     void appliesDefinitionsPublishedWhileRunningAndTombstones() throws Exception {
         openWithTheWatermarkAhead(Duration.ZERO);
