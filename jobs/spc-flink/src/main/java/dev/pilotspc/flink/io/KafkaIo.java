@@ -142,7 +142,9 @@ public final class KafkaIo {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(remaining(deadline))) {
                         String feature = text(record.key());
                         String value = text(record.value());
-                        if (usable(record, feature, value)) {
+                        // poll may return records published after the end was taken: the job's own read applies those
+                        boolean beforeEnd = record.offset() < end.get(new TopicPartition(topic, record.partition()));
+                        if (beforeEnd && usable(record, feature, value)) {
                             definitions.put(feature, value);
                         }
                     }
