@@ -16,7 +16,6 @@ import java.util.Map;
 /** A real InfluxDB 1.x ({@code influxd} from Debian's {@code influxdb} package) on loopback ports, for tests. */
 public final class InfluxServer extends LocalServerProcess {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int START_ATTEMPTS = 3;
 
     private final String database;
     private String url;
@@ -31,18 +30,10 @@ public final class InfluxServer extends LocalServerProcess {
         String influxd = requireBinary("influxd", "influxdb");
         InfluxServer server = new InfluxServer(database);
         try {
-            for (int attempt = 1; server.url == null; attempt++) {
-                int httpPort = freePort();
-                int rpcPort = freePort();
-                Files.writeString(server.dir.resolve("influxdb.conf"), server.config(httpPort, rpcPort));
-                String url = "http://127.0.0.1:" + httpPort;
-                if (server.launch(List.of(influxd, "run", "-config", server.dir.resolve("influxdb.conf").toString()),
-                        url + "/ping", Duration.ofSeconds(20))) {
-                    server.url = url;
-                } else if (attempt == START_ATTEMPTS) {
-                    throw new IllegalStateException("influxd exited at start; log:\n" + server.logTail());
-                }
-            }
+            server.url = server.launchOnFreePort((url, httpPort) -> {
+                Files.writeString(server.dir.resolve("influxdb.conf"), server.config(httpPort, freePort()));
+                return List.of(influxd, "run", "-config", server.dir.resolve("influxdb.conf").toString());
+            }, "/ping", Duration.ofSeconds(20));
             server.createDatabase(database);
             return server;
         } catch (RuntimeException | IOException e) {

@@ -22,6 +22,8 @@ abstract class LocalServerProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
+    private static final int START_ATTEMPTS = 3;
+
     protected final Path dir;
     private Process process;
     private Thread shutdownHook;
@@ -54,6 +56,31 @@ abstract class LocalServerProcess implements AutoCloseable {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The command line of a server listening on {@code url} (http://127.0.0.1:{@code port}). */
+    @FunctionalInterface
+    protected interface CommandAt {
+        List<String> at(String url, int port) throws IOException;
+    }
+
+    /**
+     * Starts the server on a free loopback port and waits until {@code url + readyPath} answers 2xx;
+     * retries on other ports (another process may take a port between choosing and binding it).
+     * Returns the server's URL.
+     */
+    protected String launchOnFreePort(CommandAt command, String readyPath, Duration timeout) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            int port = freePort();
+            String url = "http://127.0.0.1:" + port;
+            List<String> line = command.at(url, port);
+            if (launch(line, url + readyPath, timeout)) {
+                return url;
+            }
+            if (attempt == START_ATTEMPTS) {
+                throw new IllegalStateException(line.get(0) + " exited at start; log:\n" + logTail());
+            }
         }
     }
 

@@ -19,7 +19,6 @@ import java.util.function.Predicate;
  */
 public final class PrometheusServer extends LocalServerProcess {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int START_ATTEMPTS = 3;
 
     /** Scrape and evaluation interval. */
     public static final Duration INTERVAL = Duration.ofSeconds(1);
@@ -43,17 +42,9 @@ public final class PrometheusServer extends LocalServerProcess {
                     + "  - job_name: " + job + "\n"
                     + "    static_configs:\n"
                     + "      - targets: ['" + target + "']\n");
-            for (int attempt = 1; server.url == null; attempt++) {
-                String url = "http://127.0.0.1:" + freePort();
-                List<String> command = List.of(binary, "--config.file=" + server.dir.resolve("prometheus.yml"),
-                        "--storage.tsdb.path=" + server.dir.resolve("data"), "--web.listen-address=" + url.substring(7),
-                        "--log.level=warn");
-                if (server.launch(command, url + "/-/ready", Duration.ofSeconds(30))) {
-                    server.url = url;
-                } else if (attempt == START_ATTEMPTS) {
-                    throw new IllegalStateException("prometheus exited at start; log:\n" + server.logTail());
-                }
-            }
+            server.url = server.launchOnFreePort((url, port) -> List.of(binary,
+                    "--config.file=" + server.dir.resolve("prometheus.yml"), "--storage.tsdb.path=" + server.dir.resolve("data"),
+                    "--web.listen-address=127.0.0.1:" + port, "--log.level=warn"), "/-/ready", Duration.ofSeconds(30));
             return server;
         } catch (RuntimeException | IOException e) {
             server.close();

@@ -19,7 +19,6 @@ import java.util.function.Predicate;
  */
 public final class VictoriaMetricsServer extends LocalServerProcess {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int START_ATTEMPTS = 3;
 
     private String url;
 
@@ -31,17 +30,9 @@ public final class VictoriaMetricsServer extends LocalServerProcess {
         String binary = requireBinary("victoria-metrics", "victoria-metrics");
         VictoriaMetricsServer server = new VictoriaMetricsServer();
         try {
-            for (int attempt = 1; server.url == null; attempt++) {
-                String url = "http://127.0.0.1:" + freePort();
-                List<String> command = List.of(binary, "-httpListenAddr=" + url.substring("http://".length()),
-                        "-storageDataPath=" + server.dir.resolve("data"), "-loggerLevel=ERROR",
-                        "-retentionPeriod=100y");
-                if (server.launch(command, url + "/health", Duration.ofSeconds(20))) {
-                    server.url = url;
-                } else if (attempt == START_ATTEMPTS) {
-                    throw new IllegalStateException("victoria-metrics exited at start; log:\n" + server.logTail());
-                }
-            }
+            server.url = server.launchOnFreePort((url, port) -> List.of(binary, "-httpListenAddr=127.0.0.1:" + port,
+                    "-storageDataPath=" + server.dir.resolve("data"), "-loggerLevel=ERROR", "-retentionPeriod=100y"),
+                    "/health", Duration.ofSeconds(20));
             return server;
         } catch (RuntimeException | IOException e) {
             server.close();
