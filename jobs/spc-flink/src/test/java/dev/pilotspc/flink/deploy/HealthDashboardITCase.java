@@ -258,7 +258,7 @@ class HealthDashboardITCase {
         assertEquals(REASONS, rising, "only the reasons fed rise");
         assertTrue(reasons(matrix).containsAll(DeadLetter.PARSE_REASONS) && reasons(matrix).containsAll(DeadLetter.CHART_REASONS),
                 "one series per reason, named by its reason, from the start: " + reasons(matrix));
-        JsonNode totals = panels().stream().filter(p -> p.get("title").asText().equals("Dead letters since the job started"))
+        JsonNode totals = panels().stream().filter(p -> p.get("title").asText().equals("Dead letters since the job (re)started"))
                 .findFirst().orElseThrow();
         JsonNode counted = prometheus.await(totals.get("targets").get(0).get("expr").asText(), r -> {
             Map<String, Double> byReason = new HashMap<>();
@@ -355,8 +355,9 @@ class HealthDashboardITCase {
      * Debian package): each rule's query with its threshold as a Prometheus alert, evaluated minute by
      * minute. A restart fires; failed checkpoints fire only when none completes (Flink counts the
      * checkpoints triggered while a started job's tasks deploy as failed); dead letters fire while they
-     * rise, by reason, and stop when they stop, the first one after a start included (the counters
-     * are registered at 0).
+     * rise, by reason, and stop when they stop, the first burst after a start included even when it
+     * precedes Prometheus's first scrape of the counter; the job-missing rule fires when the job's
+     * metrics vanish for 5 minutes.
      */
     @Test
     void alertConditionsOnMadeUpHistories(@TempDir Path tmp) throws Exception {
