@@ -408,42 +408,26 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
     @Override
     public void processBroadcastElement(DefinitionUpdate update, Context ctx, Collector<ResultBatch> out) throws Exception {
         definitionsVersion++; // the charts look their definition up again
-        if (update.feature == null) {
-            rejectDefinition(ctx, update, "definition record without a key");
-            return;
-        }
-        if (update.featureBytes != null || update.textBytes != null) {
-            rejectDefinition(ctx, update, "key or value not valid UTF-8 (the bad bytes show as U+FFFD)");
+        FeatureConfig config;
+        try {
+            config = update.definition();
+        } catch (DefinitionException e) {
+            rejectDefinition(ctx, update, e.getMessage());
             return;
         }
         // what this run's charts were told last (a file's definition may differ from what restored charts reported)
         DefinitionEntry stored = ctx.getBroadcastState(DEFINITIONS).get(update.feature);
         Boolean publishedCritical = stored == null || stored.removed ? null : stored.config.critical;
-        if (update.isTombstone()) {
-            if (published.covers(update)) {
-                storeStartDefinition(ctx, update.feature, stored, publishedCritical);
-                return;
-            }
+        if (published.covers(update)) {
+            storeStartDefinition(ctx, update.feature, stored, publishedCritical);
+        } else if (config == null) {
             ctx.getBroadcastState(DEFINITIONS).put(update.feature, new DefinitionEntry(null, true));
             reportCritical(ctx, update.feature, false); // a removed feature no longer holds its batches
-            return;
-        }
-        try {
-            FeatureConfig config = FeatureDefinitions.parseOne(update.text, "spc.features[" + update.feature + "]");
-            if (!update.feature.equals(config.feature)) {
-                throw new DefinitionException("record key '" + update.feature + "' differs from feature '"
-                        + config.feature + "'");
-            }
-            if (published.covers(update)) {
-                storeStartDefinition(ctx, update.feature, stored, publishedCritical);
-                return;
-            }
+        } else {
             ctx.getBroadcastState(DEFINITIONS).put(update.feature, new DefinitionEntry(config, false));
             if (!Boolean.valueOf(config.critical).equals(publishedCritical)) {
                 reportCritical(ctx, update.feature, config.critical);
             }
-        } catch (DefinitionException e) {
-            rejectDefinition(ctx, update, e.getMessage());
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.pilotspc.flink.io;
 
 import dev.pilotspc.core.config.DefinitionException;
-import dev.pilotspc.core.config.FeatureDefinitions;
 import dev.pilotspc.flink.records.Alert;
 import dev.pilotspc.flink.records.DeadLetter;
 import dev.pilotspc.flink.records.DefinitionUpdate;
@@ -140,12 +139,10 @@ public final class KafkaIo {
             for (TopicPartition partition : assigned) {
                 while (consumer.position(partition, remaining(deadline)) < end.get(partition)) {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(remaining(deadline))) {
-                        String feature = text(record.key());
-                        String value = text(record.value());
                         // poll may return records published after the end was taken: the job's own read applies those
-                        boolean beforeEnd = record.offset() < end.get(new TopicPartition(topic, record.partition()));
-                        if (beforeEnd && usable(record, feature, value)) {
-                            definitions.put(feature, value);
+                        DefinitionUpdate update = definitionUpdate(record);
+                        if (record.offset() < end.get(new TopicPartition(topic, record.partition())) && usable(update)) {
+                            definitions.put(update.feature, update.text);
                         }
                     }
                     if (System.nanoTime() > deadline) {
@@ -159,15 +156,23 @@ public final class KafkaIo {
     }
 
     /** As the job takes a definition record: a tombstone, or a valid definition of its key's feature (others change nothing). */
-    private static boolean usable(ConsumerRecord<byte[], byte[]> record, String feature, String value) {
-        if (feature == null || notUtf8(record.key(), feature) != null || notUtf8(record.value(), value) != null) {
-            return false;
-        }
+    private static boolean usable(DefinitionUpdate update) {
         try {
-            return value == null || feature.equals(FeatureDefinitions.parseOne(value, "spc.features[" + feature + "]").feature);
+            update.definition();
+            return true;
         } catch (DefinitionException e) {
             return false;
         }
+    }
+
+    /** A definitions-topic record as the job reads it (texts, the bytes that are not UTF-8, where it lies). */
+    private static DefinitionUpdate definitionUpdate(ConsumerRecord<byte[], byte[]> record) {
+        DefinitionUpdate update = new DefinitionUpdate(text(record.key()), text(record.value()));
+        update.featureBytes = notUtf8(record.key(), update.feature);
+        update.textBytes = notUtf8(record.value(), update.text);
+        update.partition = record.partition();
+        update.offset = record.offset();
+        return update;
     }
 
     private static Duration remaining(long deadline) {
@@ -286,12 +291,7 @@ public final class KafkaIo {
 
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<DefinitionUpdate> out) {
-            DefinitionUpdate update = new DefinitionUpdate(text(record.key()), text(record.value()));
-            update.featureBytes = notUtf8(record.key(), update.feature);
-            update.textBytes = notUtf8(record.value(), update.text);
-            update.partition = record.partition();
-            update.offset = record.offset();
-            out.collect(update);
+            out.collect(definitionUpdate(record));
         }
 
         @Override

@@ -1,5 +1,9 @@
 package dev.pilotspc.flink.records;
 
+import dev.pilotspc.core.config.DefinitionException;
+import dev.pilotspc.core.config.FeatureConfig;
+import dev.pilotspc.core.config.FeatureDefinitions;
+
 /** A record of the compacted {@code spc.features} topic: a feature's definition text, or null for a tombstone. */
 public class DefinitionUpdate {
 
@@ -22,5 +26,23 @@ public class DefinitionUpdate {
 
     public boolean isTombstone() {
         return text == null;
+    }
+
+    /** The definition this record carries, null for a tombstone; throws with the reason the job can't use it. */
+    public FeatureConfig definition() throws DefinitionException {
+        if (feature == null) {
+            throw new DefinitionException("definition record without a key");
+        }
+        if (featureBytes != null || textBytes != null) {
+            throw new DefinitionException("key or value not valid UTF-8 (the bad bytes show as U+FFFD)");
+        }
+        if (text == null) {
+            return null;
+        }
+        FeatureConfig config = FeatureDefinitions.parseOne(text, "spc.features[" + feature + "]");
+        if (!feature.equals(config.feature)) {
+            throw new DefinitionException("record key '" + feature + "' differs from feature '" + config.feature + "'");
+        }
+        return config;
     }
 }
