@@ -27,6 +27,10 @@ public record Tags(String feature, String batch, String line, String station) {
         if (value == null) {
             return null;
         }
+        String notText = notUnicode(field, value);
+        if (notText != null) {
+            return notText;
+        }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < 0x20 || c == 0x7f) {
@@ -38,6 +42,28 @@ public record Tags(String feature, String batch, String line, String station) {
                 if (next == 0 || next == ' ' || next == ',' || next == '=') {
                     return field + " '" + value + "' has a backslash " + (next == 0 ? "at its end" : "before '" + next + "'")
                             + ", which an InfluxDB tag cannot carry";
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Why a value is not Unicode text, or null: a UTF-16 surrogate without its pair (a JSON escape
+     * of half a pair) has no UTF-8 form, so written out it would become '?' and merge with another id.
+     */
+    public static String notUnicode(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return field + " has a lone UTF-16 surrogate (U+" + String.format("%04X", (int) c)
+                            + "), which is not Unicode text and has no UTF-8 form";
                 }
             }
         }

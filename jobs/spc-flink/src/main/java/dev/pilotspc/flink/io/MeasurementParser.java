@@ -339,6 +339,7 @@ public final class MeasurementParser implements Serializable {
         tagProblem = tagProblem != null ? tagProblem : Tags.problem("batch", r.batch);
         tagProblem = tagProblem != null ? tagProblem : Tags.problem("line", r.line);
         tagProblem = tagProblem != null ? tagProblem : Tags.problem("station", r.station);
+        tagProblem = tagProblem != null ? tagProblem : Tags.notUnicode("part", r.part);
         if (tagProblem != null) {
             return reject(r, DeadLetter.INVALID_FIELD, tagProblem);
         }

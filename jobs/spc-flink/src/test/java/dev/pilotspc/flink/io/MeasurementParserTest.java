@@ -160,6 +160,23 @@ class MeasurementParserTest {
     }
 
     @Test
+    void rejectsIdsWithALoneSurrogateThatUtf8CannotCarry() {
+        // JSON may escape half a surrogate pair; written out as UTF-8 it became '?' ("B?" merged with a real "B?")
+        for (String field : new String[] {"feature", "batch", "line", "station", "part"}) {
+            String feature = field.equals("feature") ? "" : "\"feature\":\"f\",";
+            MeasurementRecord r = parser.parseJson("{\"ts\":1," + feature + "\"value\":1,\"" + field + "\":\"B\\udc00\"}");
+            assertEquals(DeadLetter.INVALID_FIELD, r.rejectReason, field);
+            assertEquals(field + " has a lone UTF-16 surrogate (U+DC00), which is not Unicode text and has no UTF-8 form",
+                    r.rejectDetail);
+        }
+        String highAlone = parser.parseJson("{\"ts\":1,\"feature\":\"f\",\"value\":1,\"part\":\"P\\ud800x\"}").rejectDetail;
+        assertTrue(highAlone.contains("(U+D800)"), highAlone);
+        MeasurementRecord pair = parser.parseJson("{\"ts\":1,\"feature\":\"f\",\"value\":1,\"batch\":\"B\\ud83d\\ude00\"}");
+        assertTrue(pair.isValid(), pair.rejectDetail);
+        assertEquals("B\uD83D\uDE00", pair.batch);
+    }
+
+    @Test
     void rejectsKafkaValuesThatAreNotUtf8() {
         byte[] good = "{\"ts\":1,\"feature\":\"f\",\"value\":1,\"part\":\"\uFFFD\u00e9\"}".getBytes(StandardCharsets.UTF_8);
         assertTrue(parser.parseJsonBytes(good).isValid(), "U+FFFD written as such is text like any other");
