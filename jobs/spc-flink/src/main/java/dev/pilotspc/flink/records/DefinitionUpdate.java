@@ -24,10 +24,6 @@ public class DefinitionUpdate {
         this.text = text;
     }
 
-    public boolean isTombstone() {
-        return text == null;
-    }
-
     /** The definition this record carries, null for a tombstone; throws with the reason the job can't use it. */
     public FeatureConfig definition() throws DefinitionException {
         if (feature == null) {
