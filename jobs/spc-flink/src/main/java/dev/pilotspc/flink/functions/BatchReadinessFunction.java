@@ -9,6 +9,7 @@ import dev.pilotspc.flink.io.LineProtocol;
 import dev.pilotspc.flink.records.Alert;
 import dev.pilotspc.flink.records.BatchTally;
 import dev.pilotspc.flink.records.FeatureVerdict;
+import dev.pilotspc.flink.records.MeasurementRecord;
 import dev.pilotspc.flink.records.ResultBatch;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -262,11 +263,12 @@ public class BatchReadinessFunction extends KeyedProcessFunction<String, Feature
         long ts = previousTs == null ? v.tsNanos : Math.max(previousTs, v.tsNanos);
         lastLineTs.update(ts);
         ReadinessResult result = verdict(ts, v.batch, t, criteria);
-        out.collect(new ResultBatch(ts, BATCH_FEATURE + '\u001f' + v.batch, LineProtocol.toBytes(result)));
+        String chartKey = MeasurementRecord.chartKey(BATCH_FEATURE, v.batch);
+        out.collect(new ResultBatch(ts, chartKey, LineProtocol.toBytes(result)));
         String previous = lastVerdict.value();
         if (!result.verdict().equals(previous)) {
             lastVerdict.update(result.verdict());
-            ctx.output(ALERTS, new Alert(result.tsNanos(), BATCH_FEATURE + '\u001f' + v.batch, BATCH_FEATURE,
+            ctx.output(ALERTS, new Alert(result.tsNanos(), chartKey, BATCH_FEATURE,
                     AlertJson.verdictChange(result, previous)));
         }
     }

@@ -290,7 +290,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                 LOG.warn("Event time lags: measurements of {} waited --max-wait ({} ms) while the watermark moved but "
                         + "stayed behind them (at {}); they are charted without it (metric "
                         + "spc.measurements_charted_by_max_wait). Is a source's clock behind?",
-                        ctx.getCurrentKey().replace('\u001f', '/'), maxWaitMillis, Instant.ofEpochMilli(watermark));
+                        ctx.getCurrentKey().replace(MeasurementRecord.CHART_KEY_SEPARATOR, '/'), maxWaitMillis, Instant.ofEpochMilli(watermark));
             }
         }
     }
@@ -460,7 +460,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
      * instance walks its own charts; definition records are rare.
      */
     private void reportCritical(Context ctx, String feature, boolean critical) throws Exception {
-        String prefix = feature + '\u001f';
+        String prefix = MeasurementRecord.chartKey(feature, "");
         long watermarkNanos = Math.max(ctx.currentWatermark(), Long.MIN_VALUE / 1_000_000L) * 1_000_000L;
         ctx.applyToKeyedState(stateDescriptor, (key, chart) -> {
             if (!key.startsWith(prefix)) {

@@ -68,9 +68,17 @@ public class MeasurementRecord {
         return tsNanos < (watermarkMillis + 1) * 1_000_000L;
     }
 
+    /** Between feature and batch in a chart key: a control character, which a usable measurement's ids never hold. */
+    public static final char CHART_KEY_SEPARATOR = '\u001f';
+
     /** The key a chart is kept under: (feature, batch). */
     public String chartKey() {
-        return feature + '\u001f' + batch;
+        return chartKey(feature, batch);
+    }
+
+    /** The key of the chart of {@code feature} in {@code batch} (the batch verdict's: feature {@code *}). */
+    public static String chartKey(String feature, String batch) {
+        return feature + CHART_KEY_SEPARATOR + batch;
     }
 
     public Measurement toMeasurement() {
