@@ -417,15 +417,15 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         }
         // what this run's charts were told last (a file's definition may differ from what restored charts reported)
         DefinitionEntry stored = ctx.getBroadcastState(DEFINITIONS).get(update.feature);
-        Boolean publishedCritical = stored == null || stored.removed ? null : stored.config.critical;
+        Boolean storedCritical = stored == null || stored.removed ? null : stored.config.critical;
         if (published.covers(update)) {
-            storeStartDefinition(ctx, update.feature, stored, publishedCritical);
+            storeStartDefinition(ctx, update.feature, stored, storedCritical);
         } else if (config == null) {
             ctx.getBroadcastState(DEFINITIONS).put(update.feature, new DefinitionEntry(null, true));
             reportCritical(ctx, update.feature, false); // a removed feature no longer holds its batches
         } else {
             ctx.getBroadcastState(DEFINITIONS).put(update.feature, new DefinitionEntry(config, false));
-            if (!Boolean.valueOf(config.critical).equals(publishedCritical)) {
+            if (!Boolean.valueOf(config.critical).equals(storedCritical)) {
                 reportCritical(ctx, update.feature, config.critical);
             }
         }
