@@ -79,29 +79,27 @@ public final class KafkaIo {
     /** Measurements parsed in the deserializer (the cheapest place), unusable ones carried as rejected records. */
     public static KafkaSource<MeasurementRecord> measurements(Connection kafka, String topic, String groupId,
             MeasurementParser parser, boolean bounded) {
-        var builder = KafkaSource.<MeasurementRecord>builder()
-                .setBootstrapServers(kafka.bootstrapServers())
-                .setTopics(topic)
-                .setGroupId(groupId)
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setProperties(kafka.asProperties())
-                .setDeserializer(new MeasurementDeserializer(parser));
-        if (bounded) {
-            builder.setBounded(OffsetsInitializer.latest());
-        }
-        return builder.build();
+        return source(kafka, topic, groupId, OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST),
+                new MeasurementDeserializer(parser), bounded);
     }
 
     /** The compacted definitions topic, always read from its beginning so every feature is known. */
     public static KafkaSource<DefinitionUpdate> definitions(Connection kafka, String topic, String groupId,
             boolean bounded) {
-        var builder = KafkaSource.<DefinitionUpdate>builder()
+        return source(kafka, topic, groupId + "-definitions", OffsetsInitializer.earliest(),
+                new DefinitionDeserializer(), bounded);
+    }
+
+    /** A source of {@code topic} from {@code start}; bounded, it stops at the end the topic has when the source starts. */
+    private static <T> KafkaSource<T> source(Connection kafka, String topic, String groupId, OffsetsInitializer start,
+            KafkaRecordDeserializationSchema<T> deserializer, boolean bounded) {
+        var builder = KafkaSource.<T>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setTopics(topic)
-                .setGroupId(groupId + "-definitions")
-                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setGroupId(groupId)
+                .setStartingOffsets(start)
                 .setProperties(kafka.asProperties())
-                .setDeserializer(new DefinitionDeserializer());
+                .setDeserializer(deserializer);
         if (bounded) {
             builder.setBounded(OffsetsInitializer.latest());
         }
