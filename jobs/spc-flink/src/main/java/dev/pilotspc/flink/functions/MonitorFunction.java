@@ -135,13 +135,13 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                 startDefinitions.put(c.feature, c);
             }
         }
-        for (Map.Entry<String, String> definition : published.definitions().entrySet()) {
-            if (definition.getValue() == null) {
-                startDefinitions.remove(definition.getKey());
+        for (Map.Entry<String, String> record : published.definitions().entrySet()) {
+            // taken apart as the topic's records are (only usable ones were kept: KafkaIo.publishedDefinitions)
+            FeatureConfig config = new DefinitionUpdate(record.getKey(), record.getValue()).definition();
+            if (config == null) {
+                startDefinitions.remove(record.getKey()); // a tombstone
             } else {
-                // checked when read (KafkaIo.publishedDefinitions)
-                startDefinitions.put(definition.getKey(), FeatureDefinitions.parseOne(definition.getValue(),
-                        "spc.features[" + definition.getKey() + "]"));
+                startDefinitions.put(record.getKey(), config);
             }
         }
         stateDescriptor = new ValueStateDescriptor<>("chart", Types.POJO(KeyState.class));
