@@ -172,7 +172,7 @@ public class FeatureMonitor {
             // the previous subgroup ended with the measurement before this one: its point (and its
             // capability and readiness) come first, and this measurement's drift check sees the
             // limits that point may have established
-            closeSubgroup(tags, out);
+            closeSubgroup(tags.feature(), tags.batch(), out);
         }
         measurements++;
         countPart(m.part());
@@ -194,7 +194,7 @@ public class FeatureMonitor {
         subLine = m.line();
         subStation = m.station();
         if (subCount == config.subgroupSize) {
-            closeSubgroup(tags, out);
+            closeSubgroup(tags.feature(), tags.batch(), out);
         }
     }
 
@@ -204,7 +204,7 @@ public class FeatureMonitor {
      */
     public void closeOpenSubgroup(List<SpcResult> out) {
         if (config.chart != ChartType.IMR && subCount > 0) {
-            closeSubgroup(new Tags(config.feature, batch, subLine, subStation), out);
+            closeSubgroup(config.feature, batch, out);
         }
     }
 
@@ -305,12 +305,13 @@ public class FeatureMonitor {
         return true;
     }
 
-    private void closeSubgroup(Tags current, List<SpcResult> out) {
+    /** Charts the subgroup in progress, tagged with its own line and station. */
+    private void closeSubgroup(String feature, String batch, List<SpcResult> out) {
         int size = subCount;
         double mean = Dispersion.mean(subValues, size);
         double disp = size >= 2 ? Dispersion.ofSubgroup(config.chart, subValues, size) : Double.NaN;
         subCount = 0;
-        Tags tags = new Tags(current.feature(), current.batch(), subLine, subStation);
+        Tags tags = new Tags(feature, batch, subLine, subStation);
         chartPoint(subTs, tags, subPart, subGauge, subOperator, mean, disp, size, subValues, out);
     }
 
