@@ -1,6 +1,7 @@
 package dev.pilotspc.flink.cli;
 
 import dev.pilotspc.core.readiness.ReadinessPolicy;
+import dev.pilotspc.flink.io.Durations;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -296,42 +296,10 @@ public final class Options {
     }
 
     static Duration parseDuration(String name, String v) {
-        Duration d = parseAnyDuration(name, v);
-        if (d.isNegative() || d.isZero() && !isZero(v)) {
-            // a negative time makes no sense here, and one that rounds to 0 ms would mean "off"
-            throw new UsageException("option --" + name + " needs a duration of at least 1 ms (or 0 = off), got '" + v + "'");
-        }
-        return d;
-    }
-
-    private static boolean isZero(String v) {
-        return v.replaceAll("[^1-9]", "").isEmpty();
-    }
-
-    private static Duration parseAnyDuration(String name, String v) {
         try {
-            if (v.equals("0")) {
-                return Duration.ZERO;
-            }
-            if (v.startsWith("P") || v.startsWith("p")) {
-                return Duration.parse(v);
-            }
-            int split = 0;
-            while (split < v.length() && (Character.isDigit(v.charAt(split)) || v.charAt(split) == '.')) {
-                split++;
-            }
-            double amount = Double.parseDouble(v.substring(0, split));
-            long millis = switch (v.substring(split).trim().toLowerCase(Locale.ROOT)) {
-                case "ms" -> Math.round(amount);
-                case "s" -> Math.round(amount * 1000);
-                case "m", "min" -> Math.round(amount * 60_000);
-                case "h" -> Math.round(amount * 3_600_000);
-                case "d" -> Math.round(amount * 86_400_000);
-                default -> throw new NumberFormatException();
-            };
-            return Duration.ofMillis(millis);
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new UsageException("option --" + name + " needs a duration like 500ms, 10s, 5m, 2h, 7d, got '" + v + "'");
+            return Durations.parse(name, v);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.pilotspc.flink.io.influx;
 
+import dev.pilotspc.flink.io.Durations;
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
@@ -11,8 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Immutable InfluxDB sink configuration, built from {@code --influx-*} options with environment fallbacks.
@@ -72,7 +71,6 @@ public final class InfluxOptions implements Serializable {
     static final Duration MAX_RETRY_BACKOFF = Duration.ofSeconds(10);
     /** {@link #maxRetries()} of a writer that retries until InfluxDB takes the batch. */
     public static final int UNLIMITED = -1;
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)?");
 
     private final String url;
     private final Transport transport;
@@ -171,13 +169,13 @@ public final class InfluxOptions implements Serializable {
             b.maxRetries(retries);
         }
         if ((v = in.get(FLUSH_INTERVAL)) != null) {
-            b.flushInterval(parseDuration(FLUSH_INTERVAL, v));
+            b.flushInterval(Durations.parse(FLUSH_INTERVAL, v));
         }
         if ((v = in.get(RETRY_BACKOFF)) != null) {
-            b.retryBackoff(parseDuration(RETRY_BACKOFF, v));
+            b.retryBackoff(Durations.parse(RETRY_BACKOFF, v));
         }
         if ((v = in.get(TIMEOUT)) != null) {
-            b.requestTimeout(parseDuration(TIMEOUT, v));
+            b.requestTimeout(Durations.parse(TIMEOUT, v));
         }
         if ((v = in.get(GZIP)) != null) {
             String g = v.trim().toLowerCase(Locale.ROOT);
@@ -279,15 +277,6 @@ public final class InfluxOptions implements Serializable {
         } catch (URISyntaxException e) {
             return "<unparseable url>";
         }
-    }
-
-    static Duration parseDuration(String option, String value) {
-        Matcher m = DURATION.matcher(value.trim());
-        require(m.matches(), "--" + option + " must be a duration like 500ms, 1s or 2m, got '" + value + "'");
-        long amount = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "ms" : m.group(2);
-        return unit.equals("ms") ? Duration.ofMillis(amount)
-                : unit.equals("s") ? Duration.ofSeconds(amount) : Duration.ofMinutes(amount);
     }
 
     private static int parseInt(String option, String value) {

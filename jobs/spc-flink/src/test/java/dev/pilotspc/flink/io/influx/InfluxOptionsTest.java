@@ -73,6 +73,12 @@ class InfluxOptionsTest {
         assertEquals(Duration.ofSeconds(2), overridden.retryBackoff());
         assertEquals(Duration.ofMinutes(1), overridden.requestTimeout());
         assertEquals(0, overridden.maxRetries());
+        // the job's options' duration syntax (decimals, hours, ISO-8601): --influx-timeout 1h was refused
+        InfluxOptions sameSyntax = InfluxOptions.fromMap(Map.of("influx-flush-interval", "1.5s",
+                "influx-retry-backoff", "PT0.5S", "influx-timeout", "1h"), env);
+        assertEquals(Duration.ofMillis(1500), sameSyntax.flushInterval());
+        assertEquals(Duration.ofMillis(500), sameSyntax.retryBackoff());
+        assertEquals(Duration.ofHours(1), sameSyntax.requestTimeout());
         assertEquals(InfluxOptions.UNLIMITED,
                 InfluxOptions.fromMap(Map.of("influx-max-retries", "Unlimited"), env).maxRetries());
     }
@@ -100,6 +106,8 @@ class InfluxOptionsTest {
         "unknown transport           | influx-url=http://h:8086,influx-db=d,influx-transport=v3 | v1 or v2",
         "not http                    | influx-url=ftp://h,influx-db=d                  | http://",
         "bad duration                | influx-url=http://h:8086,influx-db=d,influx-flush-interval=soon | --influx-flush-interval",
+        "duration without unit       | influx-url=http://h:8086,influx-db=d,influx-timeout=500 | like 500ms",
+        "zero timeout                | influx-url=http://h:8086,influx-db=d,influx-timeout=0 | positive",
         "zero batch                  | influx-url=http://h:8086,influx-db=d,influx-batch-size=0 | --influx-batch-size",
         "non-numeric retries         | influx-url=http://h:8086,influx-db=d,influx-max-retries=many | --influx-max-retries",
         "bad gzip                    | influx-url=http://h:8086,influx-db=d,influx-gzip=yes | --influx-gzip",
