@@ -182,8 +182,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
             if (state.isDuplicate(r)) {
                 deadLetter(ctx, r, DeadLetter.DUPLICATE, "already charted");
             } else {
-                deadLetter(ctx, r, DeadLetter.LATE, "event time before the last charted measurement of "
-                        + r.feature + " batch " + r.batch);
+                deadLetter(ctx, r, DeadLetter.LATE, lateDetail(r));
             }
             return;
         }
@@ -316,7 +315,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
             closeAtEndOfFile(r, state, config, ctx, out);
             return;
         } else if (r.tsNanos < state.lastChartedTs) {
-            deadLetter(ctx, r, DeadLetter.LATE, "event time before the last charted measurement");
+            deadLetter(ctx, r, DeadLetter.LATE, lateDetail(r));
             closeAtEndOfFile(r, state, config, ctx, out);
             return;
         } else if (!state.monitor.config.equals(config)) {
@@ -499,6 +498,10 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
             return entry.removed ? null : entry.config;
         }
         return startDefinitions.get(feature);
+    }
+
+    private static String lateDetail(MeasurementRecord r) {
+        return "event time before the last charted measurement of " + r.feature + " batch " + r.batch;
     }
 
     private void deadLetter(ReadOnlyContext ctx, MeasurementRecord r, String reason, String detail) {

@@ -418,6 +418,8 @@ class MonitorFunctionTest {
         assertEquals(2, points().size(), "no watermark progress for the whole wait: charted anyway");
         send(m("f", 2000, 10.0, "P2"));
         assertEquals(DeadLetter.LATE, deadLetters().get(0).reason);
+        assertTrue(deadLetters().get(0).detail.startsWith("event time before the last charted measurement of f batch "),
+                deadLetters().get(0).detail);
     }
 
     @Test
