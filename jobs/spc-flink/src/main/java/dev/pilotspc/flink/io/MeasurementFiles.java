@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -39,6 +38,9 @@ public final class MeasurementFiles {
             while ((bytes = in.next()) != null) {
                 lineNumber++;
                 long firstLine = lineNumber;
+                if (lineNumber == 1) {
+                    refuseWideText(bytes);
+                }
                 String line = decode(bytes, utf8);
                 boolean utf8Valid = line != null;
                 if (!utf8Valid) {
@@ -51,6 +53,7 @@ public final class MeasurementFiles {
                     continue;
                 }
                 if (csv == null) {
+                    refuseWholeJson(line);
                     csv = isCsv(file, line);
                     if (csv) {
                         if (!utf8Valid) {
@@ -184,6 +187,33 @@ public final class MeasurementFiles {
         }
     }
 
+    /** UTF-16 or UTF-32 text (a byte order mark, or the NUL bytes of ASCII in them) is refused as a whole, not line by line. */
+    private static void refuseWideText(ByteBuffer firstLine) throws IOException {
+        int p = firstLine.position();
+        int n = firstLine.remaining();
+        byte[] b = firstLine.array();
+        boolean utf16Mark = n >= 2 && ((b[p] == (byte) 0xFE && b[p + 1] == (byte) 0xFF) || (b[p] == (byte) 0xFF && b[p + 1] == (byte) 0xFE));
+        boolean nul = false;
+        for (int i = p; i < p + n && !nul; i++) {
+            nul = b[i] == 0;
+        }
+        if (utf16Mark || nul) {
+            throw new IOException("the file is not UTF-8 text (" + (utf16Mark ? "it starts with a UTF-16 byte order mark"
+                    : "its first line holds NUL bytes, as UTF-16 text does") + "): save it as UTF-8");
+        }
+    }
+
+    /** A JSON array or pretty-printed JSON would give a dead letter a line: refused with what the file must be. */
+    private static void refuseWholeJson(String firstLine) throws IOException {
+        String start = firstLine.strip();
+        if (start.startsWith("[")) {
+            throw new IOException("the file is a JSON array; replay reads JSON lines: one measurement object per line, no enclosing [ ]");
+        }
+        if (start.equals("{")) {
+            throw new IOException("the first line is only '{' (pretty-printed JSON?); replay reads JSON lines: one whole measurement object per line");
+        }
+    }
+
     private static boolean isCsv(Path file, String firstLine) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".csv")) {
@@ -195,6 +225,10 @@ public final class MeasurementFiles {
         return !firstLine.stripLeading().startsWith("{");
     }
 
+    /**
+     * The header's column names; the columns a measurement is read from are recognised whatever their case and
+     * surrounding spaces ({@code TS, Feature, Value}) and must each appear once; other columns are not read and may repeat.
+     */
     private static String[] header(String line) throws IOException {
         String[] names;
         try {
@@ -203,15 +237,20 @@ public final class MeasurementFiles {
             throw new IOException("CSV header: " + e.getMessage() + " (header: " + line + ")");
         }
         Set<String> distinct = new HashSet<>();
-        for (String name : names) {
-            if (!name.isEmpty() && !distinct.add(name)) {
-                throw new IOException("CSV header names the column '" + name + "' twice (header: " + line + ")");
+        for (int i = 0; i < names.length; i++) {
+            String known = names[i].strip().toLowerCase(Locale.ROOT);
+            if (MeasurementParser.isField(known)) {
+                names[i] = known;
+                if (!distinct.add(known)) {
+                    throw new IOException("CSV header names the column '" + known + "' twice (header: " + line + ")");
+                }
             }
         }
-        List<String> list = List.of(names);
         for (String required : new String[] {"ts", "feature", "value"}) {
-            if (!list.contains(required)) {
-                throw new IOException("CSV header has no '" + required + "' column (header: " + line + ")");
+            if (!distinct.contains(required)) {
+                String separator = line.indexOf(';') >= 0 ? "';'" : line.indexOf('\t') >= 0 ? "tabs" : null;
+                throw new IOException("CSV header has no '" + required + "' column (header: " + line + ")"
+                        + (separator == null ? "" : "; its columns seem separated by " + separator + ", a CSV file here is comma-separated"));
             }
         }
         return names;

@@ -45,6 +45,11 @@ public final class MeasurementParser implements Serializable {
     private static final Map<String, Integer> FIELD_BITS = fieldBits("ts", "value", "feature", "batch", "part",
             "subgroup", "line", "station", "gauge", "operator");
 
+    /** The fields (CSV columns) a measurement is read from, CONTRACT §2. */
+    static boolean isField(String name) {
+        return FIELD_BITS.containsKey(name);
+    }
+
     private static Map<String, Integer> fieldBits(String... names) {
         Map<String, Integer> bits = new HashMap<>();
         for (int i = 0; i < names.length; i++) {

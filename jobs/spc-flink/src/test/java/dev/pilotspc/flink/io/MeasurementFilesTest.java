@@ -121,6 +121,53 @@ class MeasurementFilesTest {
         assertEquals("CSV header: unterminated quoted cell (header: ts,\"feature,value)", e.getMessage());
     }
 
+    @Test
+    void refusesUtf16TextWithOrWithoutAByteOrderMark() throws Exception {
+        String text = "ts,feature,value\n1764000000000,f,1\n";
+        for (java.nio.charset.Charset charset : List.of(StandardCharsets.UTF_16, StandardCharsets.UTF_16LE)) {
+            Path path = Files.write(dir.resolve("wide-" + charset.name() + ".csv"), text.getBytes(charset));
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> read(path, new MeasurementParser()));
+            assertTrue(e.getMessage().startsWith("the file is not UTF-8 text (") && e.getMessage().endsWith("): save it as UTF-8"),
+                    charset + ": " + e.getMessage());
+        }
+    }
+
+    @Test
+    void refusesAJsonArrayAndPrettyPrintedJsonAsAWhole() throws Exception {
+        Path array = Files.writeString(dir.resolve("array.json"),
+                "[{\"ts\":1764000000000,\"feature\":\"f\",\"value\":1},\n {\"ts\":1764000000001,\"feature\":\"f\",\"value\":2}]\n");
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> read(array, new MeasurementParser()));
+        assertTrue(e.getMessage().startsWith("the file is a JSON array;"), e.getMessage());
+        Path pretty = Files.writeString(dir.resolve("pretty.jsonl"), "{\n  \"ts\": 1764000000000,\n  \"feature\": \"f\",\n  \"value\": 1\n}\n");
+        e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> read(pretty, new MeasurementParser()));
+        assertTrue(e.getMessage().startsWith("the first line is only '{' (pretty-printed JSON?)"), e.getMessage());
+    }
+
+    @Test
+    void readsCsvColumnsWhateverTheirCaseAndSpacesAndLetsUnreadColumnsRepeat() throws Exception {
+        Path path = Files.writeString(dir.resolve("excel.csv"), "TS, Feature ,Value,note,note\n1764000000000,f,1.5,a,b\n");
+        List<MeasurementRecord> records = read(path, new MeasurementParser());
+        assertEquals(1, records.size());
+        assertTrue(records.get(0).isValid(), records.get(0).rejectDetail);
+        assertEquals("f", records.get(0).feature);
+        assertEquals(1.5, records.get(0).value);
+        Path twice = Files.writeString(dir.resolve("twice-case.csv"), "ts,feature,value,VALUE\n1764000000000,f,1,2\n");
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> read(twice, new MeasurementParser()));
+        assertTrue(e.getMessage().contains("'value' twice"), e.getMessage());
+    }
+
+    @Test
+    void namesTheSeparatorOfACsvFileThatIsNotCommaSeparated() throws Exception {
+        Path path = Files.writeString(dir.resolve("semicolons.csv"), "ts;feature;value\n1764000000000;f;1,5\n");
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> read(path, new MeasurementParser()));
+        assertEquals("CSV header has no 'ts' column (header: ts;feature;value); its columns seem separated by ';',"
+                + " a CSV file here is comma-separated", e.getMessage());
+    }
+
     /** The records in replay order, through the spool a replay reads them from. */
     private static List<MeasurementRecord> read(Path path, MeasurementParser parser) throws Exception {
         try (ReplayInput input = ReplayInput.spool(path, parser)) {
