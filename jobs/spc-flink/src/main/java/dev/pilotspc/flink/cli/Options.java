@@ -178,7 +178,7 @@ public final class Options {
                 if (value == null) {
                     value = next(args, ++i, name);
                 }
-                prefixed.get(name.substring(0, dot)).put(name.substring(dot + 1), value);
+                once(prefixed.get(name.substring(0, dot)), name.substring(dot + 1), value, name);
                 continue;
             }
             Spec spec = specs.get(name);
@@ -186,12 +186,23 @@ public final class Options {
                 throw new UsageException("unknown option '--" + name + "'");
             }
             if (spec.flag()) {
-                values.put(name, value == null ? "true" : value);
+                if (value != null && !value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                    throw new UsageException("option --" + name + " is a flag: give it alone, or =true or =false, got '" + value + "'");
+                }
+                once(values, name, value == null ? "true" : value.toLowerCase(Locale.ROOT), name);
             } else {
-                values.put(name, value != null ? value : next(args, ++i, name));
+                once(values, name, value != null ? value : next(args, ++i, name), name);
             }
         }
         return this;
+    }
+
+    /** An option given twice must say the same both times: which one would count is not obvious. */
+    private static void once(Map<String, String> into, String key, String value, String option) {
+        String before = into.putIfAbsent(key, value);
+        if (before != null && !before.equals(value)) {
+            throw new UsageException("option --" + option + " is given twice, as '" + before + "' and as '" + value + "'");
+        }
     }
 
     private static String next(String[] args, int i, String name) {

@@ -69,6 +69,21 @@ class OptionsTest {
     }
 
     @Test
+    void refusesAnOptionGivenTwiceWithDifferentValuesAndAFlagThatIsNeitherTrueNorFalse() {
+        assertEquals("option --max-wait is given twice, as '5s' and as '10s'",
+                error(() -> run("--max-wait", "5s", "--max-wait=10s")));
+        assertEquals("option --kafka.security.protocol is given twice, as 'SSL' and as 'PLAINTEXT'",
+                error(() -> run("--kafka.security.protocol=SSL", "--kafka.security.protocol", "PLAINTEXT")));
+        assertEquals(Duration.ofSeconds(5), run("--max-wait", "5s", "--max-wait", "5s").getDuration("max-wait"),
+                "the same value twice is no contradiction");
+        assertEquals("option --bounded is a flag: give it alone, or =true or =false, got 'yes'",
+                error(() -> run("--bounded=yes")));
+        assertTrue(run("--bounded=TRUE").flagSet("bounded"));
+        assertTrue(!run("--bounded=false").flagSet("bounded"));
+        assertTrue(run("--bounded").flagSet("bounded"));
+    }
+
+    @Test
     void rejectsReadinessOptionsThatWouldCallAnyBatchReady() {
         // a negative window made every point "recent history" of nothing: the worst batch was ready
         assertTrue(error(() -> run("--ready-window", "-1").readinessPolicy()).contains("--ready-window must be at least 0"));
