@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.cfg.MapperBuilder;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.pilotspc.core.ControlConstants;
@@ -231,7 +232,15 @@ public final class FeatureDefinitions {
         }
         if (v.isTextual()) {
             Integer set = RULE_SETS.get(v.textValue());
-            return set != null ? set : runRule(d, v).bit();
+            if (set != null) {
+                return set;
+            }
+            // "WE1, WE2" (YAML reads a flow list without brackets as one text), as spc_point's rules field writes them
+            int mask = 0;
+            for (String id : v.textValue().split(",", -1)) {
+                mask |= runRule(d, TextNode.valueOf(id.strip())).bit();
+            }
+            return mask;
         }
         if (!v.isArray()) {
             throw d.fail("rules", "must be a rule set name (" + String.join(", ", RULE_SETS.keySet())

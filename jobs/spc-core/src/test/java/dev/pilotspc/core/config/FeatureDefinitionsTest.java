@@ -137,6 +137,16 @@ class FeatureDefinitionsTest {
     }
 
     @Test
+    void readsRuleIdsWrittenAsOneCommaSeparatedText() {
+        // YAML reads "rules: WE1, N7" (no brackets) as one text; spc_point's rules field writes them so too
+        String yaml = "features:\n  - feature: a\n    rules: WE1, N7\n";
+        assertEquals(Rule.WE1.bit() | Rule.N7.bit(), FeatureDefinitions.parse(yaml, "test").get(0).rules);
+        assertEquals(Rule.WE1.bit() | Rule.WE2.bit(), one("{feature: a, rules: 'WE1,WE2'}").rules);
+        assertError("test: feature 'a': rules: unknown rule 'WE9' (rule sets: western_electric, nelson, aiag; rule ids: WE1,"
+                + " WE2, WE3, WE4, N1, N2, N3, N4, N5, N6, N7, N8, A2)", "{feature: a, rules: 'WE1, WE9'}");
+    }
+
+    @Test
     void defaultsCusumParametersWhenSwitchedOn() {
         FeatureConfig c = one("{feature: a, cusum: true}");
         assertEquals(0.5, c.cusumK);
