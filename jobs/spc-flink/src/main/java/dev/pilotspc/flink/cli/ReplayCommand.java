@@ -3,6 +3,7 @@ package dev.pilotspc.flink.cli;
 import dev.pilotspc.core.config.DefinitionException;
 import dev.pilotspc.core.config.FeatureConfig;
 import dev.pilotspc.core.config.FeatureDefinitions;
+import dev.pilotspc.flink.io.DeadLetterJson;
 import dev.pilotspc.flink.io.MeasurementParser;
 import dev.pilotspc.flink.io.ReplayInput;
 import dev.pilotspc.flink.io.SortedFileSink;
@@ -20,6 +21,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
@@ -114,18 +121,30 @@ public final class ReplayCommand {
             // on stderr: stdout may be the results
             String rejected = "dead letters on stdout";
             if (!deadLetters.equals(TextFileSink.STDOUT)) {
-                try (java.util.stream.Stream<String> lines = Files.lines(Path.of(deadLetters), StandardCharsets.UTF_8)) {
-                    long count = lines.count();
-                    rejected = String.format(java.util.Locale.ROOT, "%,d dead letter%s in %s", count, count == 1 ? "" : "s", deadLetters);
-                }
+                rejected = deadLetterSummary(Path.of(deadLetters));
             }
-            System.err.printf(java.util.Locale.ROOT, "spc replay: %,d record%s of %s read, results in %s; %s%n",
-                    input.size(), input.size() == 1 ? "" : "s", inputFile, String.join(" and ", java.util.stream.Stream.of(
+            System.err.printf(Locale.ROOT, "spc replay: %,d record%s of %s read, results in %s; %s%n",
+                    input.size(), input.size() == 1 ? "" : "s", inputFile, String.join(" and ", Stream.of(
                             output == null ? null : output.equals(TextFileSink.STDOUT) ? "stdout" : output,
-                            influx == null ? null : influx.redactedUrl()).filter(java.util.Objects::nonNull).toList()),
+                            influx == null ? null : influx.redactedUrl()).filter(Objects::nonNull).toList()),
                     rejected);
         }
         return 0;
+    }
+
+    /** "3 dead letters in F (2 invalid_json, 1 unknown_feature)": the count by reason, most frequent first. */
+    static String deadLetterSummary(Path file) throws IOException {
+        Map<String, Long> byReason;
+        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            byReason = lines.collect(Collectors.groupingBy(line -> Objects.requireNonNullElse(DeadLetterJson.reason(line), "?"),
+                    TreeMap::new, Collectors.counting()));
+        }
+        long count = byReason.values().stream().mapToLong(Long::longValue).sum();
+        String reasons = byReason.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .map(e -> String.format(Locale.ROOT, "%,d %s", e.getValue(), e.getKey()))
+                .collect(Collectors.joining(", ", " (", ")"));
+        return String.format(Locale.ROOT, "%,d dead letter%s in %s%s", count, count == 1 ? "" : "s", file, count == 0 ? "" : reasons);
     }
 
     /** The input parsed and spooled in replay order; an unreadable file is a usage error. */
@@ -155,7 +174,7 @@ public final class ReplayCommand {
     }
 
     /** Fails before the run, not after it, when an output file can't be written (stdout and absent are fine). */
-    static void writable(String name, String option) {
+    public static void writable(String name, String option) {
         if (name == null || name.equals(TextFileSink.STDOUT)) {
             return;
         }

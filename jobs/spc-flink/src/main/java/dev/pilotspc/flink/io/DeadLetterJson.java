@@ -18,4 +18,12 @@ public final class DeadLetterJson {
         }
         return g.end();
     }
+
+    private static final String REASON_START = "{\"reason\":\"";
+
+    /** The reason of a line {@link #toJson} wrote (its first field, a plain word), or null for another line. */
+    public static String reason(String line) {
+        int end = line.indexOf('"', REASON_START.length());
+        return line.startsWith(REASON_START) && end > 0 ? line.substring(REASON_START.length(), end) : null;
+    }
 }

@@ -231,8 +231,10 @@ public final class HtmlReport {
         }
         for (Feature f : features.values()) {
             Line p = f.points.isEmpty() ? null : f.points.get(f.points.size() - 1);
-            h.append("<li>").append(esc(f.name)).append(": ").append(f.capability == null ? "?" : esc(num(f.capability, "n")))
-                    .append(" measurements, ").append(f.points.size()).append(" chart points, chart ")
+            // the measurements are counted by spc_capability, written from the second point on
+            h.append("<li>").append(esc(f.name)).append(": ").append(f.capability == null ? "" : esc(num(f.capability, "n"))
+                    + " measurements, ").append(f.points.size()).append(f.points.size() == 1 ? " chart point" : " chart points")
+                    .append(", chart ")
                     .append(p == null ? "?" : esc(p.tags().get("chart"))).append(", spec ")
                     .append(p == null ? "" : spec(p)).append(f.limits == null ? "" : ", limits from "
                             + esc(f.limits.text("source")) + " (m = " + esc(num(f.limits, "m")) + ", excluded "

@@ -46,6 +46,7 @@ public final class ReportCommand {
             refuseAsOutput(output, file, "the features file");
             definitions = ReplayCommand.featureDefinitions(file);
         }
+        ReplayCommand.writable(output, "output"); // its directory made, as replay makes its outputs'
         String asked = o.get("batch");
         TreeSet<String> batches = new TreeSet<>();
         // the batch asked for, else the first one met (an error below unless it is the only one)
@@ -68,10 +69,6 @@ public final class ReportCommand {
                     throw new Options.UsageException("--input: cannot read file " + file);
                 }
                 refuseAsOutput(output, file, "the results file itself");
-                Path outputDirectory = Path.of(output).toAbsolutePath().getParent();
-                if (!output.equals("-") && !Files.isDirectory(outputDirectory)) {
-                    throw new Options.UsageException("--output " + output + ": cannot write it (no such directory)");
-                }
                 input = file.toString();
                 LineProtocolReader.read(file, collect);
             } else if (o.has("influx-url")) {

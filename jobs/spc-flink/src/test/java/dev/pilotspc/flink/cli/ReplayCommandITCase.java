@@ -131,6 +131,9 @@ class ReplayCommandITCase {
         assertEquals(List.of("invalid_field", "invalid_json", "duplicate", "unknown_feature"), reasons,
                 "rejected at parsing or at charting time, the dead letters are in file order");
         assertTrue(dead.stream().anyMatch(d -> d.get("record").asText().equals("garbage")), "records travel unchanged");
+        Path dlq = dir.resolve("out.lp.dlq.jsonl");
+        assertEquals("4 dead letters in " + dlq + " (1 duplicate, 1 invalid_field, 1 invalid_json, 1 unknown_feature)",
+                ReplayCommand.deadLetterSummary(dlq), "the summary counts them by reason");
     }
 
     @Test

@@ -47,6 +47,15 @@ class HtmlReportTest {
     }
 
     @Test
+    void provenanceCountsMeasurementsOnlyWhereTheResultsDo() {
+        // one point: no spc_capability yet, so no measurement count (it read "? measurements")
+        String page = HtmlReport.render(List.of(
+                LineProtocolReader.parse("spc_point,batch=B,chart=imr,feature=f x=1,n=1i,rules=\"\" 1")), "B", "test");
+        assertTrue(page.contains("<li>f: 1 chart point, chart imr"), page);
+        assertFalse(page.contains("? measurements"), page);
+    }
+
+    @Test
     void saysWhetherTheIndividualValuesLookNormal() {
         // 0.1·i² for i = 1..30: Anderson–Darling A² = 0.951, p = 0.014 (scipy.stats.anderson, D'Agostino–Stephens)
         List<LineProtocolReader.Line> skewed = new java.util.ArrayList<>();

@@ -107,10 +107,14 @@ class ReportCommandITCase {
                 new PrintStream(stdout, true, StandardCharsets.US_ASCII)));
         assertEquals(html, stdout.toString(StandardCharsets.UTF_8));
         assertFalse(Files.exists(Path.of("-")));
+        Path nested = dir.resolve("new/dir/report.html");
+        assertEquals(0, ReportCommand.run(new String[] {"--input", results.toString(), "--output", nested.toString()},
+                new PrintStream(new ByteArrayOutputStream())), "the output's directory is made, as replay makes its outputs'");
+        assertEquals(html, Files.readString(nested));
         Options.UsageException unwritable = assertThrows(Options.UsageException.class, () -> ReportCommand.run(
-                new String[] {"--input", results.toString(), "--output", dir.resolve("no/such/dir.html").toString()},
+                new String[] {"--input", results.toString(), "--output", results.resolve("report.html").toString()},
                 new PrintStream(new ByteArrayOutputStream())));
-        assertTrue(unwritable.getMessage().endsWith("cannot write it (no such directory)"), unwritable.getMessage());
+        assertTrue(unwritable.getMessage().startsWith("--output: cannot create the directory of "), unwritable.getMessage());
         Path twoBatches = Files.writeString(dir.resolve("two.lp"), "spc_point,batch=A,chart=imr,feature=f x=1 1\n"
                 + "spc_point,batch=B,chart=imr,feature=f x=1 2\nspc_point,batch=A,chart=imr,feature=f x=2 3\n");
         Options.UsageException choose = assertThrows(Options.UsageException.class, () -> ReportCommand.run(
