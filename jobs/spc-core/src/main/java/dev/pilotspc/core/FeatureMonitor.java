@@ -889,12 +889,20 @@ public class FeatureMonitor {
         return sigmaTerms == 0 ? Double.NaN : sigmaSum / sigmaTerms;
     }
 
-    /** Six significant digits without java.util.Formatter, which costs microseconds per call. */
+    /**
+     * Six significant digits without java.util.Formatter, which costs microseconds per call; beyond
+     * 1e15 and below 1e-6 in scientific notation ({@code 1.7e308}, not 300 digits).
+     */
     static String fmt(double v) {
         if (v == 0 || !Double.isFinite(v)) {
             return v == 0 ? "0" : Double.toString(v);
         }
         int exponent = (int) Math.floor(Math.log10(Math.abs(v)));
+        if (exponent < -6 || exponent > 14) {
+            BigDecimal rounded = new BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros();
+            int power = rounded.precision() - rounded.scale() - 1;
+            return rounded.movePointLeft(power).toPlainString() + "e" + power;
+        }
         double scale = Math.pow(10, 5 - exponent);
         double rounded = Math.round(v * scale) / scale;
         if (exponent < -3 || exponent > 6) {

@@ -184,4 +184,16 @@ class FeatureMonitorReuseTest {
             assertEquals(FeatureMonitor.fmt(v), monitor.fmtLimit(v), "value " + v);
         }
     }
+
+    @Test
+    void messageNumbersOutsideEverydayMagnitudesAreScientific() {
+        // a message once spelled 1.7e308 out in 309 digits
+        assertEquals("1.7e308", FeatureMonitor.fmt(1.7e308));
+        assertEquals("-1.23457e-9", FeatureMonitor.fmt(-1.23456789e-9));
+        assertEquals("1e15", FeatureMonitor.fmt(1e15));
+        assertEquals("4.94066e-324", FeatureMonitor.fmt(Double.MIN_VALUE));
+        assertEquals("123457000000000", FeatureMonitor.fmt(123_456_789_012_345.0));
+        assertEquals("0.00000123457", FeatureMonitor.fmt(1.23456789e-6));
+        assertEquals("25.0012", FeatureMonitor.fmt(25.00123));
+    }
 }
