@@ -82,6 +82,9 @@ public final class MeasurementFiles {
                         ? MeasurementRecord.rejected(line, csv ? DeadLetter.INVALID_CSV : DeadLetter.INVALID_JSON,
                                 MeasurementParser.NOT_UTF8)
                         : csv ? parser.parseCsv(line, header) : parser.parseJson(line);
+                if (in.unterminated() && (DeadLetter.INVALID_JSON.equals(r.rejectReason) || DeadLetter.INVALID_CSV.equals(r.rejectReason))) {
+                    r.rejectDetail += " (the file's last line, with no line break after it: is the file cut off?)";
+                }
                 r.seq = firstLine;
                 each.accept(r);
             }
@@ -112,6 +115,7 @@ public final class MeasurementFiles {
         private boolean skipLf; // the previous line ended with \r: a \n right after it belongs to it
         private String endOfLast = "";
         private String lineBreakBefore = "";
+        private boolean unterminated;
 
         LineReader(InputStream in) {
             this.in = in;
@@ -120,6 +124,11 @@ public final class MeasurementFiles {
         /** The line break that ended the line before the one {@link #next} returned last: \n, \r\n or \r. */
         String lineBreakBefore() {
             return lineBreakBefore;
+        }
+
+        /** Whether the line {@link #next} returned last ended the file without a line break. */
+        boolean unterminated() {
+            return unterminated;
         }
 
         /** The next line as a view of the buffer, valid until the next call; null at the end. */
@@ -154,6 +163,7 @@ public final class MeasurementFiles {
                         return null;
                     }
                     ByteBuffer last = ByteBuffer.wrap(buf, start, end - start);
+                    unterminated = true;
                     start = end;
                     return last;
                 }

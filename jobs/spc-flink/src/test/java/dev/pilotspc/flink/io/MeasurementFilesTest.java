@@ -168,6 +168,17 @@ class MeasurementFilesTest {
                 + " a CSV file here is comma-separated", e.getMessage());
     }
 
+    @Test
+    void aBrokenLastLineWithoutALineBreakAsksWhetherTheFileIsCutOff() throws Exception {
+        Path path = Files.writeString(dir.resolve("cut.jsonl"), record(1, 0) + "\n{\"ts\":1764000000000,\"feature\":\n"
+                + record(2, 0) + "\n{\"ts\":1764000000003,\"feature\":\"f\",\"val");
+        List<MeasurementRecord> records = read(path, new MeasurementParser());
+        List<String> details = records.stream().filter(r -> !r.isValid()).map(r -> r.rejectDetail).toList();
+        assertEquals(2, details.size(), details.toString());
+        assertTrue(!details.get(0).contains("cut off"), "a broken line inside the file: " + details.get(0));
+        assertTrue(details.get(1).endsWith(" (the file's last line, with no line break after it: is the file cut off?)"), details.get(1));
+    }
+
     /** The records in replay order, through the spool a replay reads them from. */
     private static List<MeasurementRecord> read(Path path, MeasurementParser parser) throws Exception {
         try (ReplayInput input = ReplayInput.spool(path, parser)) {
