@@ -198,7 +198,7 @@ public final class MeasurementParser implements Serializable {
                             r.value = p.getDoubleValue();
                             hasValue = true;
                         } else if (v != JsonToken.VALUE_NULL) {
-                            return reject(r, DeadLetter.INVALID_FIELD, "value must be a number, got " + describe(p, v));
+                            return reject(r, DeadLetter.INVALID_FIELD, "value must be a JSON number, got " + describe(p, v));
                         }
                     }
                     case "feature" -> r.feature = text(p, v);
@@ -404,7 +404,7 @@ public final class MeasurementParser implements Serializable {
             p.skipChildren();
             return v == JsonToken.START_OBJECT ? "an object" : "an array";
         }
-        return "'" + p.getText() + "'";
+        return (v == JsonToken.VALUE_STRING ? "the string '" : "'") + p.getText() + "'";
     }
 
     /** Jackson's problem in one line, without its location (the record is in the dead letter) or its parser set-up. */

@@ -102,6 +102,9 @@ class MeasurementParserTest {
                 parser.parseJson("{\"ts\":1764000025010,\"feature\":\"pin.diameter\"").rejectDetail);
         assertEquals("Unexpected end-of-input: was expecting closing quote for a string value",
                 parser.parseJson("{\"ts\":1764000009000,\"feature\":\"cover.thi").rejectDetail);
+        assertEquals("value must be a JSON number, got the string '3.2'",
+                parser.parseJson("{\"ts\":1,\"feature\":\"f\",\"value\":\"3.2\"}").rejectDetail);
+        assertEquals("value must be a JSON number, got 'true'", parser.parseJson("{\"ts\":1,\"feature\":\"f\",\"value\":true}").rejectDetail);
         String detail = parser.parseJson("not json").rejectDetail;
         assertTrue(detail.startsWith("Unrecognized token 'not'") && !detail.contains("\n") && !detail.contains("Source"),
                 detail);
