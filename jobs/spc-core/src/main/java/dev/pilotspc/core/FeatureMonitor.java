@@ -365,7 +365,9 @@ public class FeatureMonitor {
         // limits known from history are in force from the first measurement, also before a
         // subgroup chart's first point
         if (limitsReady || config.hasKnownLimits()) {
-            lastDriftPoint = points;
+            // the alarming measurement is charted in the next point (this one on I-MR, the open
+            // subgroup's), which --ready-window counts as an out-of-control point's own point
+            lastDriftPoint = points + 1;
             lastDriftText = text;
         }
     }

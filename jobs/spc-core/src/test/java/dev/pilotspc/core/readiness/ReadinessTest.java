@@ -153,6 +153,73 @@ class ReadinessTest {
                 "the drift alarm is a reason: " + last.reasons());
     }
 
+    /** The point (1-based) of each readiness verdict that is unstable, and the points of drift alarms and out-of-control points. */
+    private static List<List<Long>> windowTrace(FeatureConfig c, ReadinessPolicy policy, double[] values) {
+        FeatureMonitor monitor = new FeatureMonitor(c, policy);
+        List<SpcResult> out = new ArrayList<>();
+        List<Long> unstable = new ArrayList<>();
+        List<Long> drift = new ArrayList<>();
+        List<Long> ooc = new ArrayList<>();
+        long point = 0;
+        for (int i = 0; i < values.length; i++) {
+            out.clear();
+            monitor.update(new Measurement(1_000_000_000L * (i + 1), "f", "B", values[i], "P" + (i + 1),
+                    null, null, null, null, null), out);
+            for (SpcResult r : out) {
+                if (r instanceof dev.pilotspc.core.result.PointResult p) {
+                    point = p.n();
+                    if (p.ooc()) {
+                        ooc.add(point);
+                    }
+                } else if (r instanceof dev.pilotspc.core.result.DriftResult) {
+                    drift.add(point + 1); // charted in the next point: this measurement's (I-MR) or the open subgroup's
+                } else if (r instanceof ReadinessResult v && !v.stable()) {
+                    unstable.add(point);
+                }
+            }
+        }
+        return List.of(unstable, drift, ooc);
+    }
+
+    @Test
+    void aRecentWindowCountsADriftAlarmsOwnPointAsItDoesAnOutOfControlPoint() {
+        // README "Readiness": with --ready-window N stability looks at the last N points, so an alarm
+        // keeps the verdict unstable for N points, its own included; a drift alarm was forgotten a
+        // point sooner than an out-of-control point (its point was taken as the one before it)
+        FeatureConfig c = feature(0, 20);
+        c.knownMean = 10;
+        c.knownSigma = 1;
+        c.rules = dev.pilotspc.core.config.Rule.WE1.bit();
+        c.drift = true;
+        c.driftWindow = 6;
+        c.driftAlpha = 0.001;
+        double[] values = new double[60];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 10 + (i % 2 == 0 ? 0.05 : -0.05);
+        }
+        double[] ramp = {10.0, 10.31, 10.59, 10.92, 11.2, 11.49};
+        System.arraycopy(ramp, 0, values, 14, ramp.length); // a trend alarm on the ramp
+        for (int i = 20; i < 40; i++) {
+            values[i] = 11.45 + (i % 2 == 0 ? 0.05 : -0.05); // stays up, flat: no second alarm
+        }
+        values[47] = 13.4; // beyond 3 sigma (its moving ranges within D4: one out-of-control point)
+        ReadinessPolicy policy = new ReadinessPolicy(2, 1.0, false, 10);
+        List<List<Long>> trace = windowTrace(c, policy, values);
+        List<Long> unstable = trace.get(0);
+        assertEquals(1, trace.get(1).size(), "one drift alarm, on the ramp: " + trace.get(1));
+        long alarm = trace.get(1).get(0);
+        assertTrue(alarm >= 17 && alarm <= 20, "on the ramp: " + alarm);
+        assertEquals(List.of(48L), trace.get(2), "one out-of-control point");
+        List<Long> expected = new ArrayList<>();
+        for (long p = alarm; p < alarm + 10; p++) {
+            expected.add(p);
+        }
+        for (long p = 48; p < 58; p++) {
+            expected.add(p);
+        }
+        assertEquals(expected, unstable, "10 points unstable after each alarm, its own point first");
+    }
+
     /** The last capability result after the same {@code parts} N(10, sd) values as {@link #verdict}. */
     private static dev.pilotspc.core.result.CapabilityResult lastCapability(FeatureConfig c, int parts, double sd) {
         FeatureMonitor monitor = new FeatureMonitor(c, new ReadinessPolicy());
