@@ -38,9 +38,6 @@ public final class MeasurementFiles {
             while ((bytes = in.next()) != null) {
                 lineNumber++;
                 long firstLine = lineNumber;
-                if (lineNumber == 1) {
-                    refuseWideText(bytes);
-                }
                 String line = decode(bytes, utf8);
                 boolean utf8Valid = line != null;
                 if (!utf8Valid) {
@@ -53,6 +50,8 @@ public final class MeasurementFiles {
                     continue;
                 }
                 if (csv == null) {
+                    // the first line that is not blank tells the encoding and the format (blank lines may come first)
+                    refuseWideText(bytes);
                     refuseWholeJson(line);
                     csv = isCsv(file, line);
                     if (csv) {
@@ -197,26 +196,30 @@ public final class MeasurementFiles {
         }
     }
 
-    /** UTF-16 or UTF-32 text (a byte order mark, or the NUL bytes of ASCII in them) is refused as a whole, not line by line. */
+    /**
+     * UTF-16 or UTF-32 text (a byte order mark, or the NUL bytes of the ASCII column names in it: half
+     * or three quarters of the bytes) is refused as a whole, not line by line; a stray NUL in UTF-8 text is not.
+     */
     private static void refuseWideText(ByteBuffer firstLine) throws IOException {
         int p = firstLine.position();
         int n = firstLine.remaining();
         byte[] b = firstLine.array();
-        boolean utf16Mark = n >= 2 && ((b[p] == (byte) 0xFE && b[p + 1] == (byte) 0xFF) || (b[p] == (byte) 0xFF && b[p + 1] == (byte) 0xFE));
-        boolean nul = false;
-        for (int i = p; i < p + n && !nul; i++) {
-            nul = b[i] == 0;
+        boolean mark = n >= 2 && ((b[p] == (byte) 0xFE && b[p + 1] == (byte) 0xFF) || (b[p] == (byte) 0xFF && b[p + 1] == (byte) 0xFE));
+        int nuls = 0;
+        for (int i = p; i < p + n; i++) {
+            nuls += b[i] == 0 ? 1 : 0;
         }
-        if (utf16Mark || nul) {
-            throw new IOException("the file is not UTF-8 text (" + (utf16Mark ? "it starts with a UTF-16 byte order mark"
-                    : "its first line holds NUL bytes, as UTF-16 text does") + "): save it as UTF-8");
+        if (mark || 4 * nuls >= n && nuls > 0) {
+            throw new IOException("the file is not UTF-8 text (" + (mark ? "it starts with a UTF-16 or UTF-32 byte order mark"
+                    : "its first line is mostly NUL bytes, as UTF-16 or UTF-32 text is") + "): save it as UTF-8");
         }
     }
 
     /** A JSON array or pretty-printed JSON would give a dead letter a line: refused with what the file must be. */
     private static void refuseWholeJson(String firstLine) throws IOException {
         String start = firstLine.strip();
-        if (start.startsWith("[")) {
+        // "[" alone or before an object or array: a CSV header may start with a column named "[x]"
+        if (start.startsWith("[") && (start.length() == 1 || "{[]".indexOf(start.substring(1).stripLeading().charAt(0)) >= 0)) {
             throw new IOException("the file is a JSON array; replay reads JSON lines: one measurement object per line, no enclosing [ ]");
         }
         if (start.equals("{")) {
@@ -258,7 +261,8 @@ public final class MeasurementFiles {
         }
         for (String required : new String[] {"ts", "feature", "value"}) {
             if (!distinct.contains(required)) {
-                String separator = line.indexOf(';') >= 0 ? "';'" : line.indexOf('\t') >= 0 ? "tabs" : null;
+                // a header without a comma split by ';' or tabs (Excel's in many locales), not a ';' in one column's name
+                String separator = names.length > 1 ? null : line.indexOf(';') >= 0 ? "';'" : line.indexOf('\t') >= 0 ? "tabs" : null;
                 throw new IOException("CSV header has no '" + required + "' column (header: " + line + ")"
                         + (separator == null ? "" : "; its columns seem separated by " + separator + ", a CSV file here is comma-separated"));
             }

@@ -131,6 +131,34 @@ class MeasurementFilesTest {
             assertTrue(e.getMessage().startsWith("the file is not UTF-8 text (") && e.getMessage().endsWith("): save it as UTF-8"),
                     charset + ": " + e.getMessage());
         }
+        // a blank first line: its header, the first line that is not blank, is what is judged (it was read as
+        // a CSV header of NUL-spaced names: "no 'ts' column (header: \0t\0s…)", raw NUL bytes in the error)
+        Path blankFirst = Files.write(dir.resolve("wide-blank-first.csv"), ("\n" + text).getBytes(StandardCharsets.UTF_16LE));
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> read(blankFirst, new MeasurementParser()));
+        assertEquals("the file is not UTF-8 text (its first line is mostly NUL bytes, as UTF-16 or UTF-32 text is): save it as UTF-8",
+                e.getMessage());
+    }
+
+    @Test
+    void readsUtf8FilesWithAStrayNulOrAFirstColumnNamedInBrackets() throws Exception {
+        // a NUL is UTF-8 too: in a column not read it changes nothing, in a JSON record it makes that record a dead letter
+        Path nulColumn = Files.writeString(dir.resolve("nul-column.csv"), "ts,feature,value,no\u0000te\n1764000000000,f,1.5,x\n");
+        List<MeasurementRecord> records = read(nulColumn, new MeasurementParser());
+        assertEquals(1, records.size());
+        assertTrue(records.get(0).isValid(), records.get(0).rejectDetail);
+        Path nulRecord = Files.writeString(dir.resolve("nul-record.jsonl"),
+                "{\"ts\":1764000000000,\"feature\":\"f\",\"value\":1,\"note\":\"\u0000\"}\n" + record(1, 0) + "\n");
+        records = read(nulRecord, new MeasurementParser());
+        assertEquals(List.of("invalid_json", "valid"), records.stream().map(r -> r.isValid() ? "valid" : r.rejectReason).toList());
+        // a first column named "[x]" (a unit, an index) is a CSV header, not the start of a JSON array
+        for (String name : List.of("brackets.csv", "brackets.txt")) {
+            Path brackets = Files.writeString(dir.resolve(name), "[x],ts,feature,value\na,1764000000000,f,2.5\n");
+            records = read(brackets, new MeasurementParser());
+            assertEquals(1, records.size(), name);
+            assertTrue(records.get(0).isValid(), name + ": " + records.get(0).rejectDetail);
+            assertEquals(2.5, records.get(0).value);
+        }
     }
 
     @Test
@@ -139,6 +167,9 @@ class MeasurementFilesTest {
                 "[{\"ts\":1764000000000,\"feature\":\"f\",\"value\":1},\n {\"ts\":1764000000001,\"feature\":\"f\",\"value\":2}]\n");
         java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
                 () -> read(array, new MeasurementParser()));
+        assertTrue(e.getMessage().startsWith("the file is a JSON array;"), e.getMessage());
+        Path prettyArray = Files.writeString(dir.resolve("array.txt"), "[\n  {\"ts\": 1764000000000, \"feature\": \"f\", \"value\": 1}\n]\n");
+        e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> read(prettyArray, new MeasurementParser()));
         assertTrue(e.getMessage().startsWith("the file is a JSON array;"), e.getMessage());
         Path pretty = Files.writeString(dir.resolve("pretty.jsonl"), "{\n  \"ts\": 1764000000000,\n  \"feature\": \"f\",\n  \"value\": 1\n}\n");
         e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> read(pretty, new MeasurementParser()));
@@ -166,6 +197,10 @@ class MeasurementFilesTest {
                 () -> read(path, new MeasurementParser()));
         assertEquals("CSV header has no 'ts' column (header: ts;feature;value); its columns seem separated by ';',"
                 + " a CSV file here is comma-separated", e.getMessage());
+        // a comma-separated header with a ';' in a name is not called ';'-separated
+        Path comma = Files.writeString(dir.resolve("comma.csv"), "time;zone,feature,value\n1764000000000,f,1\n");
+        e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> read(comma, new MeasurementParser()));
+        assertEquals("CSV header has no 'ts' column (header: time;zone,feature,value)", e.getMessage());
     }
 
     @Test
