@@ -256,7 +256,15 @@ public final class FeatureDefinitions {
     private static Rule runRule(Block d, JsonNode id) {
         Rule r = id.isTextual() ? Rule.fromId(id.textValue()) : null;
         // D1, EWMA, CUSUM and Q1 are reported by their own charts and cannot be selected here.
-        if (r == null || !r.isRunRule()) {
+        if (id.isTextual() && RULE_SETS.containsKey(id.textValue())) {
+            throw d.fail("rules", "'" + id.textValue() + "' is a rule set: give it alone (rules: " + id.textValue()
+                    + "), not among rule ids");
+        }
+        if (r != null && !r.isRunRule()) {
+            throw d.fail("rules", "'" + r.name() + "' cannot be chosen here: D1, EWMA, CUSUM and Q1 signal on their own charts"
+                    + " (EWMA and CUSUM where ewma or cusum is on), whatever the rules");
+        }
+        if (r == null) {
             throw d.fail("rules", "unknown rule " + show(id) + " (rule sets: " + String.join(", ", RULE_SETS.keySet())
                     + "; rule ids: " + Rule.ids(Rule.RUN_RULES_MASK).replace(",", ", ") + ")");
         }

@@ -381,7 +381,16 @@ class FeatureDefinitionsTest {
         String valid = " (rule sets: western_electric, nelson, aiag; rule ids: WE1, WE2, WE3, WE4, N1, N2, N3, N4,"
                 + " N5, N6, N7, N8, A2)";
         assertError("test: feature 'a': rules: unknown rule 'WE9'" + valid, "{feature: a, rules: [WE1, WE9]}");
-        assertError("test: feature 'a': rules: unknown rule 'D1'" + valid, "{feature: a, rules: [D1]}");
+        // known ids, but not chosen here (spc_point's rules field lists them, so they get copied): said so
+        assertError("test: feature 'a': rules: 'D1' cannot be chosen here: D1, EWMA, CUSUM and Q1 signal on their own charts"
+                + " (EWMA and CUSUM where ewma or cusum is on), whatever the rules", "{feature: a, rules: [D1]}");
+        assertError("test: feature 'a': rules: 'EWMA' cannot be chosen here: D1, EWMA, CUSUM and Q1 signal on their own charts"
+                + " (EWMA and CUSUM where ewma or cusum is on), whatever the rules", "{feature: a, rules: 'WE1,EWMA'}");
+        // a rule set among ids was "unknown rule 'nelson' (rule sets: western_electric, nelson, aiag; …)"
+        assertError("test: feature 'a': rules: 'nelson' is a rule set: give it alone (rules: nelson), not among rule ids",
+                "{feature: a, rules: 'nelson, WE1'}");
+        assertError("test: feature 'a': rules: 'aiag' is a rule set: give it alone (rules: aiag), not among rule ids",
+                "{feature: a, rules: [aiag]}");
         assertError("test: feature 'a': rules: unknown rule 'westernelectric'" + valid,
                 "{feature: a, rules: westernelectric}");
         assertError("test: feature 'a': rules: must be a rule set name (western_electric, nelson, aiag) or a list"
