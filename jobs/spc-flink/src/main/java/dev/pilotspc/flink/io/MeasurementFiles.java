@@ -54,6 +54,10 @@ public final class MeasurementFiles {
                     refuseWideText(bytes);
                     refuseWholeJson(line);
                     csv = isCsv(file, line);
+                    if (!csv && csvHeader(line)) {
+                        throw new IOException("the first line is a CSV header (" + line.strip() + "), the file's name says JSON lines:"
+                                + " name it .csv");
+                    }
                     if (csv) {
                         if (!utf8Valid) {
                             throw new IOException("the CSV header is not valid UTF-8");
@@ -238,6 +242,22 @@ public final class MeasurementFiles {
         return !firstLine.stripLeading().startsWith("{");
     }
 
+    /** Whether a line is a CSV header naming ts, feature and value (a CSV file named .json would give a dead letter a line). */
+    private static boolean csvHeader(String line) {
+        if (line.stripLeading().startsWith("{")) {
+            return false;
+        }
+        Set<String> names = new HashSet<>();
+        try {
+            for (String name : Csv.split(line)) {
+                names.add(name.strip().toLowerCase(Locale.ROOT));
+            }
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return names.containsAll(Set.of("ts", "feature", "value"));
+    }
+
     /**
      * The header's column names; the columns a measurement is read from are recognised whatever their case and
      * surrounding spaces ({@code TS, Feature, Value}) and must each appear once; other columns are not read and may repeat.
@@ -264,7 +284,8 @@ public final class MeasurementFiles {
                 // a header without a comma split by ';' or tabs (Excel's in many locales), not a ';' in one column's name
                 String separator = names.length > 1 ? null : line.indexOf(';') >= 0 ? "';'" : line.indexOf('\t') >= 0 ? "tabs" : null;
                 throw new IOException("CSV header has no '" + required + "' column (header: " + line + ")"
-                        + (separator == null ? "" : "; its columns seem separated by " + separator + ", a CSV file here is comma-separated"));
+                        + (separator != null ? "; its columns seem separated by " + separator + ", a CSV file here is comma-separated"
+                        : line.stripLeading().startsWith("{") ? "; the file seems to be JSON lines: name it .jsonl" : ""));
             }
         }
         return names;

@@ -191,6 +191,22 @@ class MeasurementFilesTest {
     }
 
     @Test
+    void saysWhenAFilesNameTellsTheWrongFormat() throws Exception {
+        // CSV named .json was a dead letter a line (invalid_json); JSON lines named .csv "no 'ts' column" alone
+        Path csvAsJson = Files.writeString(dir.resolve("csv.json"), "TS,feature,value\n1764000000000,f,1\n1764000000001,f,2\n");
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> read(csvAsJson, new MeasurementParser()));
+        assertEquals("the first line is a CSV header (TS,feature,value), the file's name says JSON lines: name it .csv", e.getMessage());
+        Path jsonAsCsv = Files.writeString(dir.resolve("json.csv"), record(1, 0) + "\n");
+        e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> read(jsonAsCsv, new MeasurementParser()));
+        assertTrue(e.getMessage().endsWith("; the file seems to be JSON lines: name it .jsonl"), e.getMessage());
+        // a JSON-lines file whose first line is broken is still read, that line a dead letter
+        Path brokenFirst = Files.writeString(dir.resolve("broken-first.jsonl"), "ts,feature\n" + record(1, 0) + "\n");
+        assertEquals(List.of("invalid_json", "valid"), read(brokenFirst, new MeasurementParser()).stream()
+                .map(r -> r.isValid() ? "valid" : r.rejectReason).toList());
+    }
+
+    @Test
     void namesTheSeparatorOfACsvFileThatIsNotCommaSeparated() throws Exception {
         Path path = Files.writeString(dir.resolve("semicolons.csv"), "ts;feature;value\n1764000000000;f;1,5\n");
         java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
