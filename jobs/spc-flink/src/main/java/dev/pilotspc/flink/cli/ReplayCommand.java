@@ -184,6 +184,9 @@ public final class ReplayCommand {
         }
         try {
             Files.createDirectories(p.getParent());
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new Options.UsageException("--" + option + ": cannot create the directory of " + name + ": " + e.getFile()
+                    + " is a file");
         } catch (IOException e) {
             throw new Options.UsageException("--" + option + ": cannot create the directory of " + name + " ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
