@@ -52,8 +52,10 @@ build_if_needed() {
   if [[ $stale == 1 ]]; then
     command -v mvn >/dev/null || die "Maven (mvn) is needed to build pilot-spc; install it (apt-get install maven)"
     echo "spc: building (once; takes a minute on a fresh machine)..." >&2
-    (cd "$ROOT" && mvn -q -B -ntp -DskipTests clean install) >&2 \
-      || die "build failed; run 'mvn -DskipTests package' to see why"
+    # Debian's Maven 3.8 writes colour resets (ESC[0m) even with -B: shown only with a failure, stripped
+    local log
+    log=$(cd "$ROOT" && mvn -q -B -ntp -DskipTests clean install 2>&1) \
+      || { printf '%s\n' "$log" | sed 's/\x1b\[[0-9;]*m//g' >&2; die "build failed; run 'mvn -DskipTests package' to see why"; }
   fi
 }
 
