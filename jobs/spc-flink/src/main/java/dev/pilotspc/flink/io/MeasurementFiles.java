@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -250,12 +251,19 @@ public final class MeasurementFiles {
         Set<String> names = new HashSet<>();
         try {
             for (String name : Csv.split(line)) {
-                names.add(name.strip().toLowerCase(Locale.ROOT));
+                names.add(column(name));
             }
         } catch (IllegalArgumentException e) {
             return false;
         }
-        return names.containsAll(Set.of("ts", "feature", "value"));
+        return names.containsAll(REQUIRED_COLUMNS);
+    }
+
+    private static final List<String> REQUIRED_COLUMNS = List.of("ts", "feature", "value");
+
+    /** A header name as the columns are matched: whatever its case and surrounding spaces. */
+    private static String column(String name) {
+        return name.strip().toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -271,7 +279,7 @@ public final class MeasurementFiles {
         }
         Set<String> distinct = new HashSet<>();
         for (int i = 0; i < names.length; i++) {
-            String known = names[i].strip().toLowerCase(Locale.ROOT);
+            String known = column(names[i]);
             if (MeasurementParser.isField(known)) {
                 names[i] = known;
                 if (!distinct.add(known)) {
@@ -279,7 +287,7 @@ public final class MeasurementFiles {
                 }
             }
         }
-        for (String required : new String[] {"ts", "feature", "value"}) {
+        for (String required : REQUIRED_COLUMNS) {
             if (!distinct.contains(required)) {
                 // a header without a comma split by ';' or tabs (Excel's in many locales), not a ';' in one column's name
                 String separator = names.length > 1 ? null : line.indexOf(';') >= 0 ? "';'" : line.indexOf('\t') >= 0 ? "tabs" : null;
