@@ -59,7 +59,9 @@ public final class PipelineBenchmark {
                 .option("parallelism", "Flink parallelism", null, "2")
                 .option("rounds", "timed rounds of each of consumer, floor and job (best counts)", null, "5")
                 .option("latency-seconds", "length of the latency phase", null, "10")
-                .option("out-of-orderness", "the job's bounded out-of-orderness", null, "200ms");
+                .option("out-of-orderness", "the job's bounded out-of-orderness", null, "200ms")
+                .flag("output-floor", "also time the floor writing the contract's four result lines per measurement "
+                        + "(no charting): what the job's output alone costs");
     }
 
     public static int run(String[] args) throws Exception {
@@ -86,12 +88,22 @@ public final class PipelineBenchmark {
             double consumer = 0;
             double floor = 0;
             double job = 0;
+            boolean outputFloor = o.flagSet("output-floor");
+            double floorWithResults = 0;
             for (int r = 1; r <= rounds; r++) {
                 double c = consume(kafka.bootstrapServers(), records);
-                Timing f = runFloor(flink, kafka.bootstrapServers(), parallelism, work, records, r, cpu);
+                Timing f = runFloor(flink, kafka.bootstrapServers(), parallelism, work, records, r, false, cpu);
+                String withResults = "";
+                if (outputFloor) {
+                    Timing fr = runFloor(flink, kafka.bootstrapServers(), parallelism, work, records, r, true, cpu);
+                    withResults = String.format(Locale.ROOT, "floor+results %,.0f/s (%.1f µs CPU each)  ", fr.perSecond(),
+                            fr.cpuMicros());
+                    floorWithResults = Math.max(floorWithResults, fr.perSecond());
+                }
                 Timing j = runJob(flink, kafka.bootstrapServers(), featuresFile, parallelism, work, records, r, o, cpu);
-                System.out.printf(Locale.ROOT, "round %d: consumer %,.0f/s  floor %,.0f/s (%.1f µs CPU each)  "
-                        + "job %,.0f/s (%.1f µs CPU each)%n", r, c, f.perSecond(), f.cpuMicros(), j.perSecond(), j.cpuMicros());
+                System.out.printf(Locale.ROOT, "round %d: consumer %,.0f/s  floor %,.0f/s (%.1f µs CPU each)  %s"
+                        + "job %,.0f/s (%.1f µs CPU each)%n", r, c, f.perSecond(), f.cpuMicros(), withResults, j.perSecond(),
+                        j.cpuMicros());
                 consumer = Math.max(consumer, c);
                 floor = Math.max(floor, f.perSecond());
                 job = Math.max(job, j.perSecond());
@@ -105,6 +117,10 @@ public final class PipelineBenchmark {
             System.out.printf(Locale.ROOT, "%-34s %14s %10s%n", "stage", "records/s", "/ consumer");
             System.out.printf(Locale.ROOT, "%-34s %,14.0f %10.2f%n", "plain Kafka consumer (byte[])", consumer, 1.0);
             System.out.printf(Locale.ROOT, "%-34s %,14.0f %10.2f%n", "Flink floor (parse, key, 1 line)", floor, floor / consumer);
+            if (outputFloor) {
+                System.out.printf(Locale.ROOT, "%-34s %,14.0f %10.2f   (%.2f of the floor)%n", "floor + 4 result lines, no charts",
+                        floorWithResults, floorWithResults / consumer, floorWithResults / floor);
+            }
             System.out.printf(Locale.ROOT, "%-34s %,14.0f %10.2f%n", "pilot-spc job (all results)", job, job / consumer);
             System.out.printf(Locale.ROOT, "alert latency p99 at %,.0f/s: %.0f ms (out-of-orderness %s)%n", rate, p99,
                     o.get("out-of-orderness"));
@@ -202,8 +218,9 @@ public final class PipelineBenchmark {
         }
     }
 
-    private static Timing runFloor(LocalCluster flink, String bootstrap, int parallelism, Path work, int records, int round, CpuClock cpu)
-            throws Exception {
+    /** The floor's round, with {@code results} the contract's four result lines per measurement instead of one line. */
+    private static Timing runFloor(LocalCluster flink, String bootstrap, int parallelism, Path work, int records, int round,
+            boolean results, CpuClock cpu) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
         KafkaIo.Connection kafka = new KafkaIo.Connection(bootstrap, tuned());
@@ -211,8 +228,12 @@ public final class PipelineBenchmark {
                 KafkaIo.measurements(kafka, TOPIC, "floor-" + round + "-" + System.nanoTime(), new MeasurementParser(), true),
                 EventTime.liveMeasurements(Duration.ofMillis(200), Duration.ZERO), "measurements");
         TimingSink.reset();
-        FloorJob.define(in).sinkTo(TimingSink.bytes(work.resolve("floor").toString())).name("floor-file");
-        flink.run(env, "spc-bench-floor");
+        if (results) {
+            FloorJob.defineWithResults(in).sinkTo(TimingSink.results(work.resolve("floor").toString())).name("floor-file");
+        } else {
+            FloorJob.define(in).sinkTo(TimingSink.bytes(work.resolve("floor").toString())).name("floor-file");
+        }
+        flink.run(env, results ? "spc-bench-floor-results" : "spc-bench-floor");
         deleteOutputs(work);
         return Timing.of(records, cpu);
     }

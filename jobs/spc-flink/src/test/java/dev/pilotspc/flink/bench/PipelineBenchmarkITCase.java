@@ -18,13 +18,17 @@ class PipelineBenchmarkITCase {
     @Test
     void endsWithTheContractsLineOfRatesAndAlertLatency() throws Exception {
         List<String> output = BenchOutput.run(() -> PipelineBenchmark.run(new String[] {"--records", "20000", "--features",
-            "50", "--rounds", "1", "--latency-seconds", "2"}), "round 1:", "job_per_s=");
+            "50", "--rounds", "1", "--latency-seconds", "2", "--output-floor"}), "round 1:", "floor + ", "job_per_s=");
         List<String> lines = output.stream().filter(l -> l.startsWith("job_per_s=")).toList();
         assertEquals(1, lines.size(), output.toString());
         // the round's line gives each phase's CPU per measurement
         Matcher cpu = ROUND_LINE.matcher(output.get(0));
         assertTrue(cpu.find() && Double.parseDouble(cpu.group(1)) > 0 && Double.parseDouble(cpu.group(2)) > 0,
                 output.get(0));
+        // --output-floor: the floor writing the four result lines, timed in the round and in the table
+        assertTrue(output.get(0).contains("floor+results "), output.get(0));
+        assertTrue(output.stream().anyMatch(l -> l.matches("floor \\+ 4 result lines, no charts +[\\d,]+ +\\d+\\.\\d\\d "
+                + "+\\(\\d+\\.\\d\\d of the floor\\)")), output.toString());
         Matcher m = LAST_LINE.matcher(lines.get(0));
         assertTrue(m.matches(), lines.get(0));
         double job = Double.parseDouble(m.group(1));
