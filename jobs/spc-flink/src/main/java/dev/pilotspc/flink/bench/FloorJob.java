@@ -38,9 +38,9 @@ final class FloorJob {
 
     /**
      * The floor plus the job's output: per measurement the contract's four result lines ({@code
-     * spc_point}, {@code spc_capability}, {@code spc_status}, {@code spc_readiness}, ~1.2 KB) written
+     * spc_point}, {@code spc_capability}, {@code spc_status}, {@code spc_readiness}, ~1.1 KB) written
      * by the job's own {@link LineProtocol} into the chained sink, but no charting: the values are
-     * running sums and quotients of them (as many distinct numbers per line as the job's), no rules,
+     * running sums and quotients of them (the fields of the job's lines; no readiness reasons), no rules,
      * confidence bounds, drift, event-time ordering, deduplication or alerts. What the output alone
      * costs next to the floor tells how much of the floor's throughput any job writing the
      * contract's results can keep.
