@@ -19,8 +19,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,18 +39,16 @@ class MonitorFunctionTest {
     private static final long MS = 1_000_000L;
     private static final Duration MAX_WAIT = Duration.ofSeconds(5);
 
-    private KeyedBroadcastOperatorTestHarness<String, MeasurementRecord, DefinitionUpdate, ResultBatch> harness;
+    KeyedBroadcastOperatorTestHarness<String, MeasurementRecord, DefinitionUpdate, ResultBatch> harness;
 
-    private KeyedBroadcastOperatorTestHarness<String, MeasurementRecord, DefinitionUpdate, ResultBatch> open(
+    KeyedBroadcastOperatorTestHarness<String, MeasurementRecord, DefinitionUpdate, ResultBatch> open(
             OperatorSubtaskState restoreFrom) throws Exception {
         return open(restoreFrom, Duration.ZERO);
     }
 
     private KeyedBroadcastOperatorTestHarness<String, MeasurementRecord, DefinitionUpdate, ResultBatch> open(
             OperatorSubtaskState restoreFrom, Duration ttl) throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new MonitorFunction(FEATURES, "test.yaml", ttl, MAX_WAIT), MeasurementRecord::chartKey, Types.STRING,
-                MonitorFunction.DEFINITIONS);
+        start(new MonitorFunction(FEATURES, "test.yaml", ttl, MAX_WAIT), null);
         if (restoreFrom != null) {
             restore(restoreFrom, new dev.pilotspc.core.readiness.ReadinessPolicy());
         }
@@ -59,15 +58,31 @@ class MonitorFunctionTest {
     /** A new harness (a new run) restored from {@code snapshot}, with these readiness options. */
     private void restore(OperatorSubtaskState snapshot, dev.pilotspc.core.readiness.ReadinessPolicy readiness)
             throws Exception {
-        harness.close();
+        start(new MonitorFunction(FEATURES, "test.yaml", Duration.ZERO, MAX_WAIT, readiness), snapshot);
+    }
+
+    /** A harness (a run) of {@code function} on {@link #stateBackend()}, restored from {@code snapshot} unless null. */
+    private void start(MonitorFunction function, OperatorSubtaskState snapshot) throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
         harness = new KeyedBroadcastOperatorTestHarness<>(
-                new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
-                        new MonitorFunction(FEATURES, "test.yaml", Duration.ZERO, MAX_WAIT, readiness),
-                        List.of(MonitorFunction.DEFINITIONS)),
+                new CoBroadcastWithKeyedOperator<>(function, List.of(MonitorFunction.DEFINITIONS)),
                 MeasurementRecord::chartKey, Types.STRING, 1, 1, 0);
+        StateBackend backend = stateBackend();
+        if (backend != null) {
+            harness.setStateBackend(backend);
+        }
         harness.setup();
-        harness.initializeState(snapshot);
+        if (snapshot != null) {
+            harness.initializeState(snapshot);
+        }
         harness.open();
+    }
+
+    /** The keyed state backend of every test: null for the harness's heap backend ({@link MonitorFunctionRocksDbTest}). */
+    StateBackend stateBackend() {
+        return null;
     }
 
     /** A harness at processing time 0 whose watermark is {@code watermark}: later measurements wait. */
@@ -226,10 +241,8 @@ class MonitorFunctionTest {
         Map<String, String> published = new HashMap<>();
         published.put("g", "{\"feature\": \"g\", \"usl\": 5}"); // only on the topic
         published.put("f", null); // the file's feature, removed on the topic
-        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new MonitorFunction(FEATURES, "test.yaml", new PublishedDefinitions(published, Map.of()), Duration.ZERO,
-                        MAX_WAIT, new dev.pilotspc.core.readiness.ReadinessPolicy()),
-                MeasurementRecord::chartKey, Types.STRING, MonitorFunction.DEFINITIONS);
+        start(new MonitorFunction(FEATURES, "test.yaml", new PublishedDefinitions(published, Map.of()), Duration.ZERO,
+                MAX_WAIT, new dev.pilotspc.core.readiness.ReadinessPolicy()), null);
         harness.processBroadcastWatermark(Long.MAX_VALUE);
         harness.processWatermark(100_000);
         send(m("g", 1000, 4, "G1"));
@@ -252,11 +265,9 @@ class MonitorFunctionTest {
     void theTopicsOlderRecordsReadAgainDoNotOverrideTheStartDefinition() throws Exception {
         // the topic holds g twice (usl 5 at offset 0, usl 6 at offset 1: a head not compacted yet); the
         // read when the job was built ended at offset 2 and folded them to usl 6
-        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new MonitorFunction(FEATURES, "test.yaml",
-                        new PublishedDefinitions(Map.of("g", "{\"feature\": \"g\", \"usl\": 6}"), Map.of(0, 2L)),
-                        Duration.ZERO, MAX_WAIT, new dev.pilotspc.core.readiness.ReadinessPolicy()),
-                MeasurementRecord::chartKey, Types.STRING, MonitorFunction.DEFINITIONS);
+        start(new MonitorFunction(FEATURES, "test.yaml",
+                new PublishedDefinitions(Map.of("g", "{\"feature\": \"g\", \"usl\": 6}"), Map.of(0, 2L)),
+                Duration.ZERO, MAX_WAIT, new dev.pilotspc.core.readiness.ReadinessPolicy()), null);
         harness.processBroadcastWatermark(Long.MAX_VALUE);
         harness.processWatermark(100_000);
         send(m("g", 1000, 4, "G1"));
@@ -279,20 +290,8 @@ class MonitorFunctionTest {
 
     /** A new run (restored from {@code snapshot} unless null) built with these published definitions. */
     private void runWith(PublishedDefinitions published, OperatorSubtaskState snapshot) throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
-        harness = new KeyedBroadcastOperatorTestHarness<>(
-                new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
-                        new MonitorFunction(FEATURES, "test.yaml", published, Duration.ZERO, MAX_WAIT,
-                                new dev.pilotspc.core.readiness.ReadinessPolicy()),
-                        List.of(MonitorFunction.DEFINITIONS)),
-                MeasurementRecord::chartKey, Types.STRING, 1, 1, 0);
-        harness.setup();
-        if (snapshot != null) {
-            harness.initializeState(snapshot);
-        }
-        harness.open();
+        start(new MonitorFunction(FEATURES, "test.yaml", published, Duration.ZERO, MAX_WAIT,
+                new dev.pilotspc.core.readiness.ReadinessPolicy()), snapshot);
         harness.processBroadcastWatermark(Long.MAX_VALUE);
         harness.processWatermark(100_000);
     }

@@ -20,9 +20,10 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -82,10 +83,14 @@ class LiveEqualsReplayITCase {
         return lines;
     }
 
-    @Test
+    /** On the heap backend and on RocksDB (`--flink.state.backend.type rocksdb`, as the local runner takes it). */
+    @ParameterizedTest(name = "state backend {0}")
+    @ValueSource(strings = {"hashmap", "rocksdb"})
     @Timeout(240)
-    void theLiveJobChartsWhatAReplayOfTheSameRecordsCharts() throws Exception {
+    void theLiveJobChartsWhatAReplayOfTheSameRecordsCharts(String backend) throws Exception {
         KAFKA.createJobTopics(2);
+        String topic = "spc.measurements." + backend;
+        KAFKA.createTopic(topic, 2, false);
         Path features = Files.writeString(dir.resolve("features.yaml"), """
                 - feature: bore
                   lsl: 9.9
@@ -121,7 +126,8 @@ class LiveEqualsReplayITCase {
         // a record is at most 1.5 s behind any delivered before it, so none is late at 2 s out-of-orderness
         Path live = dir.resolve("live.lp");
         String[] args = {"--bootstrap-servers", KAFKA.bootstrapServers(), "--features", features.toString(), "--group-id",
-            "live", "--output", live.toString(), "--parallelism", "2", "--checkpoint-interval", "500ms",
+            "live-" + backend, "--topic-measurements", topic, "--flink.state.backend.type", backend,
+            "--flink.state.backend.rocksdb.localdir", dir.resolve("rocksdb").toString(), "--output", live.toString(), "--parallelism", "2", "--checkpoint-interval", "500ms",
             "--out-of-orderness", "2s", "--idleness", "1s", "--max-wait", "0", "--state-ttl", "0"};
         Options options = RunCommand.options().parse(args);
         StreamExecutionEnvironment env = RunCommand.environment(options);
@@ -129,7 +135,7 @@ class LiveEqualsReplayITCase {
         JobClient job = env.executeAsync("live");
         int bursts = 8;
         for (int b = 0; b < bursts; b++) {
-            KAFKA.produce("spc.measurements", records.subList(b * records.size() / bursts, (b + 1) * records.size() / bursts));
+            KAFKA.produce(topic, records.subList(b * records.size() / bursts, (b + 1) * records.size() / bursts));
             if (b == 0) {
                 // the job reads: its first results are written
                 long started = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -146,7 +152,7 @@ class LiveEqualsReplayITCase {
             flush.add(Map.entry(feature, "{\"ts\":" + (T0 + 3_600_000L) + ",\"feature\":\"" + feature
                     + "\",\"batch\":\"FLUSH\",\"value\":10}"));
         }
-        KAFKA.produce("spc.measurements", flush);
+        KAFKA.produce(topic, flush);
         Path input = Files.writeString(dir.resolve("delivered.jsonl"), file);
         Path replay = dir.resolve("replay.lp");
         assertEquals(0, ReplayCommand.run(new String[] {"--features", features.toString(), "--input", input.toString(),
@@ -164,6 +170,7 @@ class LiveEqualsReplayITCase {
             }
             Thread.sleep(200);
         }
+        assertEquals(backend.equals("rocksdb"), Files.exists(dir.resolve("rocksdb")), "the charts live in RocksDB on RocksDB only");
         job.cancel().get(60, TimeUnit.SECONDS);
         List<String> actual = charted(live);
         assertTrue(expected.stream().filter(l -> l.startsWith("spc_point,")).count() > 350, "a real amount: " + expected.size());

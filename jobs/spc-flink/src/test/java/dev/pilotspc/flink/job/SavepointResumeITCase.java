@@ -15,10 +15,14 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -27,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Stopping the job with a savepoint mid-batch and resuming from it gives exactly the results of an
@@ -80,10 +84,14 @@ class SavepointResumeITCase {
         return records;
     }
 
-    private StreamGraph job(String topic, int parallelism, Path features, Path output, String group, boolean bounded,
-            String savepoint) throws Exception {
+    private StreamGraph job(String topic, int parallelism, String backend, Path features, Path output, String group,
+            boolean bounded, String savepoint) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
+        Configuration state = new Configuration();
+        state.set(StateBackendOptions.STATE_BACKEND, backend);
+        state.set(RocksDBOptions.LOCAL_DIRECTORIES, dir.resolve("rocksdb").toString());
+        env.configure(state);
         List<String> args = new ArrayList<>(List.of("--bootstrap-servers", KAFKA.bootstrapServers(), "--features",
                 features.toString(), "--topic-measurements", topic, "--group-id", group, "--output", output.toString(),
                 "--out-of-orderness", "0", "--max-wait", "0", "--state-ttl", "0", "--idleness", "1s", "--checkpoint-interval", bounded ? "0" : "500ms"));
@@ -96,6 +104,17 @@ class SavepointResumeITCase {
             graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
         }
         return graph;
+    }
+
+    /** Files in RocksDB's local directory (state.backend.rocksdb.localdir), or 0 when it does not exist. */
+    private long rocksDbFiles() throws Exception {
+        Path local = dir.resolve("rocksdb");
+        if (!Files.exists(local)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(local)) {
+            return files.filter(Files::isRegularFile).count();
+        }
     }
 
     static long points(Path file) throws Exception {
@@ -117,11 +136,17 @@ class SavepointResumeITCase {
         KAFKA.createTopic("spc.measurements.dlq", 1, false);
     }
 
-    @ParameterizedTest(name = "parallelism 2, resumed with {0}")
-    @ValueSource(ints = {2, 1, 3})
+    /**
+     * Also on RocksDB, where every state read is a fresh copy (a chart changed but not written back
+     * would lose the change) and timers live in RocksDB too, and moving a job from the heap backend
+     * to RocksDB through a (canonical) savepoint.
+     */
+    @ParameterizedTest(name = "parallelism 2 on {0}, resumed with {2} on {1}")
+    @CsvSource({"hashmap, hashmap, 2", "hashmap, hashmap, 1", "hashmap, hashmap, 3", "rocksdb, rocksdb, 3", "hashmap, rocksdb, 2"})
     @Timeout(240)
-    void resumingFromASavepointContinuesTheChartsExactly(int resumedParallelism) throws Exception {
-        String topic = "spc.resume-" + resumedParallelism;
+    void resumingFromASavepointContinuesTheChartsExactly(String backend, String resumedBackend, int resumedParallelism)
+            throws Exception {
+        String topic = "spc.resume-" + backend + "-" + resumedBackend + "-" + resumedParallelism;
         KAFKA.createTopic(topic, 2, false);
         Path features = Files.writeString(dir.resolve("features.yaml"), FEATURES);
         KAFKA.produce(topic, half(0));
@@ -129,15 +154,16 @@ class SavepointResumeITCase {
         // first half, then stop with a savepoint (the newest measurement still waits for the watermark)
         Path first = dir.resolve("first.lp");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobClient running = env.executeAsync(job(topic, 2, features, first, "resume", false, null));
+        JobClient running = env.executeAsync(job(topic, 2, backend, features, first, "resume", false, null));
         awaitPoints(first, 30 + 9);
+        assertEquals(backend.equals("rocksdb"), rocksDbFiles() > 0, "the charts live in RocksDB's directory on RocksDB only");
         String savepoint = running.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
                 SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
 
         // second half from the savepoint
         KAFKA.produce(topic, half(PER_FEATURE / 2));
         Path second = dir.resolve("second.lp");
-        JobClient resumed = env.executeAsync(job(topic, resumedParallelism, features, second, "resume", false, savepoint));
+        JobClient resumed = env.executeAsync(job(topic, resumedParallelism, resumedBackend, features, second, "resume", false, savepoint));
         // 30 bore points and 10 subgroups of length (the one left waiting, then 9; the last waits again);
         // a measurement's results are written in one piece, so its point means all of them are there
         awaitPoints(second, 30 + 10);
@@ -145,7 +171,7 @@ class SavepointResumeITCase {
 
         // the same records in one uninterrupted, bounded run
         Path whole = dir.resolve("whole.lp");
-        env.execute(job(topic, 2, features, whole, "whole-" + System.nanoTime(), true, null));
+        env.execute(job(topic, 2, "hashmap", features, whole, "whole-" + System.nanoTime(), true, null));
 
         long lastTs = (T0 + (PER_FEATURE - 1) * 1000L + 500) * 1_000_000L;
         List<String> expected = Files.readAllLines(whole).stream().filter(l -> !l.endsWith(" " + lastTs)).sorted()
