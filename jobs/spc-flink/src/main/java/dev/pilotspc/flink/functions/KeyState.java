@@ -7,10 +7,11 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Everything kept per (feature, batch), in one POJO so each measurement costs one state read and
- * one write: the monitor, the measurements waiting for the watermark (in event-time order), the
- * newest charted event time, the identities of recently charted measurements (duplicate
- * deliveries) and the last reported state (state-change alerts).
+ * The chart of a (feature, batch), in one POJO so charting a measurement costs one state read and
+ * one write: the monitor, the newest charted event time, the identities of recently charted
+ * measurements (duplicate deliveries), the last reported state (state-change alerts) and the
+ * timers of the measurements waiting for the watermark (which wait in a list state of their own:
+ * {@link MonitorFunction}).
  */
 public class KeyState {
 
@@ -40,7 +41,11 @@ public class KeyState {
     public Boolean lastCritical;
     /** When (processing time) the last verdict went to the batch verdict: resent while unchanged, so the batch knows the chart lives. */
     public long lastVerdictSentAt;
-    /** Measurements waiting for the watermark, sorted by event time, ties in arrival order. */
+    /**
+     * Measurements waiting for the watermark in the state of earlier versions (sorted by event time,
+     * ties in arrival order), which kept them here; moved to the waiting list when the chart next
+     * looks at what waits. Empty in state written since.
+     */
     public MeasurementRecord[] pending = new MeasurementRecord[0];
     public int pendingCount;
     /** The earliest event-time timer registered for the pending measurements (ms), or Long.MAX_VALUE. */
@@ -75,30 +80,6 @@ public class KeyState {
             }
         }
         return false;
-    }
-
-    /** Adds a measurement to the waiting ones, after those with the same or an earlier event time. */
-    public void addPending(MeasurementRecord r) {
-        if (pendingCount == pending.length) {
-            pending = Arrays.copyOf(pending, Math.max(4, pendingCount * 2));
-        }
-        int i = pendingCount;
-        while (i > 0 && pending[i - 1].tsNanos > r.tsNanos) {
-            pending[i] = pending[i - 1];
-            i--;
-        }
-        pending[i] = r;
-        pendingCount++;
-    }
-
-    /** Removes the first {@code count} waiting measurements. */
-    public void dropPending(int count) {
-        System.arraycopy(pending, count, pending, 0, pendingCount - count);
-        Arrays.fill(pending, pendingCount - count, pendingCount, null);
-        pendingCount -= count;
-        if (pendingCount == 0 && pending.length > 64) {
-            pending = new MeasurementRecord[0]; // let a burst's buffer go
-        }
     }
 
     /** Notes a charted measurement (charting goes in event-time order). */

@@ -24,10 +24,13 @@ import dev.pilotspc.flink.records.ResultBatch;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -78,6 +81,14 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
     private transient Map<String, FeatureConfig> startDefinitions;
     private transient ValueStateDescriptor<KeyState> stateDescriptor;
     private transient ValueState<KeyState> keyState;
+    /**
+     * The chart's measurements waiting for the watermark, in arrival order: apart from the chart's
+     * state, so an arrival appends to it without reading or rewriting the chart (on RocksDB a list
+     * append is a write of the one measurement; the chart's state is read and written when charting).
+     */
+    private transient ListState<MeasurementRecord> waiting;
+    /** The waiting measurements taken up by a timer, in event-time order (reused). */
+    private transient List<MeasurementRecord> waitingNow;
     private transient List<SpcResult> results;
     private transient LineProtocol lineProtocol;
     /** The one output record, pointing into the line-protocol buffer (consumers: see SpcWorkflow.Outputs). */
@@ -160,6 +171,9 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
             stateDescriptor.enableTimeToLive(ttl);
         }
         keyState = getRuntimeContext().getState(stateDescriptor);
+        // no TTL: what waits has a timer, which charts it
+        waiting = getRuntimeContext().getListState(new ListStateDescriptor<>("waiting", Types.POJO(MeasurementRecord.class)));
+        waitingNow = new ArrayList<>();
         results = new ArrayList<>(16);
         lineProtocol = new LineProtocol();
         output = new ResultBatch();
@@ -194,36 +208,84 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
             if (state.monitor == null) {
                 return; // nothing charted (unknown feature): keep no state for it
             }
-        } else {
-            state.addPending(r);
-            if (tsMillis < state.timerAt) {
-                // one timer per chart for its earliest waiting measurement keeps the timer queue short
-                ctx.timerService().registerEventTimeTimer(tsMillis);
-                state.timerAt = tsMillis;
-            }
-            if (maxWaitMillis > 0 && state.stallTimerAt == Long.MAX_VALUE) {
-                armStallTimer(ctx, state);
-            }
+            keyState.update(state);
+            return;
         }
-        keyState.update(state);
+        waiting.add(r);
+        boolean changed = false;
+        if (tsMillis < state.timerAt) {
+            // one timer per chart for its earliest waiting measurement keeps the timer queue short
+            ctx.timerService().registerEventTimeTimer(tsMillis);
+            state.timerAt = tsMillis;
+            changed = true;
+        }
+        if (maxWaitMillis > 0 && state.stallTimerAt == Long.MAX_VALUE) {
+            armStallTimer(ctx, state, latestWaiting(state));
+            changed = true;
+        }
+        if (changed) {
+            keyState.update(state);
+        }
+    }
+
+    /** The latest event time among the waiting measurements (there is one at least). */
+    private long latestWaiting(KeyState state) throws Exception {
+        long latest = Long.MIN_VALUE;
+        for (MeasurementRecord w : takeUpWaiting(state)) {
+            latest = Math.max(latest, w.tsNanos);
+        }
+        waitingNow.clear();
+        return latest;
     }
 
     /**
-     * Sets the processing-time timer that limits the wait of what waits now (up to the latest event
-     * time among it) to {@code maxWait}.
+     * Sets the processing-time timer that limits the wait of what waits now (up to {@code
+     * latestWaiting}, the latest event time among it) to {@code maxWait}.
      */
-    private void armStallTimer(ReadOnlyContext ctx, KeyState state) {
+    private void armStallTimer(ReadOnlyContext ctx, KeyState state, long latestWaiting) {
         state.stallTimerAt = ctx.timerService().currentProcessingTime() + maxWaitMillis;
         state.watermarkAtStallTimer = ctx.timerService().currentWatermark();
-        state.stallUpToTs = state.pending[state.pendingCount - 1].tsNanos;
+        state.stallUpToTs = latestWaiting;
         ctx.timerService().registerProcessingTimeTimer(state.stallTimerAt);
     }
+
+    /**
+     * The waiting measurements in event-time order, ties in arrival order (in {@link #waitingNow}),
+     * those a chart's state of an earlier version held first (they arrived first; moved to the list).
+     */
+    private List<MeasurementRecord> takeUpWaiting(KeyState state) throws Exception {
+        waitingNow.clear();
+        boolean moved = state.pendingCount > 0;
+        for (int i = 0; i < state.pendingCount; i++) {
+            waitingNow.add(state.pending[i]);
+        }
+        Iterable<MeasurementRecord> list = waiting.get();
+        if (list != null) {
+            for (MeasurementRecord w : list) {
+                waitingNow.add(w);
+            }
+        }
+        if (moved) { // the caller writes the chart's state
+            state.pending = new MeasurementRecord[0];
+            state.pendingCount = 0;
+            waiting.update(waitingNow);
+        }
+        waitingNow.sort(BY_EVENT_TIME); // stable: ties keep their arrival order
+        return waitingNow;
+    }
+
+    private static final Comparator<MeasurementRecord> BY_EVENT_TIME = Comparator.comparingLong(r -> r.tsNanos);
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ResultBatch> out) throws Exception {
         KeyState state = keyState.value();
-        if (state == null || state.pendingCount == 0) {
-            if (state != null && ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+        if (state == null) {
+            waiting.clear(); // the chart's state expired: nothing to chart into (none waits without it otherwise)
+            return;
+        }
+        List<MeasurementRecord> pending = takeUpWaiting(state);
+        if (pending.isEmpty()) {
+            if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
                 state.stallTimerAt = Long.MAX_VALUE;
                 keyState.update(state);
             }
@@ -237,7 +299,7 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
                 // event time went back, as after a restore (a new run's watermark starts from nothing):
                 // give the sources time to replay what followed these measurements before deciding
                 // they wait for nothing
-                armStallTimer(ctx, state);
+                armStallTimer(ctx, state, pending.get(pending.size() - 1).tsNanos);
                 keyState.update(state);
                 return;
             }
@@ -251,35 +313,40 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
             }
         }
         int due = 0;
-        while (due < state.pendingCount && (state.pending[due].tsNanos <= upToTs || state.pending[due].isAtOrBefore(watermark))) {
+        while (due < pending.size() && (pending.get(due).tsNanos <= upToTs || pending.get(due).isAtOrBefore(watermark))) {
             due++;
         }
         if (upToTs != Long.MIN_VALUE) {
-            countChartedAheadOfWatermark(state, due, watermark, ctx);
+            countChartedAheadOfWatermark(pending, due, watermark, ctx);
         } else if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             chartedByMaxWait.inc(due); // the watermark paused
         }
         ReadOnlyBroadcastState<String, DefinitionEntry> definitions = ctx.getBroadcastState(DEFINITIONS);
         chartingTime = heartbeatMillis > 0 ? ctx.timerService().currentProcessingTime() : 0; // once for all that is due
         for (int i = 0; i < due; i++) {
-            chart(state.pending[i], ctx, state, definitions, out);
+            chart(pending.get(i), ctx, state, definitions, out);
         }
-        state.dropPending(due);
+        if (due == pending.size()) {
+            waiting.clear();
+        } else if (due > 0) {
+            waiting.update(pending.subList(due, pending.size()));
+        }
         state.timerAt = Long.MAX_VALUE;
-        if (state.pendingCount > 0) {
-            state.timerAt = state.pending[0].tsMillis();
+        if (due < pending.size()) {
+            state.timerAt = pending.get(due).tsMillis();
             ctx.timerService().registerEventTimeTimer(state.timerAt);
             if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-                armStallTimer(ctx, state);
+                armStallTimer(ctx, state, pending.get(pending.size() - 1).tsNanos);
             }
         }
+        waitingNow.clear(); // holds no measurement longer than needed
         keyState.update(state);
     }
 
     /** Counts the first {@code due} waiting measurements the watermark has not passed; warns of the first. */
-    private void countChartedAheadOfWatermark(KeyState state, int due, long watermark, OnTimerContext ctx) {
+    private void countChartedAheadOfWatermark(List<MeasurementRecord> pending, int due, long watermark, OnTimerContext ctx) {
         int passed = 0;
-        while (passed < due && state.pending[passed].isAtOrBefore(watermark)) {
+        while (passed < due && pending.get(passed).isAtOrBefore(watermark)) {
             passed++;
         }
         if (due > passed) {

@@ -17,9 +17,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -492,6 +495,28 @@ class MonitorFunctionTest {
         harness.setStateTtlProcessingTime(Duration.ofMinutes(59 + 61).toMillis());
         send(m("f", 3000, 10.0, "P3"));
         assertEquals("1i", field(points().get(2), "n"), "after an idle hour the batch starts a new chart");
+    }
+
+    /**
+     * Earlier versions kept the waiting measurements in the chart's state: restored, they are moved
+     * to the waiting list when the chart next looks at what waits, and charted in event-time order
+     * with those that arrive after the restore.
+     */
+    @Test
+    void measurementsWaitingInTheChartStateOfAnEarlierVersionAreChartedInOrder() throws Exception {
+        openAtProcessingTimeZeroWithWatermark(500);
+        KeyState earlier = new KeyState();
+        earlier.pending = new MeasurementRecord[] {m("f", 1000, 10.0, "P1"), m("f", 3000, 10.2, "P3"), null, null};
+        earlier.pendingCount = 2;
+        harness.getOperator().setCurrentKey(MeasurementRecord.chartKey("f", "B1"));
+        harness.getOperator().getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                new ValueStateDescriptor<>("chart", Types.POJO(KeyState.class))).update(earlier);
+        send(m("f", 2000, 10.1, "P2"));
+        assertEquals(List.of(), points(), "all wait for the watermark");
+        harness.processWatermark(5000);
+        List<String> points = points();
+        assertEquals(List.of("\"P1\"", "\"P2\"", "\"P3\""), points.stream().map(l -> field(l, "part")).toList());
+        assertEquals(List.of("1i", "2i", "3i"), points.stream().map(l -> field(l, "n")).toList());
     }
 
     @Test
