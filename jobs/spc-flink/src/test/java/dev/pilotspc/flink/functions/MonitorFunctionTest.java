@@ -498,6 +498,33 @@ class MonitorFunctionTest {
     }
 
     /**
+     * The job was down longer than the state TTL while a measurement waited: the chart expired with
+     * what waited in it, whether the overdue stall timer or a new measurement comes first after the
+     * restore (the waiting ones must not start the new chart).
+     */
+    @Test
+    void measurementsWaitingInAChartThatExpiredWhileTheJobWasDownGoWithIt() throws Exception {
+        Duration ttl = Duration.ofHours(1);
+        open(null, ttl);
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        harness.setStateTtlProcessingTime(0);
+        harness.setProcessingTime(0);
+        harness.processWatermark(500);
+        send(m("f", 400, 10.0, "P0"));
+        send(m("f", 2000, 10.1, "P2"));
+        assertEquals(1, points().size(), "P2 waits");
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        start(new MonitorFunction(FEATURES, "test.yaml", ttl, MAX_WAIT), snapshot);
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        harness.setStateTtlProcessingTime(Duration.ofHours(2).toMillis()); // down two hours: the chart expired
+        send(m("f", 3000, 10.2, "P3")); // before the overdue stall timer fires
+        harness.processWatermark(5000);
+        List<String> points = points();
+        assertEquals(List.of("\"P3\""), points.stream().map(l -> field(l, "part")).toList(), "as when the stall timer comes first");
+        assertEquals("1i", field(points.get(0), "n"), "a new chart");
+    }
+
+    /**
      * Earlier versions kept the waiting measurements in the chart's state: restored, they are moved
      * to the waiting list when the chart next looks at what waits, and charted in event-time order
      * with those that arrive after the restore.
