@@ -192,6 +192,9 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
         KeyState state = keyState.value();
         if (state == null) {
             state = new KeyState();
+            // a chart that expired (the job was down longer than the TTL) takes what waited in it
+            // along, as when its overdue stall timer comes first: the list has no TTL of its own
+            waiting.clear();
         } else if (r.tsNanos < state.lastChartedTs) {
             if (state.isDuplicate(r)) {
                 deadLetter(ctx, r, DeadLetter.DUPLICATE, "already charted");
