@@ -233,10 +233,8 @@ public class MonitorFunction extends KeyedBroadcastProcessFunction<String, Measu
 
     /** The latest event time among the waiting measurements (there is one at least). */
     private long latestWaiting(KeyState state) throws Exception {
-        long latest = Long.MIN_VALUE;
-        for (MeasurementRecord w : takeUpWaiting(state)) {
-            latest = Math.max(latest, w.tsNanos);
-        }
+        List<MeasurementRecord> pending = takeUpWaiting(state);
+        long latest = pending.get(pending.size() - 1).tsNanos;
         waitingNow.clear();
         return latest;
     }
